@@ -1,0 +1,14 @@
+/**
+ * What a command may touch: a snapshot of the environment and two writers. `main.ts` builds the
+ * real one; tests build their own and run commands in-process.
+ */
+export interface CliContext {
+  /** The process environment, as given (before `--env-file` layering). */
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+  home: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** stdout is a terminal (colour and glyph decisions). */
+  stdoutIsTTY: boolean;
+}

@@ -1,0 +1,32 @@
+import YAML from "yaml";
+
+export type Format = "text" | "json" | "yaml";
+
+/** Pick the output format from `--json` / `--yaml`; both given is a usage error upstream. */
+export function formatOf(opts: { json?: boolean; yaml?: boolean }): Format {
+  if (opts.json) return "json";
+  if (opts.yaml) return "yaml";
+  return "text";
+}
+
+/** Machine output: stable key order as built, one trailing newline. */
+export function renderData(data: unknown, format: "json" | "yaml"): string {
+  if (format === "json") return JSON.stringify(data, null, 2) + "\n";
+  return YAML.stringify(data, { lineWidth: 0 });
+}
+
+/** Left-aligned columns, no table library needed. */
+export function columns(rows: string[][], gap = 2): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + gap)))
+        .join("").trimEnd()
+    )
+    .join("\n") + (rows.length ? "\n" : "");
+}
