@@ -1,0 +1,48 @@
+/**
+ * The built-in default configuration of each consumer: what the SDK or the agent sees before any
+ * file, variable or flag. The two differ: the SDK packages `api`, `sdk` and two `logging` files;
+ * the agent packages `agent`, `api`, `sdk` and one `logging` file (see `logging.ts`).
+ */
+import type { Consumer } from "../variable.ts";
+import type { ObjectNode, Plain } from "../tree.ts";
+import { fromPlain, leaves } from "../tree.ts";
+import { AGENT_DEFAULTS, AGENT_DOCUMENTED_KEYS } from "./agent.ts";
+import { API_DEFAULTS, API_DOCUMENTED_KEYS } from "./api.ts";
+import { loggingDefaultsFor } from "./logging.ts";
+import { SDK_DEFAULTS, SDK_DOCUMENTED_KEYS } from "./sdk.ts";
+
+/** The packaged defaults of `consumer` as plain data, sections in the order they are loaded. */
+export function defaultsPlainFor(consumer: Consumer): { [key: string]: Plain } {
+  const out: { [key: string]: Plain } = {};
+  if (consumer === "agent") out.agent = AGENT_DEFAULTS;
+  out.api = API_DEFAULTS;
+  out.sdk = SDK_DEFAULTS;
+  out.logging = loggingDefaultsFor(consumer);
+  // A copy, so that no caller can alter the shared constants.
+  return structuredClone(out);
+}
+
+/** A fresh tree of the packaged defaults of `consumer`; callers may modify it freely. */
+export function defaultsFor(consumer: Consumer): ObjectNode {
+  const source = consumer === "agent" ? "agent defaults" : "sdk defaults";
+  // fromPlain of an object always yields an object node.
+  return fromPlain(defaultsPlainFor(consumer), { kind: "default", source }) as ObjectNode;
+}
+
+/** A dotted key, with segments that hold a dot quoted so that `splitPath` reads them back. */
+function joinPath(path: readonly string[]): string {
+  return path.map((seg) => (seg.includes(".") ? `"${seg}"` : seg)).join(".");
+}
+
+/**
+ * Every known leaf key of `consumer`, sorted: the leaves of its packaged defaults plus the keys it
+ * reads that ship commented out. For did-you-mean on unknown keys.
+ */
+export function knownConfigKeys(consumer: Consumer): string[] {
+  const keys = new Set(leaves(defaultsFor(consumer)).map(([path]) => joinPath(path)));
+  for (const key of [...API_DOCUMENTED_KEYS, ...SDK_DOCUMENTED_KEYS]) keys.add(key);
+  if (consumer === "agent") { for (const key of AGENT_DOCUMENTED_KEYS) keys.add(key); }
+  // An object that ships empty (`sdk.google.storage {}`) is not a leaf once its keys are known.
+  const all = [...keys];
+  return all.filter((key) => !all.some((other) => other.startsWith(`${key}.`))).sort();
+}
