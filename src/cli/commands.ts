@@ -1,4 +1,7 @@
 import type { Register } from "./program.ts";
+import { registerEnv } from "./env.ts";
+import { registerConfig } from "./config.ts";
+import { registerDoctor } from "./doctor.ts";
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Register[] = [];
+export const COMMANDS: readonly Register[] = [registerDoctor, registerEnv, registerConfig];

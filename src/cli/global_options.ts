@@ -13,7 +13,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function addGlobalOptions<T extends Command<[], OptionValues, OptionValues>>(cmd: T): T {
+// deno-lint-ignore no-explicit-any
+export function addGlobalOptions<T extends Command<any[], OptionValues, OptionValues>>(cmd: T): T {
   cmd.addOption(
     new Option("--config-file <path>", "use only this clearml.conf (like CLEARML_CONFIG_FILE)"),
   );

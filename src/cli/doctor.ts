@@ -1,0 +1,124 @@
+/** `clearml doctor`: diagnose this machine for ClearML and say how to fix what is wrong. */
+import { Command, Option } from "@commander-js/extra-typings";
+import type { Register } from "./program.ts";
+import { addGlobalOptions, globalsOf } from "./global_options.ts";
+import { resolveFor, takeSnapshot } from "./snapshot.ts";
+import { columns, renderData } from "./output.ts";
+import { CATEGORIES } from "../doctor/categories.ts";
+import { runDoctor, selectedIds } from "../doctor/run.ts";
+import {
+  type DoctorReport,
+  exitCodeOf,
+  renderMarkdown,
+  renderText,
+  summarize,
+} from "../doctor/report.ts";
+import type { DoctorInput } from "../doctor/types.ts";
+import { VERSION } from "../version.ts";
+import { ExitStatus, UsageError } from "../errors.ts";
+import { convert } from "../settings/convert.ts";
+
+function isUtf8(env: Readonly<Record<string, string>>): boolean {
+  const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  return /utf-?8/i.test(loc);
+}
+
+export const registerDoctor: Register = (parent, ctx) => {
+  const cmd = addGlobalOptions(
+    new Command("doctor")
+      .description(
+        "diagnose this machine for ClearML: config, env, server, docker, GPU, git, python, disks",
+      )
+      .addOption(new Option("--json", "JSON report (schema clearml.doctor/v1) on stdout"))
+      .addOption(new Option("--offline", "no network: server checks are skipped"))
+      .addOption(new Option("--strict", "warnings fail too (exit 1)"))
+      .addOption(new Option("--check <id...>", "only these checks (ids or prefixes)"))
+      .addOption(new Option("--skip <id...>", "not these checks (ids or prefixes)"))
+      .addOption(new Option("--category <name...>", "only these categories"))
+      .addOption(new Option("--list-checks", "list the checks and exit"))
+      .addOption(new Option("--timeout <seconds>", "budget for the whole run").default("10"))
+      .addOption(new Option("--report", "a redacted Markdown report to paste into an issue"))
+      .addOption(new Option("--redact-hosts", "with --report: also remove host names and IPs"))
+      .addOption(new Option("--repo <url>", "show the exact URL the agent would clone"))
+      .addOption(
+        new Option("--probe-git", "with --repo: try `git ls-remote` with the agent's credentials"),
+      )
+      .addOption(new Option("--queue <name...>", "queues the agent would serve")),
+  );
+  cmd.action(async (opts, c) => {
+    const g = globalsOf(c);
+    if (opts.listChecks) {
+      const rows = [["ID", "CATEGORY", "TITLE"]];
+      for (const cat of CATEGORIES) {
+        for (const k of cat.checks) rows.push([k.id, cat.name, k.title]);
+      }
+      if (opts.json) {
+        ctx.out(renderData({
+          schema: "clearml.doctor-checks/v1",
+          checks: rows.slice(1).map(([id, category, title]) => ({ id, category, title })),
+        }, "json"));
+      } else ctx.out(columns(rows));
+      return;
+    }
+    const seconds = Number(opts.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--timeout ${opts.timeout}: expected a positive number of seconds`);
+    }
+    const known = new Set(CATEGORIES.map((x) => x.name as string));
+    for (const name of opts.category ?? []) {
+      if (!known.has(name)) {
+        throw new UsageError(`--category ${name}: expected one of ${[...known].join(", ")}`);
+      }
+    }
+    const sel = { only: opts.check, skip: opts.skip, categories: opts.category };
+    for (const id of [...(opts.check ?? []), ...(opts.skip ?? [])]) {
+      if (selectedIds(CATEGORIES, { only: [id] }).size === 0) {
+        throw new UsageError(`no check matches ${id} (see clearml doctor --list-checks)`);
+      }
+    }
+    const t0 = performance.now();
+    const snap = takeSnapshot(ctx, g);
+    const offlineVar = snap.env.CLEARML_OFFLINE_MODE || snap.env.TRAINS_OFFLINE_MODE || "";
+    const offlineEnv = offlineVar.trim() !== "" && convert("safe-bool", offlineVar.trim()).ok &&
+      (convert("safe-bool", offlineVar.trim()) as { value: unknown }).value === true;
+    const input: DoctorInput = {
+      env: snap.env,
+      envFromFile: snap.envFromFile,
+      home: snap.home,
+      cwd: snap.cwd,
+      sdk: resolveFor(snap, "sdk"),
+      agent: resolveFor(snap, "agent"),
+      options: {
+        offline: Boolean(opts.offline) || offlineEnv,
+        timeoutMs: Math.round(seconds * 1000),
+        repo: opts.repo,
+        probeGit: Boolean(opts.probeGit),
+        queues: opts.queue ?? [],
+        verbose: Boolean(g.verbose),
+      },
+    };
+    const checks = await runDoctor(input, CATEGORIES, sel);
+    const report: DoctorReport = {
+      schema: "clearml.doctor/v1",
+      version: VERSION,
+      platform: `${process.platform}-${process.arch}`,
+      mode: input.options.offline ? "offline" : "online",
+      configFiles: input.sdk.files.filter((f) => f.status === "parsed").map((f) => f.path),
+      durationMs: Math.round(performance.now() - t0),
+      summary: summarize(checks),
+      exitCode: exitCodeOf(checks, Boolean(opts.strict)),
+      checks,
+    };
+    if (opts.report) ctx.out(renderMarkdown(report, { redactHosts: Boolean(opts.redactHosts) }));
+    else if (opts.json) ctx.out(renderData(report, "json"));
+    else {
+      ctx.out(renderText(report, {
+        color: ctx.stdoutIsTTY && g.color !== false && !("NO_COLOR" in ctx.env),
+        utf8: isUtf8(ctx.env),
+        verbose: Boolean(g.verbose),
+      }));
+    }
+    if (report.exitCode !== 0) throw new ExitStatus(report.exitCode);
+  });
+  parent.addCommand(cmd);
+};

@@ -1,0 +1,9 @@
+/** Every doctor category, in report order. */
+import type { Category } from "./types.ts";
+import { envCategory } from "./checks/env.ts";
+import { configCategory } from "./checks/config.ts";
+
+export const CATEGORIES: ReadonlyArray<Category<unknown>> = [
+  envCategory,
+  configCategory,
+] as ReadonlyArray<Category<unknown>>;

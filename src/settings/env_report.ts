@@ -1,0 +1,121 @@
+/**
+ * What `clearml env` shows: every catalogue variable as each consumer reads it, plus ClearML
+ * names we do not know and the agent's dynamic variables. Pure.
+ */
+import type { Consumer, Reader, Variable } from "./variable.ts";
+import type { Plain } from "./tree.ts";
+import { CATALOGUE } from "./catalogue.ts";
+import { readVariable, ruleFor } from "./read_variable.ts";
+import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
+import { isSecretName, maskSecret } from "./mask.ts";
+
+export interface ConsumerView {
+  status: "set" | "unset" | "invalid";
+  value?: Plain;
+  error?: string;
+  name?: string;
+}
+
+export interface EnvRow {
+  name: string;
+  aliases: readonly string[];
+  /** The names present in the environment (any value, even empty). */
+  present: string[];
+  /** The name whose value is shown (the first non-empty one). */
+  shownName?: string;
+  value?: string;
+  /** `env` or the `.env` file the value came from. */
+  source?: string;
+  readers: readonly Reader[];
+  secret: boolean;
+  status: "valid" | "invalid" | "unset";
+  consumers: Partial<Record<Consumer, ConsumerView>>;
+  description: string;
+}
+
+export interface EnvReport {
+  rows: EnvRow[];
+  /** CLEARML_/TRAINS_ names that no program reads under that spelling. */
+  unknown: string[];
+  dynamic: Array<{ name: string; path: string; value: string; source: string }>;
+}
+
+export interface EnvReportOptions {
+  all?: boolean;
+  consumer?: Consumer;
+  showSecrets?: boolean;
+}
+
+function view(
+  v: Variable,
+  consumer: Consumer,
+  env: Readonly<Record<string, string>>,
+  showSecrets: boolean,
+) {
+  const s = readVariable(v, consumer, env);
+  const out: ConsumerView = { status: s.status };
+  if (s.name) out.name = s.name;
+  if (s.value !== undefined) {
+    out.value = v.secret && !showSecrets ? maskSecret(String(s.value)) : s.value;
+  }
+  if (s.error) {
+    out.error = v.secret && !showSecrets ? s.error.replaceAll(s.raw ?? "\0", "********") : s.error;
+  }
+  return out;
+}
+
+export function isClearmlName(name: string): boolean {
+  return /^(CLEARML|TRAINS|CLEAMRL)_/.test(name);
+}
+
+export function envReport(
+  env: Readonly<Record<string, string>>,
+  fromFile: ReadonlyMap<string, string>,
+  opts: EnvReportOptions = {},
+): EnvReport {
+  const showSecrets = Boolean(opts.showSecrets);
+  const known = new Set<string>();
+  const rows: EnvRow[] = [];
+  for (const v of CATALOGUE) {
+    const names = [v.name, ...v.aliases];
+    names.forEach((n) => known.add(n));
+    const consumers: Consumer[] = (["sdk", "agent"] as const).filter((c) =>
+      ruleFor(v, c) && (!opts.consumer || opts.consumer === c)
+    );
+    if (opts.consumer && consumers.length === 0) continue;
+    const present = names.filter((n) => env[n] !== undefined);
+    if (!opts.all && present.length === 0) continue;
+    const row: EnvRow = {
+      name: v.name,
+      aliases: v.aliases,
+      present,
+      readers: v.readers,
+      secret: v.secret,
+      status: "unset",
+      consumers: {},
+      description: v.description,
+    };
+    const shown = names.find((n) => (env[n] ?? "").trim() !== "") ?? present[0];
+    if (shown !== undefined) {
+      row.shownName = shown;
+      const raw = env[shown] ?? "";
+      row.value = v.secret && !showSecrets ? maskSecret(raw) : raw;
+      row.source = fromFile.get(shown) ?? "env";
+    }
+    for (const c of consumers) row.consumers[c] = view(v, c, env, showSecrets);
+    const views = Object.values(row.consumers);
+    if (views.some((x) => x.status === "invalid")) row.status = "invalid";
+    else if (views.some((x) => x.status === "set")) row.status = "valid";
+    rows.push(row);
+  }
+  const dynamic = Object.keys(env).filter((n) => n.startsWith(DYNAMIC_PREFIX)).sort().map((n) => ({
+    name: n,
+    path: dynamicPath(n),
+    value: isSecretName(n) && !showSecrets ? maskSecret(env[n] ?? "") : env[n] ?? "",
+    source: fromFile.get(n) ?? "env",
+  }));
+  const unknown = Object.keys(env)
+    .filter((n) => isClearmlName(n) && !known.has(n) && !n.startsWith(DYNAMIC_PREFIX))
+    .sort();
+  return { rows, unknown, dynamic: opts.consumer === "sdk" ? [] : dynamic };
+}

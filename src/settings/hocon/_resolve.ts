@@ -1,0 +1,346 @@
+import { scalarNode } from "../tree.ts";
+import { concat } from "./_concat.ts";
+import type { Piece } from "./_concat.ts";
+import { parseKeyPath } from "./_key_path.ts";
+import { mergeCopy, mergeCopyInto } from "./_merge.ts";
+import type { MList, MNode, MObject, Pending, Tok } from "./_nodes.ts";
+import { pyStr, withOrigin } from "./_py_str.ts";
+import type { HoconError } from "./hocon_error.ts";
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Resolve every substitution left in `root`, in place, the way the real reader does once the
+ * whole file is read:
+ * - `${a.b}` reads the final tree of this file, then the environment variable named exactly
+ *   `a.b` (as a string); a required one that is found in neither is an error;
+ * - a substitution that reads its own key gets the value that key had before (`p: ${p}"b"`);
+ * - an optional one that is found nowhere drops out; a value left with nothing falls back to
+ *   the value it replaced, or the key is removed;
+ * - a null drops out of a value too; a value left with nothing then removes the key.
+ * Evaluation is iterative (an explicit stack), so long chains cannot overflow the call stack,
+ * and a value met again while it is being evaluated is a cycle.
+ */
+export function resolveAll(root: MObject, env: Env): void {
+  new Resolver(root, env).run();
+}
+
+interface Frame {
+  p: Pending;
+  /** The next token to resolve. */
+  i: number;
+  /** Tokens resolved so far (nulls and missing optionals left out). */
+  out: Piece[];
+  /** Whether the last substitution was an optional one found nowhere. */
+  lastOptionalMissing: boolean;
+}
+
+/** A lookup either needs another pending value resolved first, or has its answer. */
+type Lookup = { need: Pending } | { node: MNode | undefined };
+
+class Resolver {
+  private readonly root: MObject;
+  private readonly env: Env;
+  /** Containers known to hold no pending value, so scans skip them. */
+  private readonly clean = new WeakSet<MObject | MList>();
+  private readonly stack: Frame[] = [];
+
+  constructor(root: MObject, env: Env) {
+    this.root = root;
+    this.env = env;
+  }
+
+  run(): void {
+    for (;;) {
+      const need = this.scan(this.root);
+      if (need === undefined) return;
+      this.resolve(need);
+    }
+  }
+
+  private resolve(p: Pending): void {
+    this.push(p);
+    while (this.stack.length > 0) {
+      const frame = this.stack[this.stack.length - 1]!;
+      const need = this.step(frame);
+      if (need === undefined) {
+        frame.p.state = "done";
+        this.stack.pop();
+      } else if (need.state === "active") {
+        throw this.cycle(need);
+      } else {
+        this.push(need);
+      }
+    }
+  }
+
+  private push(p: Pending): void {
+    p.state = "active";
+    this.stack.push({ p, i: 0, out: [], lastOptionalMissing: false });
+  }
+
+  /** Advance one pending value; returns the pending value it waits for, if any. */
+  private step(f: Frame): Pending | undefined {
+    const p = f.p;
+    const tokens = p.tokens;
+    const lastIndex = tokens.length - 1;
+    while (f.i < tokens.length) {
+      const t = tokens[f.i]!;
+      if (t.kind !== "sub") {
+        f.out.push(t);
+        f.i++;
+        continue;
+      }
+      const found = this.lookup(f, t);
+      if ("need" in found) return found.need;
+      let value = found.node;
+      if (value === undefined) {
+        const fromEnv = Object.hasOwn(this.env, t.path) ? this.env[t.path] : undefined;
+        if (typeof fromEnv === "string") {
+          value = scalarNode(fromEnv, t.src.origin(t.offset));
+        } else if (t.optional) {
+          f.lastOptionalMissing = true;
+          f.i++;
+          continue;
+        } else {
+          throw t.src.error(
+            t.offset,
+            `Cannot resolve variable \${${t.path}}`,
+            `a key ${t.path} in this file or an environment variable named ${t.path}`,
+          );
+        }
+      }
+      f.lastOptionalMissing = false;
+      this.emit(f, value, f.i === lastIndex, t.ws);
+      f.i++;
+    }
+
+    if (f.out.length === 0) {
+      p.result = undefined;
+      if (f.lastOptionalMissing && p.prev !== undefined) {
+        const prev = this.settlePrev(p);
+        if ("need" in prev) return prev.need;
+        p.result = prev.node;
+      }
+      return undefined;
+    }
+    let result = concat(f.out, p.origin, mergeCopyInto, (problem) => {
+      throw p.src.error(p.offset, problem, "values of one kind side by side: strings, lists or objects");
+    });
+    result = rebase(result, p);
+    if (result.type === "object" && p.prev !== undefined) {
+      // An object assigned over an object merges with it.
+      const prev = this.settlePrev(p);
+      if ("need" in prev) return prev.need;
+      if (prev.node !== undefined && prev.node.type === "object") result = mergeCopy(prev.node, result);
+    }
+    p.result = result;
+    return undefined;
+  }
+
+  /** Add a substituted value to the frame's output, as the real reader formats it. */
+  private emit(f: Frame, value: MNode, last: boolean, ws: string): void {
+    switch (value.type) {
+      case "object":
+      case "list":
+        f.out.push({ kind: "node", node: value });
+        return;
+      case "pending":
+        throw new Error("unreachable: lookups settle pending values");
+      case "scalar":
+        if (value.value === null) return;
+        if (!last) {
+          f.out.push({ kind: "text", text: pyStr(value) + ws, ws: "", unquoted: false });
+        } else if (typeof value.value === "string") {
+          f.out.push({ kind: "text", text: value.value, ws: "", unquoted: false });
+        } else {
+          f.out.push({ kind: "scalar", node: value });
+        }
+    }
+  }
+
+  /** The node at the substitution's path in the final tree, or undefined when absent. */
+  private lookup(f: Frame, t: Extract<Tok, { kind: "sub" }>): Lookup {
+    const path = parseKeyPath(t.path);
+    if (path.length === 0) {
+      throw t.src.error(t.offset, `The substitution \${${t.path}} has no key path`, "a key path inside ${ }");
+    }
+    let node: MNode = this.root;
+    for (let k = 0; k < path.length; k++) {
+      if (node.type !== "object") {
+        throw t.src.error(
+          t.offset,
+          `Cannot resolve variable \${${t.path}}: ${path.slice(0, k).join(".")} is ${kindName(node)}`,
+          "an object at every step of the path",
+        );
+      }
+      const seg = path[k]!;
+      let child: MNode | undefined = node.entries.get(seg);
+      if (child === undefined) return { node: undefined };
+      if (child.type === "pending") {
+        const settled = this.settle(f.p, child);
+        if ("need" in settled) return settled;
+        if (child.state === "done" && node.entries.get(seg) === child) {
+          if (child.result === undefined) node.entries.delete(seg);
+          else node.entries.set(seg, child.result);
+        }
+        child = settled.node;
+        if (child === undefined) return { node: undefined };
+      }
+      node = child;
+    }
+    if (node.type === "object" || node.type === "list") {
+      const need = this.scan(node);
+      if (need !== undefined) return { need };
+    }
+    return { node };
+  }
+
+  /**
+   * The value of pending `p` as seen from the substitution being evaluated in `self`: when
+   * `self` is `p` or a value that `p` overrides, it is a self-reference and reads what `self`
+   * replaced.
+   */
+  private settle(self: Pending, p: Pending): Lookup {
+    if (p === self || (chainRoot(p) === chainRoot(self) && p.chainDepth! > self.chainDepth!)) {
+      return this.settlePrev(self);
+    }
+    if (p.state === "done") return { node: p.result };
+    return { need: p };
+  }
+
+  private settlePrev(p: Pending): Lookup {
+    const prev = p.prev;
+    if (prev === undefined || prev.type !== "pending") return { node: prev };
+    if (prev.state === "done") return { node: prev.result };
+    return { need: prev };
+  }
+
+  /**
+   * The first unresolved pending value inside `start`, writing resolved ones back into their
+   * slots on the way. Containers found clean are remembered, so repeated scans stay linear.
+   */
+  private scan(start: MObject | MList): Pending | undefined {
+    if (this.clean.has(start)) return undefined;
+    type Entry =
+      | { c: MObject; it: Iterator<[string, MNode]> }
+      | { c: MList; i: number };
+    const enter = (c: MObject | MList): Entry =>
+      c.type === "object" ? { c, it: c.entries.entries() } : { c, i: 0 };
+    const stack: Entry[] = [enter(start)];
+    while (stack.length > 0) {
+      const e = stack[stack.length - 1]!;
+      let next: MObject | MList | undefined;
+      if (e.c.type === "object") {
+        const it = (e as { it: Iterator<[string, MNode]> }).it;
+        for (let r = it.next(); !r.done; r = it.next()) {
+          const [key, value] = r.value;
+          let node = value;
+          if (node.type === "pending") {
+            if (node.state !== "done") return node;
+            if (node.result === undefined) {
+              e.c.entries.delete(key);
+              continue;
+            }
+            node = node.result;
+            e.c.entries.set(key, node);
+          }
+          if ((node.type === "object" || node.type === "list") && !this.clean.has(node)) {
+            next = node;
+            break;
+          }
+        }
+      } else {
+        const le = e as { c: MList; i: number };
+        const items = le.c.items;
+        for (; le.i < items.length; le.i++) {
+          let node = items[le.i]!;
+          if (node.type === "pending") {
+            if (node.state !== "done") return node;
+            // The real reader leaves None in a list when an item resolves to nothing.
+            node = node.result ?? scalarNode(null, node.origin);
+            items[le.i] = node;
+          }
+          if ((node.type === "object" || node.type === "list") && !this.clean.has(node)) {
+            next = node;
+            le.i++;
+            break;
+          }
+        }
+      }
+      if (next !== undefined) {
+        stack.push(enter(next));
+      } else {
+        this.clean.add(e.c);
+        stack.pop();
+      }
+    }
+    return undefined;
+  }
+
+  private cycle(p: Pending): HoconError {
+    const from = this.stack.findIndex((f) => f.p === p);
+    const names = this.stack.slice(from).map((f) => {
+      const t = f.p.tokens[f.i];
+      return t?.kind === "sub" ? `\${${t.path}}` : "an earlier value";
+    });
+    const top = this.stack[this.stack.length - 1]!;
+    const t = top.p.tokens[top.i];
+    const [src, offset] = t?.kind === "sub" ? [t.src, t.offset] : [top.p.src, top.p.offset];
+    return src.error(
+      offset,
+      `Cannot resolve ${names[names.length - 1]}: substitution cycle ${[...names, names[0]].join(" -> ")}`,
+      "substitutions that do not depend on themselves",
+    );
+  }
+}
+
+/**
+ * The oldest pending value of the `prev` chain of `p` (each pending value has at most one newer
+ * one, so chains are lines): `self` is in the chain of `p` when both share a root and `p` is
+ * further from it. Cached, so long chains of self-references stay linear.
+ */
+function chainRoot(p: Pending): Pending {
+  if (p.chainRoot !== undefined) return p.chainRoot;
+  const path: Pending[] = [];
+  let q = p;
+  while (q.chainRoot === undefined && q.prev !== undefined && q.prev.type === "pending") {
+    path.push(q);
+    q = q.prev;
+  }
+  if (q.chainRoot === undefined) {
+    q.chainRoot = q;
+    q.chainDepth = 0;
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    const r = path[i]!;
+    r.chainRoot = q.chainRoot;
+    r.chainDepth = q.chainDepth! + 1;
+    q = r;
+  }
+  return p.chainRoot!;
+}
+
+/** A substituted value starts where the substitution is written. */
+function rebase(node: MNode, p: Pending): MNode {
+  if (node.origin === p.origin) return node;
+  switch (node.type) {
+    case "scalar":
+      return withOrigin(node, p.origin);
+    case "object":
+      return { type: "object", entries: new Map(node.entries), origin: p.origin };
+    case "list":
+      return { type: "list", items: node.items.slice(), origin: p.origin };
+    default:
+      return node;
+  }
+}
+
+function kindName(node: MNode): string {
+  if (node.type === "list") return "a list";
+  if (node.type === "scalar") {
+    const v = node.value;
+    return v === null ? "null" : typeof v === "string" ? "a string" : `a ${typeof v}`;
+  }
+  return "an object";
+}

@@ -1,0 +1,51 @@
+/**
+ * Our reader of `clearml.conf`: HOCON in the dialect of the pyhocon copy vendored in the ClearML
+ * Python SDK, quirks included (unquoted URLs, `"a.b"` keys keeping their quotes, `l += 2`
+ * replacing, `${X}` falling back to the environment variable `X`). See sdk-config.md §1.6-1.7.
+ *
+ * Known and deliberate differences from the real reader:
+ * - `<digits> <unit>` (`5 h`) stays the string `5 h`; the real reader makes a duration object
+ *   of it at the very end of a file only.
+ * - Control characters outside quoted strings are an error (the real reader keeps them in
+ *   unquoted strings); they mean a binary or corrupted file.
+ * - `url(…)`/`classpath(…)` includes are refused instead of fetched.
+ * - Include cycles and substitution cycles are errors instead of a crash or a hang.
+ */
+import type { ObjectNode } from "../tree.ts";
+import type { MObject } from "./_nodes.ts";
+import { type ParseContext, parseDocument, type ReadInclude } from "./_parser.ts";
+import { resolveAll } from "./_resolve.ts";
+import { Source } from "./_source.ts";
+
+export { HoconError } from "./hocon_error.ts";
+
+export interface ParseOptions {
+  /** Name for origins and messages; default `<string>`. */
+  file?: string;
+  /** The process environment, for `${VAR}` fallback; default `{}` (never read from the process). */
+  env?: Record<string, string | undefined>;
+  /** Resolve an include. `path` as written, `fromFile` the including file. Return undefined when missing. */
+  readInclude?: ReadInclude;
+}
+
+/**
+ * Parse `text` into a tree whose every node carries the file, line and column where its value
+ * starts. Pure: files come only through `readInclude`, variables only through `env`.
+ * Throws `HoconError` (exit code 3) with the position of the problem.
+ */
+export function parseHocon(text: string, opts: ParseOptions = {}): ObjectNode {
+  const src = new Source(opts.file ?? "<string>", text);
+  const ctx: ParseContext = {
+    readInclude: opts.readInclude,
+    includeStack: [src.file],
+    hasPending: false,
+  };
+  const root = parseDocument(src, ctx, 0);
+  if (ctx.hasPending) resolveAll(root, opts.env ?? {});
+  return finished(root);
+}
+
+// Once resolved, no pending value is left: the tree has exactly the shape of `ObjectNode`.
+function finished(root: MObject): ObjectNode {
+  return root as unknown as ObjectNode;
+}

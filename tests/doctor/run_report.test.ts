@@ -1,0 +1,135 @@
+/** The doctor runner (selection, budget, crashing checks) and the report renderings. */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { runDoctor, selectedIds } from "../../src/doctor/run.ts";
+import {
+  type DoctorReport,
+  exitCodeOf,
+  redactHosts,
+  renderMarkdown,
+  renderText,
+  summarize,
+} from "../../src/doctor/report.ts";
+import type { Category, CheckReport } from "../../src/doctor/types.ts";
+import { doctorInput } from "../_helpers/doctor_input.ts";
+
+const fast: Category<number> = {
+  name: "fs",
+  title: "fast",
+  probe: () => Promise.resolve(42),
+  checks: [
+    { id: "fs.ok", title: "ok", run: (n) => ({ status: "pass", summary: `got ${n}` }) },
+    {
+      id: "fs.boom",
+      title: "boom",
+      run: () => {
+        throw new Error("kaput");
+      },
+    },
+  ],
+};
+const hanging: Category<number> = {
+  name: "server",
+  title: "hangs",
+  probe: () => new Promise(() => {}),
+  checks: [{ id: "server.hang", title: "hang", run: () => ({ status: "pass", summary: "never" }) }],
+};
+
+describe("runDoctor()", () => {
+  it("runs checks, and turns a throwing check into an error result", async () => {
+    const out = await runDoctor(doctorInput(), [fast] as Category<unknown>[]);
+    assert.deepEqual(out.map((c) => [c.id, c.status]), [["fs.ok", "pass"], ["fs.boom", "error"]]);
+    assert.equal(out[0]!.summary, "got 42");
+    assert.match(out[1]!.summary, /kaput/);
+  });
+
+  it("gives up on a probe that never finishes, within the budget", async () => {
+    const t0 = performance.now();
+    const out = await runDoctor(
+      doctorInput({}, {}, { timeoutMs: 300 }),
+      [fast, hanging] as Category<unknown>[],
+    );
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `took ${ms} ms`);
+    const hang = out.find((c) => c.id === "server.hang")!;
+    assert.equal(hang.status, "error");
+    assert.match(hang.summary, /did not finish within 300 ms/);
+  });
+
+  it("selects by id, prefix, category and skip", () => {
+    const cats = [fast, hanging] as Category<unknown>[];
+    assert.deepEqual([...selectedIds(cats, { only: ["fs"] })], ["fs.ok", "fs.boom"]);
+    assert.deepEqual([...selectedIds(cats, { only: ["fs"], skip: ["fs.boom"] })], ["fs.ok"]);
+    assert.deepEqual([...selectedIds(cats, { categories: ["server"] })], ["server.hang"]);
+  });
+
+  it("does not probe a category with no selected check", async () => {
+    const out = await runDoctor(
+      doctorInput({}, {}, { timeoutMs: 5000 }),
+      [fast, hanging] as Category<unknown>[],
+      { only: ["fs.ok"] },
+    );
+    assert.deepEqual(out.map((c) => c.id), ["fs.ok"]);
+  });
+});
+
+const checks: CheckReport[] = [
+  { id: "a.ok", category: "env", title: "", status: "pass", summary: "fine", durationMs: 1 },
+  {
+    id: "a.warn",
+    category: "env",
+    title: "",
+    status: "warn",
+    summary: "hmm at https://user:pw@api.example.com",
+    durationMs: 1,
+    details: ["on 10.1.2.3"],
+    fix: { text: "do x" },
+  },
+];
+const report: DoctorReport = {
+  schema: "clearml.doctor/v1",
+  version: "0.1.0",
+  platform: "linux-x64",
+  mode: "online",
+  configFiles: [],
+  durationMs: 12,
+  summary: summarize(checks),
+  exitCode: 0,
+  checks,
+};
+
+describe("doctor report", () => {
+  it("exits 0 on warnings, 1 with --strict or on a failure", () => {
+    assert.equal(exitCodeOf(checks, false), 0);
+    assert.equal(exitCodeOf(checks, true), 1);
+    assert.equal(exitCodeOf([{ ...checks[0]!, status: "fail" }], false), 1);
+  });
+
+  it("renders glyphs on UTF-8 terminals and ASCII elsewhere, details only for non-passing checks", () => {
+    const utf = renderText(report, { color: false, utf8: true, verbose: false });
+    assert.match(utf, /✓ a\.ok/);
+    assert.match(utf, /! a\.warn/);
+    assert.match(utf, /on 10\.1\.2\.3/);
+    assert.match(utf, /Summary: 1 passed · 1 warning · 0 failed · 0 skipped/);
+    const ascii = renderText(report, { color: false, utf8: false, verbose: false });
+    assert.match(ascii, /ok a\.ok/);
+    assert.doesNotMatch(ascii, /[✓✗–]/);
+    assert.ok(!ascii.includes("\u001b["), "no escape codes");
+  });
+
+  it("makes a Markdown report with URL passwords removed, and hosts with --redact-hosts", () => {
+    const md = renderMarkdown(report, { redactHosts: false });
+    assert.match(md, /\| warn \| `a\.warn` \|/);
+    assert.doesNotMatch(md, /:pw@/);
+    const red = renderMarkdown(report, { redactHosts: true });
+    assert.doesNotMatch(red, /api\.example\.com|10\.1\.2\.3/);
+    assert.match(red, /<host-1>/);
+  });
+
+  it("redactHosts() keeps file names", () => {
+    assert.equal(
+      redactHosts("see clearml.conf on api.example.com"),
+      "see clearml.conf on <host-1>",
+    );
+  });
+});
