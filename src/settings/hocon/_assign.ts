@@ -49,8 +49,18 @@ export function assign(
     ? found
     : undefined;
 
-  if (op === "+=" && (value.type === "list" || (value.type === "scalar" && typeof value.value === "string"))) {
-    const self = { kind: "sub", path: site.keyText, optional: true, ws: "", src: site.src, offset: site.keyOffset } as const;
+  if (
+    op === "+=" &&
+    (value.type === "list" || (value.type === "scalar" && typeof value.value === "string"))
+  ) {
+    const self = {
+      kind: "sub",
+      path: site.keyText,
+      optional: true,
+      ws: "",
+      src: site.src,
+      offset: site.keyOffset,
+    } as const;
     const pending = newPending(
       value.type === "list"
         ? [self, { kind: "node", node: value }]
@@ -72,7 +82,9 @@ export function assign(
       else {
         throw site.src.error(
           site.valueOffset,
-          `Cannot merge an object into ${site.keyText}, which already holds ${describe(existing.value)}` +
+          `Cannot merge an object into ${site.keyText}, which already holds ${
+            describe(existing.value)
+          }` +
             ` (set at ${formatOrigin(existing.origin)})`,
           `nothing, null or an object at ${site.keyText} before an object is assigned to it`,
         );

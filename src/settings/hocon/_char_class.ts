@@ -15,7 +15,7 @@ export const KEY = 8;
 export const IDENT = 16;
 
 // Not allowed in an unquoted string by the real reader (`:` and `/` are allowed, unlike HOCON).
-const FORBIDDEN_UNQUOTED = "^`+?!@*&\"[{]}#,=$\\";
+const FORBIDDEN_UNQUOTED = '^`+?!@*&"[{]}#,=$\\';
 
 function buildTable(): Uint8Array {
   const table = new Uint8Array(256);

@@ -18,7 +18,9 @@ export function concat(
   mismatch: (problem: string) => never,
 ): MNode {
   const first = pieces[0]!;
-  if (pieces.length === 1) return first.kind === "text" ? scalarNode(first.text, origin) : first.node;
+  if (pieces.length === 1) {
+    return first.kind === "text" ? scalarNode(first.text, origin) : first.node;
+  }
   const kind = kindOf(first);
   for (const piece of pieces) {
     const k = kindOf(piece);
@@ -31,7 +33,9 @@ export function concat(
   }
   if (kind === "list") {
     const items: MNode[] = [];
-    for (const piece of pieces) for (const item of (piece as { node: MList }).node.items) items.push(item);
+    for (const piece of pieces) {
+      for (const item of (piece as { node: MList }).node.items) items.push(item);
+    }
     return { type: "list", items, origin };
   }
   // `+=` lets the engine build a rope: a value that extends itself (`p: ${p}"x"`, again and

@@ -26,7 +26,11 @@ export function mergeCopyInto(target: MObject, src: MObject): void {
   for (const [key, value] of src.entries) {
     const existing = target.entries.get(key);
     if (existing !== undefined && existing.type === "object" && value.type === "object") {
-      const both: MObject = { type: "object", entries: new Map(existing.entries), origin: value.origin };
+      const both: MObject = {
+        type: "object",
+        entries: new Map(existing.entries),
+        origin: value.origin,
+      };
       mergeCopyInto(both, value);
       target.entries.set(key, both);
     } else {

@@ -145,7 +145,9 @@ class Parser {
     const n = this.n;
     for (;;) {
       let c = 0;
-      while (this.pos < n && ((c = text.charCodeAt(this.pos)) === C_SPACE || c === C_TAB)) this.pos++;
+      while (this.pos < n && ((c = text.charCodeAt(this.pos)) === C_SPACE || c === C_TAB)) {
+        this.pos++;
+      }
       if (this.pos >= n) return;
       if (c === C_LF || c === C_CR || c === C_COMMA) {
         this.pos++;
@@ -306,7 +308,10 @@ class Parser {
       const start = this.pos;
       const c = text.charCodeAt(start);
       let tok: Tok;
-      if (c === C_LF || c === C_CR || c === C_COMMA || c === C_HASH || c === C_RBRACE || c === C_RBRACKET) break;
+      if (
+        c === C_LF || c === C_CR || c === C_COMMA || c === C_HASH || c === C_RBRACE ||
+        c === C_RBRACKET
+      ) break;
       if (c === C_SLASH && text.charCodeAt(start + 1) === C_SLASH) break;
       if (c === C_DOLLAR) {
         if (text.charCodeAt(start + 1) !== C_LBRACE) break;
@@ -341,7 +346,8 @@ class Parser {
             tok = { kind: "scalar", node: scalarNode(kw, this.src.origin(start)) };
             this.pos = start + (kw === false ? 5 : 4);
           } else if (
-            isUnquotedChar(c) || (c === C_BACKSLASH && start + 1 < n && text.charCodeAt(start + 1) !== C_LF)
+            isUnquotedChar(c) ||
+            (c === C_BACKSLASH && start + 1 < n && text.charCodeAt(start + 1) !== C_LF)
           ) {
             tok = this.parseUnquoted();
           } else {
@@ -377,9 +383,18 @@ class Parser {
       this.ctx.hasPending = true;
       return newPending(tokens, this.src, firstStart);
     }
-    return concat(tokens as Exclude<Tok, { kind: "sub" }>[], this.src.origin(firstStart), mergeInto, (problem) => {
-      throw this.fail(firstStart, problem, "values of one kind side by side: strings, lists or objects");
-    });
+    return concat(
+      tokens as Exclude<Tok, { kind: "sub" }>[],
+      this.src.origin(firstStart),
+      mergeInto,
+      (problem) => {
+        throw this.fail(
+          firstStart,
+          problem,
+          "values of one kind side by side: strings, lists or objects",
+        );
+      },
+    );
   }
 
   /** `${path}` or `${?path}`, from the `$`. */
@@ -387,7 +402,9 @@ class Parser {
     const start = this.pos;
     const close = this.text.indexOf("}", start + 2);
     if (close < 0) throw this.fail(start, "Unterminated substitution", "'}' to close '${'");
-    if (close === start + 2) throw this.fail(start, "Empty substitution ${}", "a key path inside ${ }");
+    if (close === start + 2) {
+      throw this.fail(start, "Empty substitution ${}", "a key path inside ${ }");
+    }
     let path = this.text.slice(start + 2, close);
     // `${?}` is the required variable `?` (the real reader's pattern needs a name after `?`).
     const optional = path.length > 1 && path.charCodeAt(0) === 63;
@@ -404,7 +421,7 @@ class Parser {
     if (text.charCodeAt(start + 1) === C_QUOTE && text.charCodeAt(start + 2) === C_QUOTE) {
       const close = text.indexOf('"""', start + 3);
       if (close < 0) {
-        throw this.fail(start, "Unterminated triple-quoted string", "'\"\"\"' to close it");
+        throw this.fail(start, "Unterminated triple-quoted string", '\'"""\' to close it');
       }
       // Kept verbatim; quotes right before the closing ones belong to the string.
       let end = close + 3;
@@ -596,7 +613,11 @@ class Parser {
       const open = this.expectChar(q, 40, `'(' after ${kind}`);
       const start = this.skipSpacesFrom(open);
       if (this.code(start) !== C_QUOTE) {
-        throw this.fail(start, `Unexpected ${describeChar(this.text, start)} in ${kind}( )`, "a quoted path");
+        throw this.fail(
+          start,
+          `Unexpected ${describeChar(this.text, start)} in ${kind}( )`,
+          "a quoted path",
+        );
       }
       const { value, end } = this.includeName(start);
       const close = this.expectChar(this.skipSpacesFrom(end), 41, `')' to close ${kind}(`);
@@ -606,7 +627,7 @@ class Parser {
       throw this.fail(
         p,
         `Unexpected ${describeChar(this.text, p)} in an include`,
-        "a quoted path, file(\"…\") or url(\"…\")",
+        'a quoted path, file("…") or url("…")',
       );
     }
     return undefined;
@@ -614,7 +635,9 @@ class Parser {
 
   private includeName(p: number): { value: string; end: number } {
     const end = this.quotedEnd(p);
-    if (end < 0) throw this.fail(p, "Unterminated string", "a closing '\"' before the end of the line");
+    if (end < 0) {
+      throw this.fail(p, "Unterminated string", "a closing '\"' before the end of the line");
+    }
     const raw = this.text.slice(p + 1, end);
     return { value: this.quotedHasEscape ? unescape(raw) : raw, end: this.skipSpacesFrom(end + 1) };
   }
@@ -624,14 +647,20 @@ class Parser {
     if (target.kind !== "file") {
       throw this.fail(
         at,
-        `${target.kind === "url" ? "URL" : "Classpath"} includes are not supported (${target.path})`,
-        "include \"file\" or include file(\"…\") with a local path",
+        `${
+          target.kind === "url" ? "URL" : "Classpath"
+        } includes are not supported (${target.path})`,
+        'include "file" or include file("…") with a local path',
       );
     }
     const found = this.ctx.readInclude?.(target.path, this.src.file);
     if (found === undefined) {
       if (!required) return;
-      throw this.fail(at, `Cannot read the required include ${JSON.stringify(target.path)}`, "the file to exist");
+      throw this.fail(
+        at,
+        `Cannot read the required include ${JSON.stringify(target.path)}`,
+        "the file to exist",
+      );
     }
     const stack = this.ctx.includeStack;
     if (stack.includes(found.file)) {
@@ -642,7 +671,11 @@ class Parser {
       );
     }
     if (stack.length > MAX_INCLUDE_DEPTH) {
-      throw this.fail(at, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} files`, "fewer nested includes");
+      throw this.fail(
+        at,
+        `Includes nested deeper than ${MAX_INCLUDE_DEPTH} files`,
+        "fewer nested includes",
+      );
     }
     stack.push(found.file);
     let inner: MObject;
@@ -787,7 +820,11 @@ class Parser {
         ? ` (a string containing ${what} must be in double quotes)`
         : "";
       if (p === this.emptyValueAt) {
-        return this.fail(p, `Unexpected ${what} where a value should start`, `a value or ${closer}${hint}`);
+        return this.fail(
+          p,
+          `Unexpected ${what} where a value should start`,
+          `a value or ${closer}${hint}`,
+        );
       }
       return this.fail(p, `Unexpected ${what} after a value`, `a newline, ',' or ${closer}${hint}`);
     }

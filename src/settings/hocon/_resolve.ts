@@ -35,6 +35,15 @@ interface Frame {
   lastOptionalMissing: boolean;
 }
 
+/** Where a scan is inside one container: a live iterator over an object, an index into a list. */
+type ScanEntry =
+  | { c: MObject; it: Iterator<[string, MNode]>; retry: string | undefined }
+  | { c: MList; i: number };
+
+function enterScan(c: MObject | MList): ScanEntry {
+  return c.type === "object" ? { c, it: c.entries.entries(), retry: undefined } : { c, i: 0 };
+}
+
 /** A lookup either needs another pending value resolved first, or has its answer. */
 type Lookup = { need: Pending } | { node: MNode | undefined };
 
@@ -43,6 +52,8 @@ class Resolver {
   private readonly env: Env;
   /** Containers known to hold no pending value, so scans skip them. */
   private readonly clean = new WeakSet<MObject | MList>();
+  /** Scans that stopped at a pending value, by the container they started from. */
+  private readonly partial = new WeakMap<MObject | MList, ScanEntry[]>();
   private readonly stack: Frame[] = [];
 
   constructor(root: MObject, env: Env) {
@@ -125,14 +136,20 @@ class Resolver {
       return undefined;
     }
     let result = concat(f.out, p.origin, mergeCopyInto, (problem) => {
-      throw p.src.error(p.offset, problem, "values of one kind side by side: strings, lists or objects");
+      throw p.src.error(
+        p.offset,
+        problem,
+        "values of one kind side by side: strings, lists or objects",
+      );
     });
     result = rebase(result, p);
     if (result.type === "object" && p.prev !== undefined) {
       // An object assigned over an object merges with it.
       const prev = this.settlePrev(p);
       if ("need" in prev) return prev.need;
-      if (prev.node !== undefined && prev.node.type === "object") result = mergeCopy(prev.node, result);
+      if (prev.node !== undefined && prev.node.type === "object") {
+        result = mergeCopy(prev.node, result);
+      }
     }
     p.result = result;
     return undefined;
@@ -163,14 +180,20 @@ class Resolver {
   private lookup(f: Frame, t: Extract<Tok, { kind: "sub" }>): Lookup {
     const path = parseKeyPath(t.path);
     if (path.length === 0) {
-      throw t.src.error(t.offset, `The substitution \${${t.path}} has no key path`, "a key path inside ${ }");
+      throw t.src.error(
+        t.offset,
+        `The substitution \${${t.path}} has no key path`,
+        "a key path inside ${ }",
+      );
     }
     let node: MNode = this.root;
     for (let k = 0; k < path.length; k++) {
       if (node.type !== "object") {
         throw t.src.error(
           t.offset,
-          `Cannot resolve variable \${${t.path}}: ${path.slice(0, k).join(".")} is ${kindName(node)}`,
+          `Cannot resolve variable \${${t.path}}: ${path.slice(0, k).join(".")} is ${
+            kindName(node)
+          }`,
           "an object at every step of the path",
         );
       }
@@ -218,58 +241,70 @@ class Resolver {
 
   /**
    * The first unresolved pending value inside `start`, writing resolved ones back into their
-   * slots on the way. Containers found clean are remembered, so repeated scans stay linear.
+   * slots on the way. Containers found clean are remembered, and a scan that stopped at a
+   * pending value resumes there, so scanning stays linear however many values wait on others.
    */
   private scan(start: MObject | MList): Pending | undefined {
     if (this.clean.has(start)) return undefined;
-    type Entry =
-      | { c: MObject; it: Iterator<[string, MNode]> }
-      | { c: MList; i: number };
-    const enter = (c: MObject | MList): Entry =>
-      c.type === "object" ? { c, it: c.entries.entries() } : { c, i: 0 };
-    const stack: Entry[] = [enter(start)];
+    const stack = this.partial.get(start) ?? [enterScan(start)];
+    this.partial.delete(start);
     while (stack.length > 0) {
       const e = stack[stack.length - 1]!;
       let next: MObject | MList | undefined;
-      if (e.c.type === "object") {
-        const it = (e as { it: Iterator<[string, MNode]> }).it;
-        for (let r = it.next(); !r.done; r = it.next()) {
-          const [key, value] = r.value;
-          let node = value;
-          if (node.type === "pending") {
-            if (node.state !== "done") return node;
-            if (node.result === undefined) {
+      if ("it" in e) {
+        for (;;) {
+          let key: string;
+          let value: MNode | undefined;
+          if (e.retry !== undefined) {
+            key = e.retry;
+            e.retry = undefined;
+            value = e.c.entries.get(key);
+            if (value === undefined) continue;
+          } else {
+            const r = e.it.next();
+            if (r.done) break;
+            [key, value] = r.value;
+          }
+          if (value.type === "pending") {
+            if (value.state !== "done") {
+              e.retry = key;
+              this.partial.set(start, stack);
+              return value;
+            }
+            if (value.result === undefined) {
               e.c.entries.delete(key);
               continue;
             }
-            node = node.result;
-            e.c.entries.set(key, node);
+            value = value.result;
+            e.c.entries.set(key, value);
           }
-          if ((node.type === "object" || node.type === "list") && !this.clean.has(node)) {
-            next = node;
+          if ((value.type === "object" || value.type === "list") && !this.clean.has(value)) {
+            next = value;
             break;
           }
         }
       } else {
-        const le = e as { c: MList; i: number };
-        const items = le.c.items;
-        for (; le.i < items.length; le.i++) {
-          let node = items[le.i]!;
+        const items = e.c.items;
+        for (; e.i < items.length; e.i++) {
+          let node = items[e.i]!;
           if (node.type === "pending") {
-            if (node.state !== "done") return node;
+            if (node.state !== "done") {
+              this.partial.set(start, stack);
+              return node;
+            }
             // The real reader leaves None in a list when an item resolves to nothing.
             node = node.result ?? scalarNode(null, node.origin);
-            items[le.i] = node;
+            items[e.i] = node;
           }
           if ((node.type === "object" || node.type === "list") && !this.clean.has(node)) {
             next = node;
-            le.i++;
+            e.i++;
             break;
           }
         }
       }
       if (next !== undefined) {
-        stack.push(enter(next));
+        stack.push(enterScan(next));
       } else {
         this.clean.add(e.c);
         stack.pop();
@@ -289,7 +324,9 @@ class Resolver {
     const [src, offset] = t?.kind === "sub" ? [t.src, t.offset] : [top.p.src, top.p.offset];
     return src.error(
       offset,
-      `Cannot resolve ${names[names.length - 1]}: substitution cycle ${[...names, names[0]].join(" -> ")}`,
+      `Cannot resolve ${names[names.length - 1]}: substitution cycle ${
+        [...names, names[0]].join(" -> ")
+      }`,
       "substitutions that do not depend on themselves",
     );
   }

@@ -24,7 +24,12 @@ export class Source {
 
   origin(offset: number): Origin {
     const line = this.#lineIndex(offset);
-    return { kind: "file", file: this.file, line: line + 1, col: offset - this.#starts![line]! + 1 };
+    return {
+      kind: "file",
+      file: this.file,
+      line: line + 1,
+      col: offset - this.#starts![line]! + 1,
+    };
   }
 
   /** 0-based index of the line holding `offset`. */
