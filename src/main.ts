@@ -1,16 +1,23 @@
 import { homedir } from "node:os";
 import { isatty } from "node:tty";
-import { run } from "./cli/run.ts";
+import type { CliContext } from "./cli/context.ts";
+import { parseFast } from "./cli/fast_path.ts";
 
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
 
-const code = await run(process.argv.slice(2), {
+const ctx: CliContext = {
   env,
   cwd: process.cwd(),
   home: homedir(),
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
   stdoutIsTTY: isatty(1),
-});
+};
+const argv = process.argv.slice(2);
+const fast = parseFast(argv);
+// The common commands skip loading commander (see fast_path.ts); everything else uses it.
+const code = fast
+  ? await (await import("./cli/run_fast.ts")).runFast(fast, ctx)
+  : await (await import("./cli/run.ts")).run(argv, ctx);
 process.exitCode = code;

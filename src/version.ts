@@ -31,3 +31,8 @@ export function versionInfo(): VersionInfo {
     compiled: isCompiled(),
   };
 }
+
+export function versionLine(info: VersionInfo): string {
+  return `clearml ${info.version} (commit ${info.commit}, built ${info.buildDate}, ` +
+    `${info.runtime}, ${info.target})\n`;
+}

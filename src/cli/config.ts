@@ -1,40 +1,19 @@
 /** `clearml config show|get|files|parse`. */
 import { Command, Option } from "@commander-js/extra-typings";
 import { dirname } from "node:path";
-import type { CliContext } from "./context.ts";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
 import { consumerOption } from "./consumer_option.ts";
 import { resolveFor, takeSnapshot } from "./snapshot.ts";
 import { columns, renderData } from "./output.ts";
-import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
+import { configGet, configShow } from "./config_show.ts";
+import { toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";
 import { maskTree } from "../settings/mask.ts";
 import { parseHocon } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
-import type { Resolution } from "../settings/resolve.ts";
-import { lookup } from "../settings/resolve.ts";
-import { ConfigError, ExitStatus, UsageError } from "../errors.ts";
-
-/** Stop when the consumer itself would stop (parse error, fatal variable). */
-export function failOnFatal(r: Resolution): void {
-  if (r.fatal.length === 0) return;
-  const lines = r.fatal.map((d) => `  ${d.message}`).join("\n");
-  throw new ConfigError(
-    `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${lines}`,
-  );
-}
-
-function originMap(tree: ConfNode): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, node] of leaves(tree)) out[path.join(".")] = formatOrigin(node.origin);
-  return out;
-}
-
-function warn(ctx: CliContext, r: Resolution): void {
-  for (const d of r.diagnostics) ctx.err(`clearml: ${d.level}: ${d.message}\n`);
-}
+import { UsageError } from "../errors.ts";
 
 export const registerConfig: Register = (parent, ctx) => {
   const config = new Command("config").description(
@@ -51,24 +30,7 @@ export const registerConfig: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output"))
       .addOption(new Option("--yaml", "YAML output").conflicts("json")),
   );
-  show.action((opts, cmd) => {
-    const g = globalsOf(cmd);
-    const r = resolveFor(takeSnapshot(ctx, g), opts.for);
-    failOnFatal(r);
-    warn(ctx, r);
-    const tree: ObjectNode = g.showSecrets ? r.tree : maskTree(r.tree) as ObjectNode;
-    if (opts.json || opts.yaml) {
-      const data: Record<string, unknown> = {
-        schema: "clearml.config/v1",
-        consumer: r.consumer,
-        config: toPlain(tree),
-      };
-      if (opts.origin) data.origins = originMap(tree);
-      ctx.out(renderData(data, opts.json ? "json" : "yaml"));
-      return;
-    }
-    ctx.out(renderHocon(tree, { origins: Boolean(opts.origin) }));
-  });
+  show.action((opts, cmd) => configShow(ctx, globalsOf(cmd), opts));
 
   const get = addGlobalOptions(
     new Command("get")
@@ -79,35 +41,7 @@ export const registerConfig: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output"))
       .addOption(new Option("--yaml", "YAML output").conflicts("json")),
   );
-  get.action((key, opts, cmd) => {
-    const g = globalsOf(cmd);
-    const r = resolveFor(takeSnapshot(ctx, g), opts.for);
-    failOnFatal(r);
-    const found = lookup(r, key);
-    if (!found) {
-      if (opts.json || opts.yaml) {
-        const data = { schema: "clearml.config-get/v1", consumer: r.consumer, key, found: false };
-        ctx.out(renderData(data, opts.json ? "json" : "yaml"));
-      } else ctx.err(`clearml: ${key} is not set for the ${r.consumer}\n`);
-      throw new ExitStatus(1);
-    }
-    const node = g.showSecrets ? found : maskTree(found, { path: key.split(".") });
-    if (opts.json || opts.yaml) {
-      const data = {
-        schema: "clearml.config-get/v1",
-        consumer: r.consumer,
-        key,
-        found: true,
-        value: toPlain(node),
-        origin: formatOrigin(node.origin),
-      };
-      ctx.out(renderData(data, opts.json ? "json" : "yaml"));
-      return;
-    }
-    const v = toPlain(node);
-    const text = typeof v === "string" ? v : JSON.stringify(v);
-    ctx.out(opts.origin ? `${text}  # ${formatOrigin(node.origin)}\n` : `${text}\n`);
-  });
+  get.action((key, opts, cmd) => configGet(ctx, globalsOf(cmd), key, opts));
 
   const files = addGlobalOptions(
     new Command("files")
@@ -116,7 +50,7 @@ export const registerConfig: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output"))
       .addOption(new Option("--yaml", "YAML output").conflicts("json")),
   );
-  files.action((opts, cmd) => {
+  files.action(async (opts, cmd) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const r = resolveFor(snap, opts.for);
@@ -128,7 +62,7 @@ export const registerConfig: Register = (parent, ctx) => {
         envFiles: snap.envFiles,
         files: r.files,
       };
-      ctx.out(renderData(data, opts.json ? "json" : "yaml"));
+      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
       return;
     }
     const rows = r.files.map((f) => [f.status, f.path, f.reason + (f.key ? ` → ${f.key}` : "")]);
@@ -144,7 +78,7 @@ export const registerConfig: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output"))
       .addOption(new Option("--yaml", "YAML output").conflicts("json")),
   );
-  parse.action((file, opts, cmd) => {
+  parse.action(async (file, opts, cmd) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const path = absoluteFrom(file, snap.home, snap.cwd);
@@ -164,7 +98,7 @@ export const registerConfig: Register = (parent, ctx) => {
     const shown = g.showSecrets ? tree : maskTree(tree);
     if (opts.json || opts.yaml) {
       const data = { schema: "clearml.config-parse/v1", file: path, config: toPlain(shown) };
-      ctx.out(renderData(data, opts.json ? "json" : "yaml"));
+      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
       return;
     }
     ctx.out(renderHocon(shown));

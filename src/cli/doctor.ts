@@ -53,10 +53,12 @@ export const registerDoctor: Register = (parent, ctx) => {
         for (const k of cat.checks) rows.push([k.id, cat.name, k.title]);
       }
       if (opts.json) {
-        ctx.out(renderData({
-          schema: "clearml.doctor-checks/v1",
-          checks: rows.slice(1).map(([id, category, title]) => ({ id, category, title })),
-        }, "json"));
+        ctx.out(
+          await renderData({
+            schema: "clearml.doctor-checks/v1",
+            checks: rows.slice(1).map(([id, category, title]) => ({ id, category, title })),
+          }, "json"),
+        );
       } else ctx.out(columns(rows));
       return;
     }
@@ -110,7 +112,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       checks,
     };
     if (opts.report) ctx.out(renderMarkdown(report, { redactHosts: Boolean(opts.redactHosts) }));
-    else if (opts.json) ctx.out(renderData(report, "json"));
+    else if (opts.json) ctx.out(await renderData(report, "json"));
     else {
       ctx.out(renderText(report, {
         color: ctx.stdoutIsTTY && g.color !== false && !("NO_COLOR" in ctx.env),

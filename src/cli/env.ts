@@ -1,11 +1,10 @@
 /** `clearml env`, `env explain`, `env check`, `env export`. */
 import { Command, Option } from "@commander-js/extra-typings";
-import type { CliContext } from "./context.ts";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
 import { resolveFor, takeSnapshot } from "./snapshot.ts";
-import { columns, renderData } from "./output.ts";
-import { envReport } from "../settings/env_report.ts";
+import { renderData } from "./output.ts";
+import { envList } from "./env_list.ts";
 import { envCheck } from "../settings/env_check.ts";
 import { type ExportFormat, renderExport } from "../settings/env_export.ts";
 import { explain } from "../settings/explain.ts";
@@ -13,57 +12,6 @@ import { CATALOGUE } from "../settings/catalogue.ts";
 import { DYNAMIC_PREFIX } from "../settings/dynamic_env.ts";
 import { isSecretName, maskSecret } from "../settings/mask.ts";
 import { ExitStatus } from "../errors.ts";
-
-const STATUS_TEXT = { valid: "ok", invalid: "INVALID", unset: "unset" } as const;
-
-function listAction(ctx: CliContext) {
-  return (
-    opts: { json?: boolean; yaml?: boolean; all?: boolean; for?: "sdk" | "agent" },
-    cmd: Command<[], Record<string, unknown>, Record<string, unknown>>,
-  ) => {
-    const g = globalsOf(cmd);
-    const snap = takeSnapshot(ctx, g);
-    const report = envReport(snap.env, snap.envFromFile, {
-      all: opts.all,
-      consumer: opts.for,
-      showSecrets: g.showSecrets,
-    });
-    if (opts.json || opts.yaml) {
-      const data = {
-        schema: "clearml.env/v1",
-        for: opts.for ?? "all",
-        envFiles: snap.envFiles,
-        variables: report.rows,
-        dynamic: report.dynamic,
-        unknown: report.unknown,
-      };
-      ctx.out(renderData(data, opts.json ? "json" : "yaml"));
-      return;
-    }
-    if (report.rows.length === 0 && report.dynamic.length === 0 && report.unknown.length === 0) {
-      ctx.out("no ClearML variable is set (use --all to list every known variable)\n");
-      return;
-    }
-    const rows = [["NAME", "STATUS", "READ BY", "VALUE", "SOURCE"]];
-    for (const r of report.rows) {
-      const errs = Object.values(r.consumers).filter((c) => c.error).map((c) => c.error);
-      rows.push([
-        r.shownName ?? r.name,
-        STATUS_TEXT[r.status],
-        r.readers.join(","),
-        r.value === undefined ? "" : JSON.stringify(r.value),
-        r.source ?? "",
-      ]);
-      if (errs.length && g.verbose) rows.push(["", "", "", `  ${errs[0]}`, ""]);
-    }
-    for (const d of report.dynamic) {
-      rows.push([d.name, "dynamic", "agent", `${d.path} = ${JSON.stringify(d.value)}`, d.source]);
-    }
-    for (const n of report.unknown) rows.push([n, "unknown", "-", "", "env"]);
-    ctx.out(columns(rows));
-    if (report.unknown.length) ctx.out("\nrun `clearml env check` about the unknown names\n");
-  };
-}
 
 export const registerEnv: Register = (parent, ctx) => {
   const env = addGlobalOptions(
@@ -80,7 +28,7 @@ export const registerEnv: Register = (parent, ctx) => {
         ),
       ),
   );
-  env.action(listAction(ctx));
+  env.action((opts, cmd) => envList(ctx, globalsOf(cmd), opts));
 
   const explainCmd = addGlobalOptions(
     new Command("explain")
@@ -88,7 +36,7 @@ export const registerEnv: Register = (parent, ctx) => {
       .argument("<name>", "variable name, CLEARML_AGENT__… name, or dotted config key")
       .addOption(new Option("--json", "JSON output")),
   );
-  explainCmd.action((name, opts, cmd) => {
+  explainCmd.action(async (name, opts, cmd) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const resolutions = {
@@ -101,8 +49,9 @@ export const registerEnv: Register = (parent, ctx) => {
       resolutions,
       showSecrets: Boolean(g.showSecrets),
     });
-    if (opts.json) ctx.out(renderData({ schema: "clearml.env-explain/v1", ...e.data }, "json"));
-    else ctx.out(e.text);
+    if (opts.json) {
+      ctx.out(await renderData({ schema: "clearml.env-explain/v1", ...e.data }, "json"));
+    } else ctx.out(e.text);
     if (!e.known) throw new ExitStatus(1);
   });
 
@@ -114,7 +63,7 @@ export const registerEnv: Register = (parent, ctx) => {
       .addOption(new Option("--strict", "warnings fail too (exit 1)"))
       .addOption(new Option("--json", "JSON output")),
   );
-  check.action((opts, cmd) => {
+  check.action(async (opts, cmd) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const agent = resolveFor(snap, "agent");
@@ -122,7 +71,9 @@ export const registerEnv: Register = (parent, ctx) => {
     const errors = findings.filter((f) => f.level === "error").length;
     const warnings = findings.filter((f) => f.level === "warning").length;
     if (opts.json) {
-      ctx.out(renderData({ schema: "clearml.env-check/v1", findings, errors, warnings }, "json"));
+      ctx.out(
+        await renderData({ schema: "clearml.env-check/v1", findings, errors, warnings }, "json"),
+      );
     } else if (findings.length === 0) {
       ctx.out("env check: no problems found\n");
     } else {

@@ -1,5 +1,3 @@
-import YAML from "yaml";
-
 export type Format = "text" | "json" | "yaml";
 
 /** Pick the output format from `--json` / `--yaml`; both given is a usage error upstream. */
@@ -10,8 +8,10 @@ export function formatOf(opts: { json?: boolean; yaml?: boolean }): Format {
 }
 
 /** Machine output: stable key order as built, one trailing newline. */
-export function renderData(data: unknown, format: "json" | "yaml"): string {
+export async function renderData(data: unknown, format: "json" | "yaml"): Promise<string> {
   if (format === "json") return JSON.stringify(data, null, 2) + "\n";
+  // loaded on demand: the yaml library costs milliseconds at startup
+  const YAML = (await import("yaml")).default;
   return YAML.stringify(data, { lineWidth: 0 });
 }
 

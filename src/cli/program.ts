@@ -1,7 +1,7 @@
 import { Command, type OptionValues } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
 import { addGlobalOptions } from "./global_options.ts";
-import { versionInfo } from "../version.ts";
+import { versionInfo, versionLine } from "../version.ts";
 import { renderData } from "./output.ts";
 
 /** Subcommand builders register here; each gets the context and its parent. */
@@ -30,16 +30,11 @@ export function buildProgram(ctx: CliContext, commands: readonly Register[]) {
   });
   program.exitOverride();
   program.showHelpAfterError("(run with --help for usage)");
-  program.action((opts) => {
+  program.action(async (opts) => {
     if (opts.version) {
       const info = versionInfo();
-      if (opts.json) ctx.out(renderData(info, "json"));
-      else {
-        ctx.out(
-          `clearml ${info.version} (commit ${info.commit}, built ${info.buildDate}, ` +
-            `${info.runtime}, ${info.target})\n`,
-        );
-      }
+      if (opts.json) ctx.out(await renderData(info, "json"));
+      else ctx.out(versionLine(info));
       return;
     }
     program.outputHelp();

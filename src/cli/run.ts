@@ -1,7 +1,7 @@
 import { CommanderError } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
 import { buildProgram, type Register } from "./program.ts";
-import { ClearmlError, ExitStatus } from "../errors.ts";
+import { exitCodeFor } from "./exit_code.ts";
 import { COMMANDS } from "./commands.ts";
 
 /**
@@ -20,7 +20,7 @@ export async function run(
     await program.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e: unknown) {
-    return exitCodeFor(e, ctx, argv.includes("-v") || argv.includes("--verbose"));
+    return exitCodeOf(e, ctx, argv.includes("-v") || argv.includes("--verbose"));
   }
 }
 
@@ -31,7 +31,7 @@ function exitOverrideAll(cmd: { exitOverride(): unknown; commands: readonly unkn
   }
 }
 
-function exitCodeFor(e: unknown, ctx: CliContext, verbose: boolean): number {
+function exitCodeOf(e: unknown, ctx: CliContext, verbose: boolean): number {
   if (e instanceof CommanderError) {
     // help and version are not errors; commander already printed its message
     if (
@@ -40,14 +40,5 @@ function exitCodeFor(e: unknown, ctx: CliContext, verbose: boolean): number {
     ) return 0;
     return 2;
   }
-  if (e instanceof ExitStatus) return e.exitCode;
-  if (e instanceof ClearmlError) {
-    ctx.err(`clearml: error: ${e.message}\n`);
-    return e.exitCode;
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  ctx.err(`clearml: internal error: ${msg}\n`);
-  if (verbose && e instanceof Error && e.stack) ctx.err(e.stack + "\n");
-  else ctx.err("(run with -v for details, and please report it)\n");
-  return 4;
+  return exitCodeFor(e, ctx, verbose);
 }

@@ -2,8 +2,10 @@
 import type { Category } from "./types.ts";
 import { envCategory } from "./checks/env.ts";
 import { configCategory } from "./checks/config.ts";
+import { serverCategory } from "./checks/server.ts";
 
 export const CATEGORIES: ReadonlyArray<Category<unknown>> = [
   envCategory,
   configCategory,
+  serverCategory,
 ] as ReadonlyArray<Category<unknown>>;

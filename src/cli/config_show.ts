@@ -1,0 +1,93 @@
+/** `clearml config show` and `config get`: free of commander so that the fast path can run them. */
+import type { CliContext } from "./context.ts";
+import type { GlobalOptions } from "./global_options.ts";
+import { resolveFor, takeSnapshot } from "./snapshot.ts";
+import { renderData } from "./output.ts";
+import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
+import { renderHocon } from "../settings/render_hocon.ts";
+import { maskTree } from "../settings/mask.ts";
+import { lookup, type Resolution } from "../settings/resolve.ts";
+import { ConfigError, ExitStatus } from "../errors.ts";
+
+export interface ShowOptions {
+  for: "sdk" | "agent";
+  json?: boolean;
+  yaml?: boolean;
+  hocon?: boolean;
+  origin?: boolean;
+}
+
+/** Stop when the consumer itself would stop (parse error, fatal variable). */
+export function failOnFatal(r: Resolution): void {
+  if (r.fatal.length === 0) return;
+  const lines = r.fatal.map((d) => `  ${d.message}`).join("\n");
+  throw new ConfigError(
+    `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${lines}`,
+  );
+}
+
+function originMap(tree: ConfNode): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, node] of leaves(tree)) out[path.join(".")] = formatOrigin(node.origin);
+  return out;
+}
+
+function warn(ctx: CliContext, r: Resolution): void {
+  for (const d of r.diagnostics) ctx.err(`clearml: ${d.level}: ${d.message}\n`);
+}
+
+export async function configShow(
+  ctx: CliContext,
+  g: GlobalOptions,
+  opts: ShowOptions,
+): Promise<void> {
+  const r = resolveFor(takeSnapshot(ctx, g), opts.for);
+  failOnFatal(r);
+  warn(ctx, r);
+  const tree: ObjectNode = g.showSecrets ? r.tree : maskTree(r.tree) as ObjectNode;
+  if (opts.json || opts.yaml) {
+    const data: Record<string, unknown> = {
+      schema: "clearml.config/v1",
+      consumer: r.consumer,
+      config: toPlain(tree),
+    };
+    if (opts.origin) data.origins = originMap(tree);
+    ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    return;
+  }
+  ctx.out(renderHocon(tree, { origins: Boolean(opts.origin) }));
+}
+
+export async function configGet(
+  ctx: CliContext,
+  g: GlobalOptions,
+  key: string,
+  opts: Omit<ShowOptions, "hocon">,
+): Promise<void> {
+  const r = resolveFor(takeSnapshot(ctx, g), opts.for);
+  failOnFatal(r);
+  const found = lookup(r, key);
+  if (!found) {
+    if (opts.json || opts.yaml) {
+      const data = { schema: "clearml.config-get/v1", consumer: r.consumer, key, found: false };
+      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    } else ctx.err(`clearml: ${key} is not set for the ${r.consumer}\n`);
+    throw new ExitStatus(1);
+  }
+  const node = g.showSecrets ? found : maskTree(found, { path: key.split(".") });
+  if (opts.json || opts.yaml) {
+    const data = {
+      schema: "clearml.config-get/v1",
+      consumer: r.consumer,
+      key,
+      found: true,
+      value: toPlain(node),
+      origin: formatOrigin(node.origin),
+    };
+    ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    return;
+  }
+  const v = toPlain(node);
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  ctx.out(opts.origin ? `${text}  # ${formatOrigin(node.origin)}\n` : `${text}\n`);
+}

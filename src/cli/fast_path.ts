@@ -1,0 +1,125 @@
+/**
+ * A commander-free parser for the commands that scripts and images run most (`--version`,
+ * `env`, `config show`, `config get`): loading commander costs more than the rest of such a run.
+ * It accepts only well-formed command lines; anything else (help, unknown or conflicting
+ * flags, missing values) returns undefined and goes to the full commander tree, which gives
+ * the same results (tests/cli/fast_path.test.ts compares the two) and the error messages.
+ */
+import type { GlobalOptions } from "./global_options.ts";
+
+export type FastCommand =
+  | { kind: "version"; json: boolean }
+  | {
+    kind: "env";
+    g: GlobalOptions;
+    opts: { json?: boolean; yaml?: boolean; all?: boolean; for?: "sdk" | "agent" };
+  }
+  | {
+    kind: "config-show";
+    g: GlobalOptions;
+    opts: {
+      for: "sdk" | "agent";
+      json?: boolean;
+      yaml?: boolean;
+      hocon?: boolean;
+      origin?: boolean;
+    };
+  }
+  | {
+    kind: "config-get";
+    g: GlobalOptions;
+    key: string;
+    opts: { for: "sdk" | "agent"; json?: boolean; yaml?: boolean; origin?: boolean };
+  };
+
+const FLAGS: Record<string, string> = {
+  "--json": "json",
+  "--yaml": "yaml",
+  "--all": "all",
+  "--hocon": "hocon",
+  "--origin": "origin",
+  "--show-secrets": "showSecrets",
+  "-v": "verbose",
+  "--verbose": "verbose",
+  "--no-color": "noColor",
+};
+const VALUES: Record<string, string> = {
+  "--for": "for",
+  "--config-file": "configFile",
+  "--env-file": "envFile",
+};
+const ALLOWED: Record<string, string[]> = {
+  env: ["json", "yaml", "all", "for"],
+  "config-show": ["json", "yaml", "hocon", "origin", "for"],
+  "config-get": ["json", "yaml", "origin", "for"],
+};
+const GLOBALS = ["showSecrets", "verbose", "noColor", "configFile", "envFile"];
+
+export function parseFast(argv: readonly string[]): FastCommand | undefined {
+  if (
+    argv.length >= 1 && argv.length <= 2 &&
+    argv.every((a) => ["--version", "-V", "--json"].includes(a))
+  ) {
+    const v = argv.filter((a) => a !== "--json");
+    if (v.length === 1 && (argv.length === 1 || argv.includes("--json"))) {
+      return { kind: "version", json: argv.includes("--json") };
+    }
+    return undefined;
+  }
+  const flags: Record<string, boolean> = {};
+  const values: Record<string, string> = {};
+  const envFiles: string[] = [];
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (FLAGS[name] && eq < 0) {
+      flags[FLAGS[name]!] = true;
+    } else if (VALUES[name]) {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined || (eq < 0 && v.startsWith("-"))) return undefined;
+      if (VALUES[name] === "envFile") envFiles.push(v);
+      else if (values[VALUES[name]!] !== undefined) return undefined;
+      else values[VALUES[name]!] = v;
+    } else if (!a.startsWith("-") || a === "-") {
+      words.push(a);
+    } else return undefined;
+  }
+  let kind: "env" | "config-show" | "config-get";
+  let key: string | undefined;
+  if (words.length === 1 && words[0] === "env") kind = "env";
+  else if (words.length === 2 && words[0] === "config" && words[1] === "show") kind = "config-show";
+  else if (words.length === 3 && words[0] === "config" && words[1] === "get") {
+    kind = "config-get";
+    key = words[2];
+  } else return undefined;
+  const used = [...Object.keys(flags), ...Object.keys(values)];
+  if (used.some((u) => !GLOBALS.includes(u) && !ALLOWED[kind]!.includes(u))) return undefined;
+  if (flags.json && flags.yaml) return undefined;
+  const consumer = values.for;
+  if (consumer !== undefined && consumer !== "sdk" && consumer !== "agent") return undefined;
+
+  const g: GlobalOptions = { color: !flags.noColor };
+  if (values.configFile !== undefined) g.configFile = values.configFile;
+  if (envFiles.length) g.envFile = envFiles;
+  if (flags.verbose) g.verbose = true;
+  if (flags.showSecrets) g.showSecrets = true;
+  const pick = <K extends string>(names: K[]) => {
+    const o: Partial<Record<K, true>> = {};
+    for (const n of names) if (flags[n]) o[n] = true;
+    return o;
+  };
+  if (kind === "env") {
+    return {
+      kind,
+      g,
+      opts: { ...pick(["json", "yaml", "all"]), ...(consumer ? { for: consumer } : {}) },
+    };
+  }
+  const forOpt = { for: (consumer ?? "sdk") as "sdk" | "agent" };
+  if (kind === "config-show") {
+    return { kind, g, opts: { ...forOpt, ...pick(["json", "yaml", "hocon", "origin"]) } };
+  }
+  return { kind, g, key: key!, opts: { ...forOpt, ...pick(["json", "yaml", "origin"]) } };
+}

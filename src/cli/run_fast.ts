@@ -1,0 +1,32 @@
+import type { CliContext } from "./context.ts";
+import type { FastCommand } from "./fast_path.ts";
+import { exitCodeFor } from "./exit_code.ts";
+import { renderData } from "./output.ts";
+import { versionInfo, versionLine } from "../version.ts";
+
+/** Run a command line that `parseFast` accepted; same output and exit codes as `run`. */
+export async function runFast(cmd: FastCommand, ctx: CliContext): Promise<number> {
+  try {
+    switch (cmd.kind) {
+      case "version": {
+        const info = versionInfo();
+        ctx.out(
+          cmd.json ? await renderData(info, "json") : versionLine(info),
+        );
+        break;
+      }
+      case "env":
+        await (await import("./env_list.ts")).envList(ctx, cmd.g, cmd.opts);
+        break;
+      case "config-show":
+        await (await import("./config_show.ts")).configShow(ctx, cmd.g, cmd.opts);
+        break;
+      case "config-get":
+        await (await import("./config_show.ts")).configGet(ctx, cmd.g, cmd.key, cmd.opts);
+        break;
+    }
+    return 0;
+  } catch (e: unknown) {
+    return exitCodeFor(e, ctx, Boolean("g" in cmd && cmd.g.verbose));
+  }
+}

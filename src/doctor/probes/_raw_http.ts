@@ -1,0 +1,353 @@
+/**
+ * A small HTTP/1.1 client over `node:net` and `node:tls`, for doctor's probes. Written by hand
+ * because a probe must control what goes on the wire: a GET with a body (which fetch refuses and
+ * some servers drop), a CONNECT tunnel through the proxy the client would use, TLS with verification
+ * reported rather than enforced, and a hard stop on an AbortSignal when a peer never answers.
+ * Works the same on Bun and Deno (both implement these node: modules).
+ */
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { abortReason } from "./_deadline.ts";
+
+export interface Endpoint {
+  /** Host name or IP literal (no brackets). */
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+export interface ProxyEndpoint {
+  host: string;
+  port: number;
+  /** `Basic …` value for Proxy-Authorization, when the proxy URL carries credentials. */
+  authorization?: string;
+}
+
+export interface ConnectOptions {
+  target: Endpoint;
+  proxy?: ProxyEndpoint;
+  /** Trusted CA certificates (PEM); undefined = the runtime's default store. */
+  ca?: string[];
+}
+
+export class ProxyRefused extends Error {
+  override name = "ProxyRefused";
+  constructor(readonly status: number, readonly statusText: string) {
+    super(`the proxy answered ${status} ${statusText} to CONNECT`.trim());
+  }
+}
+
+export interface Channel {
+  socket: net.Socket;
+  /** Plain HTTP through a proxy: the request line carries the absolute URL. */
+  absoluteForm: boolean;
+  /** The TLS socket, when the target is https. */
+  tlsSocket?: tls.TLSSocket;
+  /** Address the TCP connection reached (the proxy's when proxied). */
+  remoteAddress?: string;
+}
+
+/** Reject when the signal aborts; `cleanup` runs then. */
+function abortable<T>(
+  signal: AbortSignal,
+  cleanup: () => void,
+  run: (resolve: (v: T) => void, reject: (e: unknown) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      cleanup();
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = () => {
+      cleanup();
+      reject(abortReason(signal));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    run(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        cleanup();
+        reject(e);
+      },
+    );
+  });
+}
+
+/** A TCP connection to host:port. */
+export function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  const socket = new net.Socket();
+  // Errors after a stage has finished must not crash the process; each stage listens for its own.
+  socket.on("error", () => {});
+  return abortable(signal, () => socket.destroy(), (resolve, reject) => {
+    socket.once("error", reject);
+    socket.connect({ host, port }, () => {
+      socket.removeListener("error", reject);
+      resolve(socket);
+    });
+  });
+}
+
+/** Read from the socket until the end of the response head; returns head and what followed. */
+function readHead(socket: net.Socket, signal: AbortSignal): Promise<[string, Buffer]> {
+  return abortable(signal, () => socket.destroy(), (resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      const end = buf.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        done();
+        resolve([buf.subarray(0, end).toString("latin1"), buf.subarray(end + 4)]);
+      } else if (buf.length > 65536) {
+        done();
+        reject(new Error("the response head is larger than 64 KiB"));
+      }
+    };
+    const onEnd = () => {
+      done();
+      reject(new Error("the connection closed before a response"));
+    };
+    const done = () => {
+      socket.removeListener("data", onData);
+      socket.removeListener("end", onEnd);
+      socket.removeListener("error", reject);
+    };
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+    socket.once("error", reject);
+  });
+}
+
+/** Open a tunnel through an HTTP proxy with CONNECT. */
+async function connectTunnel(
+  socket: net.Socket,
+  target: Endpoint,
+  proxy: ProxyEndpoint,
+  signal: AbortSignal,
+): Promise<void> {
+  const authority = `${
+    target.host.includes(":") ? `[${target.host}]` : target.host
+  }:${target.port}`;
+  const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
+  if (proxy.authorization) lines.push(`Proxy-Authorization: ${proxy.authorization}`);
+  socket.write(lines.join("\r\n") + "\r\n\r\n");
+  const [head] = await readHead(socket, signal);
+  const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\s*(.*)$/.exec(head.split("\r\n")[0] ?? "");
+  const status = m ? Number(m[1]) : 0;
+  if (status < 200 || status >= 300) {
+    socket.destroy();
+    throw new ProxyRefused(status, m?.[2] ?? head.slice(0, 60));
+  }
+}
+
+/** TLS over an open socket. Verification is reported (`authorized`), not enforced. */
+export function startTls(
+  socket: net.Socket,
+  host: string,
+  ca: string[] | undefined,
+  signal: AbortSignal,
+): Promise<tls.TLSSocket> {
+  const options: tls.ConnectionOptions = { socket, rejectUnauthorized: false };
+  // SNI takes names only; an IP literal there is a protocol error.
+  if (net.isIP(host) === 0) options.servername = host;
+  if (ca) options.ca = ca;
+  let secure: tls.TLSSocket | undefined;
+  return abortable(signal, () => {
+    secure?.destroy();
+    socket.destroy();
+  }, (resolve, reject) => {
+    secure = tls.connect(options, () => {
+      secure!.removeListener("error", reject);
+      resolve(secure!);
+    });
+    secure.on("error", () => {});
+    secure.once("error", reject);
+  });
+}
+
+/** A connection ready for an HTTP request to `target`: direct or through the proxy, TLS when https. */
+export async function openChannel(opts: ConnectOptions, signal: AbortSignal): Promise<Channel> {
+  const { target, proxy } = opts;
+  const first = proxy ?? target;
+  const socket = await tcpConnect(first.host, first.port, signal);
+  const remoteAddress = socket.remoteAddress;
+  try {
+    if (target.tls) {
+      if (proxy) await connectTunnel(socket, target, proxy, signal);
+      const tlsSocket = await startTls(socket, target.host, opts.ca, signal);
+      return { socket: tlsSocket, absoluteForm: false, tlsSocket, remoteAddress };
+    }
+  } catch (e) {
+    socket.destroy();
+    throw e;
+  }
+  return { socket, absoluteForm: proxy !== undefined, remoteAddress };
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query, starting with `/`. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  /** Header names lower-cased; repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  body: string;
+  /** The body was longer than the probe reads. */
+  truncated: boolean;
+}
+
+const MAX_BODY = 256 * 1024;
+
+function authorityOf(target: Endpoint): string {
+  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+  const defaultPort = target.tls ? 443 : 80;
+  return target.port === defaultPort ? host : `${host}:${target.port}`;
+}
+
+/** Send one request over the channel and read the whole response (the channel is closed after). */
+export function exchange(
+  channel: Channel,
+  target: Endpoint,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const { socket } = channel;
+  const authority = authorityOf(target);
+  const requestTarget = channel.absoluteForm ? `http://${authority}${request.path}` : request.path;
+  const lines = [`${request.method} ${requestTarget} HTTP/1.1`, `Host: ${authority}`];
+  const headers: Record<string, string> = { Connection: "close", ...request.headers };
+  if (request.body !== undefined) {
+    headers["Content-Length"] = String(Buffer.byteLength(request.body));
+  }
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  const wire = lines.join("\r\n") + "\r\n\r\n" + (request.body ?? "");
+
+  return abortable(signal, () => socket.destroy(), (resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (ended: boolean) => {
+      if (settled) return;
+      const all = Buffer.concat(chunks);
+      const parsed = parseResponse(all, ended || size >= MAX_BODY);
+      if (parsed === "incomplete") {
+        if (ended) {
+          settled = true;
+          socket.destroy();
+          reject(
+            new Error(
+              all.length === 0
+                ? "the server closed the connection without answering"
+                : "the server closed the connection in the middle of its answer",
+            ),
+          );
+        }
+        return;
+      }
+      settled = true;
+      socket.destroy();
+      resolve(parsed);
+    };
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      finish(false);
+    });
+    socket.once("end", () => finish(true));
+    socket.once("close", () => finish(true));
+    socket.once("error", (e) => {
+      if (settled) return;
+      // A reset after a complete answer still counts as the answer.
+      if (chunks.length > 0) {
+        const parsed = parseResponse(Buffer.concat(chunks), true);
+        if (parsed !== "incomplete") {
+          settled = true;
+          resolve(parsed);
+          return;
+        }
+      }
+      settled = true;
+      reject(e);
+    });
+    socket.write(wire);
+  });
+}
+
+/** Parse a response once it is complete; "incomplete" while more bytes are expected. */
+export function parseResponse(buf: Buffer, ended: boolean): HttpResponse | "incomplete" {
+  const end = buf.indexOf("\r\n\r\n");
+  if (end < 0) return "incomplete";
+  const headLines = buf.subarray(0, end).toString("latin1").split("\r\n");
+  const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\s*(.*)$/.exec(headLines[0] ?? "");
+  if (!m) {
+    if (!ended) return "incomplete";
+    throw new Error(`not an HTTP answer: ${JSON.stringify((headLines[0] ?? "").slice(0, 60))}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const line of headLines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const status = Number(m[1]);
+  let raw = buf.subarray(end + 4);
+  let truncated = false;
+  const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
+  if (noBody) raw = Buffer.alloc(0);
+  else if (/chunked/i.test(headers["transfer-encoding"] ?? "")) {
+    const decoded = dechunk(raw);
+    if (decoded === "incomplete") {
+      if (!ended) return "incomplete";
+      truncated = true;
+      raw = Buffer.alloc(0);
+    } else raw = decoded;
+  } else if (headers["content-length"] !== undefined) {
+    const length = Number(headers["content-length"]);
+    if (raw.length < length && !ended) return "incomplete";
+    truncated = raw.length < length;
+    raw = raw.subarray(0, length);
+  } else if (!ended) return "incomplete";
+  if (raw.length > MAX_BODY) {
+    raw = raw.subarray(0, MAX_BODY);
+    truncated = true;
+  }
+  return { status, statusText: m[2] ?? "", headers, body: raw.toString("utf8"), truncated };
+}
+
+function dechunk(buf: Buffer): Buffer | "incomplete" {
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const lineEnd = buf.indexOf("\r\n", pos);
+    if (lineEnd < 0) return "incomplete";
+    const size = parseInt(buf.subarray(pos, lineEnd).toString("latin1").split(";")[0] ?? "", 16);
+    if (Number.isNaN(size)) throw new Error("malformed chunked encoding");
+    if (size === 0) return Buffer.concat(parts);
+    const start = lineEnd + 2;
+    if (buf.length < start + size + 2) return "incomplete";
+    parts.push(buf.subarray(start, start + size));
+    pos = start + size + 2;
+  }
+}
+
+/** Connect, send one request, read the answer, close. */
+export async function httpRequest(
+  opts: ConnectOptions,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const channel = await openChannel(opts, signal);
+  return await exchange(channel, opts.target, request, signal);
+}
