@@ -3,9 +3,13 @@ import type { Category } from "./types.ts";
 import { envCategory } from "./checks/env.ts";
 import { configCategory } from "./checks/config.ts";
 import { serverCategory } from "./checks/server.ts";
+import { dockerCategory } from "./checks/docker.ts";
+import { gpuCategory } from "./checks/gpu.ts";
 
 export const CATEGORIES: ReadonlyArray<Category<unknown>> = [
   envCategory,
   configCategory,
   serverCategory,
+  dockerCategory,
+  gpuCategory,
 ] as ReadonlyArray<Category<unknown>>;
