@@ -62,7 +62,15 @@ export function toPlain(node: ConfNode): Plain {
       return node.items.map(toPlain);
     case "object": {
       const out: { [key: string]: Plain } = {};
-      for (const [k, v] of node.entries) out[k] = toPlain(v);
+      for (const [k, v] of node.entries) {
+        // defineProperty: a key named __proto__ must stay a key, not change the prototype
+        Object.defineProperty(out, k, {
+          value: toPlain(v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return out;
     }
   }

@@ -78,7 +78,13 @@ describe("docker probe against a private docker daemon", () => {
 
   it("docker.daemon fails with not-running evidence once the daemon is stopped", async () => {
     await daemon!.stop();
-    const results = await runChecks(input);
+    // docker mode asked for (extra docker args): a stopped daemon is a failure, not a warning
+    const dockerMode = doctorInput({
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      DOCKER_HOST: daemon!.host,
+      CLEARML_AGENT_EXTRA_DOCKER_ARGS: "--ipc=host",
+    });
+    const results = await runChecks(dockerMode);
     const r = results.get("docker.daemon")!;
     assert.equal(r.status, "fail");
     assert.match(r.summary, /not running/);

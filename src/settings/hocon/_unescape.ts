@@ -4,36 +4,46 @@
  * is what the ClearML SDK does (not JSON's escapes).
  */
 export function unescape(s: string): string {
-  let i = s.indexOf("\\");
-  if (i < 0) return s;
-  const parts: string[] = [];
+  const n = s.length;
+  let out = "";
   let last = 0;
-  while (i >= 0 && i + 1 < s.length) {
+  for (let i = s.indexOf("\\"); i >= 0 && i + 1 < n;) {
     const c = s.charCodeAt(i + 1);
     if (c === 10) {
       // The escape pattern's `.` does not match a newline: the backslash stays.
       i = s.indexOf("\\", i + 1);
       continue;
     }
-    const rep = REPLACEMENTS[c];
+    const rep = replacement(c);
     if (rep !== undefined) {
-      parts.push(s.slice(last, i), rep);
+      out += s.slice(last, i);
+      out += rep;
       last = i + 2;
     }
     i = s.indexOf("\\", i + 2);
   }
-  if (last === 0) return s;
-  parts.push(s.slice(last));
-  return parts.join("");
+  return last === 0 ? s : out + s.slice(last);
 }
 
-const REPLACEMENTS: Record<number, string> = {
-  92: "\\",
-  110: "\n",
-  114: "\r",
-  116: "\t",
-  61: "=",
-  35: "#",
-  33: "!",
-  34: '"',
-};
+function replacement(c: number): string | undefined {
+  switch (c) {
+    case 92:
+      return "\\";
+    case 110:
+      return "\n";
+    case 114:
+      return "\r";
+    case 116:
+      return "\t";
+    case 61:
+      return "=";
+    case 35:
+      return "#";
+    case 33:
+      return "!";
+    case 34:
+      return '"';
+    default:
+      return undefined;
+  }
+}

@@ -13,7 +13,7 @@
  */
 import type { ObjectNode } from "../tree.ts";
 import type { MObject } from "./_nodes.ts";
-import { type ParseContext, parseDocument, type ReadInclude } from "./_parser.ts";
+import { type ParseContext, parseDocument } from "./_parser.ts";
 import { resolveAll } from "./_resolve.ts";
 import { Source } from "./_source.ts";
 
@@ -25,7 +25,7 @@ export interface ParseOptions {
   /** The process environment, for `${VAR}` fallback; default `{}` (never read from the process). */
   env?: Record<string, string | undefined>;
   /** Resolve an include. `path` as written, `fromFile` the including file. Return undefined when missing. */
-  readInclude?: ReadInclude;
+  readInclude?: (path: string, fromFile: string) => { file: string; text: string } | undefined;
 }
 
 /**
