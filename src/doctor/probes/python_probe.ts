@@ -11,6 +11,7 @@ import type { PyInterpreter, PythonSnapshot } from "../checks/python.ts";
 import { INTROSPECT_SCRIPT, parseIntrospection } from "../python_introspect.ts";
 import { executablesMatching, findExecutable } from "./_find_executable.ts";
 import { pythonSpecs } from "../python_select.ts";
+import { shimTarget } from "./_pyenv.ts";
 
 const PYTHON_NAME = /^python(?:3(?:\.\d+)?)?$/;
 /** At most this many interpreters answer at once (pyenv shims are shell scripts). */
@@ -44,7 +45,22 @@ export async function askInterpreter(
   if (tools.signal.aborted) {
     return { ...base, ok: false, code: null, timedOut: true, stderr: "not run: time budget spent" };
   }
-  const r = await tools.exec(path, ["-c", INTROSPECT_SCRIPT], {
+  let target = path;
+  if (base.pyenvShim) {
+    const t = shimTarget(path, input.env, input.cwd);
+    if (t.kind === "inactive") {
+      // what the shim itself prints and exits with for a version that lacks this command
+      return {
+        ...base,
+        ok: false,
+        code: 127,
+        timedOut: false,
+        stderr: `pyenv: ${name}: command not found (active version: ${t.versions.join(":")})`,
+      };
+    }
+    if (t.kind === "binary") target = t.path;
+  }
+  const r = await tools.exec(target, ["-c", INTROSPECT_SCRIPT], {
     timeoutMs: tools.stepTimeoutMs,
     env: { ...input.env },
     cwd: input.cwd,
