@@ -21,9 +21,16 @@ mkdirSync(join(ROOT, ".tmp", "bench"), { recursive: true });
 if (!existsSync(bin)) execFileSync(join(ROOT, "scripts", "build"), ["host"], { stdio: "inherit" });
 if (!existsSync(floor)) {
   execFileSync("bun", [
-    "build", "--compile", "--minify", "--bytecode", "--format=esm",
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
-    join(ROOT, "scripts", "bench", "_hello.ts"), "--outfile", floor,
+    "build",
+    "--compile",
+    "--minify",
+    "--bytecode",
+    "--format=esm",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    join(ROOT, "scripts", "bench", "_hello.ts"),
+    "--outfile",
+    floor,
   ], { stdio: "ignore" });
 }
 
@@ -63,11 +70,20 @@ try {
   const online = await series(bin, ["doctor", "--json"], onlineEnv, runs);
 
   writeFileSync(join(home, "clearml.conf"), conf(hang.url));
-  const blackholed = await series(bin, ["doctor", "--json", "--timeout", "3"], base, Math.min(runs, 5));
+  const blackholed = await series(
+    bin,
+    ["doctor", "--json", "--timeout", "3"],
+    base,
+    Math.min(runs, 5),
+  );
 
   console.log(`doctor (compiled), median of ${runs} runs each (black-holed: ${Math.min(runs, 5)})`);
   console.log(`  floor (compiled hello):             ${fmtMs(floorMs)}`);
-  console.log(`  doctor --offline:                   ${fmtMs(offline)}  (${(offline / floorMs).toFixed(1)}x floor; target ≤ 300 ms)`);
+  console.log(
+    `  doctor --offline:                   ${fmtMs(offline)}  (${
+      (offline / floorMs).toFixed(1)
+    }x floor; target ≤ 300 ms)`,
+  );
   console.log(`  doctor, local HTTPS API:            ${fmtMs(online)}  (target ≤ 1000 ms)`);
   console.log(`  doctor --timeout 3, black-holed API: ${fmtMs(blackholed)}  (target ≤ 3500 ms)`);
 } finally {
