@@ -3,7 +3,6 @@
  * docker, nvidia-smi, python… Never throws: a missing program, a timeout or a non-zero exit
  * are all in the result. node:child_process works the same on Bun and Deno for this use.
  */
-import { execFile } from "node:child_process";
 
 export interface ExecResult {
   /** Exit code; null when killed (timeout) or not started. */
@@ -18,12 +17,14 @@ export interface ExecResult {
   error?: string;
 }
 
-export function exec(
+export async function exec(
   cmd: string,
   args: readonly string[],
   opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string; signal?: AbortSignal } =
     {},
 ): Promise<ExecResult> {
+  // node:child_process is loaded on first use, not at every command's startup
+  const { execFile } = await import("node:child_process");
   const t0 = performance.now();
   return new Promise((resolve) => {
     let child;

@@ -5,7 +5,6 @@
  */
 import { constants } from "node:fs";
 import { access, readdir, readFile, stat } from "node:fs/promises";
-import { connect as netConnect } from "node:net";
 import { delimiter, join } from "node:path";
 
 export type ReadResult = { text: string } | { error: string };
@@ -58,7 +57,9 @@ function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-function connectOnce(target: ConnectTarget, ms: number): Promise<ConnectResult> {
+async function connectOnce(target: ConnectTarget, ms: number): Promise<ConnectResult> {
+  // node:net is loaded on first use: statically it would slow every command's startup
+  const { connect: netConnect } = await import("node:net");
   return new Promise((resolve) => {
     let settled = false;
     const socket = "path" in target

@@ -5,8 +5,13 @@
  * reported rather than enforced, and a hard stop on an AbortSignal when a peer never answers.
  * Works the same on Bun and Deno (both implement these node: modules).
  */
-import * as net from "node:net";
-import * as tls from "node:tls";
+import type * as net from "node:net";
+import type * as tls from "node:tls";
+
+// Loaded on first use: a static import of node:net/node:tls costs every clearml command
+// milliseconds at startup in the compiled binary, doctor or not.
+const loadNet = () => import("node:net");
+const loadTls = () => import("node:tls");
 import { abortReason } from "./_deadline.ts";
 
 export interface Endpoint {
@@ -79,8 +84,13 @@ function abortable<T>(
 }
 
 /** A TCP connection to host:port. */
-export function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
-  const socket = new net.Socket();
+export async function tcpConnect(
+  host: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<net.Socket> {
+  const { Socket } = await loadNet();
+  const socket = new Socket();
   // Errors after a stage has finished must not crash the process; each stage listens for its own.
   socket.on("error", () => {});
   return abortable(signal, () => socket.destroy(), (resolve, reject) => {
@@ -145,12 +155,13 @@ async function connectTunnel(
 }
 
 /** TLS over an open socket. Verification is reported (`authorized`), not enforced. */
-export function startTls(
+export async function startTls(
   socket: net.Socket,
   host: string,
   ca: string[] | undefined,
   signal: AbortSignal,
 ): Promise<tls.TLSSocket> {
+  const [net, tls] = await Promise.all([loadNet(), loadTls()]);
   const options: tls.ConnectionOptions = { socket, rejectUnauthorized: false };
   // SNI takes names only; an IP literal there is a protocol error.
   if (net.isIP(host) === 0) options.servername = host;

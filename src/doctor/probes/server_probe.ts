@@ -5,8 +5,10 @@
  * credentials. Every network step has its own timeout and stops when the run's budget is spent.
  * Nothing secret enters the snapshot: keys by their last four characters, tokens never.
  */
-import * as dns from "node:dns";
-import * as tls from "node:tls";
+import type * as tls from "node:tls";
+
+// Loaded on first use: static imports of node:dns/node:tls would cost every command at startup.
+const loadTls = () => import("node:tls");
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
@@ -529,11 +531,14 @@ function lookupAll(hostname: string, signal: AbortSignal): Promise<DnsFacts> {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
-    dns.lookup(hostname, { all: true }, (err, addresses) => {
-      signal.removeEventListener("abort", onAbort);
-      if (err) reject(err);
-      else resolve({ addresses: addresses.map((a) => ({ address: a.address, family: a.family })) });
-    });
+    import("node:dns").then((dns) =>
+      dns.lookup(hostname, { all: true }, (err, addresses) => {
+        signal.removeEventListener("abort", onAbort);
+        if (err) reject(err);
+        else {
+          resolve({ addresses: addresses.map((a) => ({ address: a.address, family: a.family })) });
+        }
+      }), reject);
   });
 }
 
@@ -608,7 +613,7 @@ async function buildTrust(target: TargetSpec, ctx: Ctx): Promise<Trust> {
     extra.certs = r.pems.length;
     if (r.error) extra.error = r.error;
     facts.extra = extra;
-    if (r.pems.length) ca = [...(ca ?? tls.rootCertificates), ...r.pems];
+    if (r.pems.length) ca = [...(ca ?? (await loadTls()).rootCertificates), ...r.pems];
   }
   return { facts, ca, replacesDefault: bundle !== undefined };
 }
@@ -659,6 +664,7 @@ async function handshake(
   const s = channel.tlsSocket!;
   try {
     const now = Date.now();
+    const tls = await loadTls();
     const leaf = s.getPeerCertificate(true) as tls.DetailedPeerCertificate;
     const chain: CertFacts[] = [];
     const seen = new Set<string>();
@@ -968,6 +974,7 @@ async function probeTarget(target: TargetSpec, ctx: Ctx): Promise<HostProbe> {
   }
   const opts: ConnectOptions = { target: endpoint, ...(proxy ? { proxy } : {}) };
   if (trust) {
+    const tls = await loadTls();
     host.tls = await step(ctx, async (signal) => {
       // Always an explicit CA list: on the runtime's shared default context, Deno resumes an
       // earlier session and then reports it as verified.
