@@ -1,5 +1,4 @@
 import { homedir } from "node:os";
-import { isatty } from "node:tty";
 import type { CliContext } from "./cli/context.ts";
 import { parseFast } from "./cli/fast_path.ts";
 
@@ -12,7 +11,10 @@ const ctx: CliContext = {
   home: homedir(),
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  stdoutIsTTY: isatty(1),
+  // node:tty on first use: loading it costs milliseconds, and only doctor's text output asks
+  get stdoutIsTTY() {
+    return process.getBuiltinModule("node:tty").isatty(1);
+  },
 };
 const argv = process.argv.slice(2);
 const fast = parseFast(argv);

@@ -4,7 +4,6 @@
  * `?` and `!negation`, and hashed entries (`|1|salt|hash`, `HashKnownHosts yes`) are compared by
  * HMAC-SHA1 of the name keyed with the salt. Pure.
  */
-import { createHmac } from "node:crypto";
 import { Buffer } from "node:buffer";
 
 export interface KnownHostMatch {
@@ -53,6 +52,8 @@ function hashedMatches(entry: string, name: string): boolean {
   if (parts.length !== 4 || parts[1] !== "1") return false;
   try {
     const salt = Buffer.from(parts[2]!, "base64");
+    // node:crypto on first use: a static import costs every command at startup
+    const { createHmac } = process.getBuiltinModule("node:crypto");
     const digest = createHmac("sha1", salt).update(name).digest("base64");
     return digest === parts[3];
   } catch {
