@@ -24,7 +24,7 @@ function fromFindings(
   return {
     status: worst,
     summary: mine.length === 1 ? first.message : `${first.message} (+${mine.length - 1} more)`,
-    details: mine.map((f) => `${f.level}: ${f.message}`),
+    ...(mine.length > 1 ? { details: mine.map((f) => `${f.level}: ${f.message}`) } : {}),
     evidence: { findings: mine.map(({ code, subject, level }) => ({ code, subject, level })) },
     ...(fixes.length ? { fix: { text: fixes.join("; ") } } : {}),
   };
