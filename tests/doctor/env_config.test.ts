@@ -71,7 +71,7 @@ describe("doctor env checks", () => {
       doctorInput({ CLEARML_AGENT_CRASH_ON_EXCEPTION: "1" }),
     );
     assert.equal(r.status, "warn");
-    assert.match(r.details?.join("\n") ?? "", /CLEAMRL_AGENT_CRASH_ON_EXCEPTION/);
+    assert.match([r.summary, ...(r.details ?? [])].join("\n"), /CLEAMRL_AGENT_CRASH_ON_EXCEPTION/);
   });
 
   it("reports legacy names and which one wins", async () => {
