@@ -6,33 +6,16 @@
  *  (c) a black-holed API host (accepts TCP, never answers) with `--timeout 3` — target ≤ 3.5 s.
  *   bun scripts/bench/doctor.ts [RUNS]
  */
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmtMs, median } from "./_stats.ts";
+import { benchBinaries } from "./_binaries.ts";
 import { makePki, startFakeServer } from "../../tests/_helpers/fake_clearml_server.ts";
 
-const ROOT = join(import.meta.dirname ?? ".", "..", "..");
 const runs = Number(process.argv[2] ?? 10);
-const bin = join(ROOT, "dist", "clearml");
-const floor = join(ROOT, ".tmp", "bench", "hello");
-mkdirSync(join(ROOT, ".tmp", "bench"), { recursive: true });
-if (!existsSync(bin)) execFileSync(join(ROOT, "scripts", "build"), ["host"], { stdio: "inherit" });
-if (!existsSync(floor)) {
-  execFileSync("bun", [
-    "build",
-    "--compile",
-    "--minify",
-    "--bytecode",
-    "--format=esm",
-    "--no-compile-autoload-dotenv",
-    "--no-compile-autoload-bunfig",
-    join(ROOT, "scripts", "bench", "_hello.ts"),
-    "--outfile",
-    floor,
-  ], { stdio: "ignore" });
-}
+const { bin, floor } = benchBinaries();
 
 /** Async, so that the in-process fake servers keep answering while the binary runs. */
 function timed(cmd: string, args: string[], env: Record<string, string>): Promise<number> {

@@ -4,32 +4,15 @@
  * Targets: median ≤ 1.5× the floor; peak RSS ≤ 60 MB.
  *   bun scripts/bench/startup.ts [RUNS]    (builds dist/clearml first if it is missing)
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmtMs, median } from "./_stats.ts";
+import { benchBinaries } from "./_binaries.ts";
 
-const ROOT = join(import.meta.dirname ?? ".", "..", "..");
 const runs = Number(process.argv[2] ?? 40);
-const bin = join(ROOT, "dist", "clearml");
-const floorDir = join(ROOT, ".tmp", "bench");
-const floor = join(floorDir, "hello");
-mkdirSync(floorDir, { recursive: true });
-
-if (!existsSync(bin)) execFileSync(join(ROOT, "scripts", "build"), ["host"], { stdio: "inherit" });
-execFileSync("bun", [
-  "build",
-  "--compile",
-  "--minify",
-  "--bytecode",
-  "--format=esm",
-  "--no-compile-autoload-dotenv",
-  "--no-compile-autoload-bunfig",
-  join(ROOT, "scripts", "bench", "_hello.ts"),
-  "--outfile",
-  floor,
-], { stdio: "ignore" });
+const { bin, floor } = benchBinaries();
 
 const home = mkdtempSync(join(tmpdir(), "clearml-bench-"));
 const env = { PATH: process.env.PATH ?? "", HOME: home };

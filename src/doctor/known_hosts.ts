@@ -4,6 +4,7 @@
  * `?` and `!negation`, and hashed entries (`|1|salt|hash`, `HashKnownHosts yes`) are compared by
  * HMAC-SHA1 of the name keyed with the salt. Pure.
  */
+import { globMatch } from "./glob_match.ts";
 import { Buffer } from "node:buffer";
 
 export interface KnownHostMatch {
@@ -23,15 +24,6 @@ export interface KnownHostMatch {
 export function knownHostName(host: string, port?: number | null): string {
   const h = host.toLowerCase();
   return port && port !== 22 ? `[${h}]:${port}` : h;
-}
-
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(
-    "^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") +
-      "$",
-    "i",
-  );
-  return re.test(name);
 }
 
 /** A comma-separated pattern list: any positive match and no negated match. */

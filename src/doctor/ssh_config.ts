@@ -4,15 +4,7 @@
  * patterns use `*`, `?` and `!negation`. `Match` blocks are not evaluated (treated as not
  * matching), `Include` is not followed. Pure.
  */
-
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(
-    "^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") +
-      "$",
-    "i",
-  );
-  return re.test(name);
-}
+import { globMatch } from "./glob_match.ts";
 
 function hostLineMatches(patterns: string[], host: string): boolean {
   let matched = false;

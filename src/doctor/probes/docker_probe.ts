@@ -7,6 +7,7 @@
 import type { DoctorInput, ProbeTools } from "../types.ts";
 import type { ExecResult } from "../../platform/exec.ts";
 import { variableState } from "../../settings/resolve.ts";
+import { stepRunner } from "./_step_runner.ts";
 import {
   type ConnectResult,
   findOnPath,
@@ -136,17 +137,8 @@ export async function probeDocker(
 ): Promise<DockerSnapshot> {
   const env = input.env;
   const skipped: string[] = [];
-  const run = async (label: string, cmd: string, args: string[]) => {
-    if (tools.signal.aborted) {
-      skipped.push(label);
-      return undefined;
-    }
-    return await tools.exec(cmd, args, {
-      timeoutMs: tools.stepTimeoutMs,
-      // English messages, and the snapshot's DOCKER_HOST/DOCKER_CONTEXT/PATH.
-      env: { ...env, LC_ALL: "C", LANG: "C" },
-    });
-  };
+  // the snapshot's environment (DOCKER_HOST, DOCKER_CONTEXT, PATH…), English messages
+  const run = stepRunner(tools, env, skipped);
 
   const cliName = platform === "win32" ? "docker.exe" : "docker";
   const cliPath = await findOnPath(host, cliName, env.PATH);

@@ -9,6 +9,7 @@ import type { DoctorInput, ProbeTools } from "../types.ts";
 import type { ExecResult } from "../../platform/exec.ts";
 import { dirname, join } from "node:path";
 import { findOnPath, type HostFacts, nodeHostFacts, type ReadResult } from "./_host_facts.ts";
+import { stepRunner } from "./_step_runner.ts";
 
 export interface GpuSnapshot {
   platform: string;
@@ -81,16 +82,8 @@ export async function probeGpu(
 ): Promise<GpuSnapshot> {
   const env = input.env;
   const skipped: string[] = [];
-  const run = async (label: string, cmd: string, args: string[]) => {
-    if (tools.signal.aborted) {
-      skipped.push(label);
-      return undefined;
-    }
-    return await tools.exec(cmd, args, {
-      timeoutMs: tools.stepTimeoutMs,
-      env: { ...env, LC_ALL: "C", LANG: "C" },
-    });
-  };
+  // the snapshot's environment (DOCKER_HOST, DOCKER_CONTEXT, PATH…), English messages
+  const run = stepRunner(tools, env, skipped);
 
   const cudaHomes = unique([env.CUDA_HOME ?? "", env.CUDA_PATH ?? "", "/usr/local/cuda"]);
   const libDirs = unique([...(env.LD_LIBRARY_PATH ?? "").split(":"), ...LIB_DIRS]);
