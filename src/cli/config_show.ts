@@ -66,6 +66,7 @@ export async function configGet(
 ): Promise<void> {
   const r = resolveFor(takeSnapshot(ctx, g), opts.for);
   failOnFatal(r);
+  warn(ctx, r);
   const found = lookup(r, key);
   if (!found) {
     if (opts.json || opts.yaml) {
