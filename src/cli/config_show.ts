@@ -1,7 +1,8 @@
 /** `clearml config show` and `config get`: free of commander so that the fast path can run them. */
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
-import { resolveFor, takeSnapshot } from "./snapshot.ts";
+import { takeSnapshot } from "./snapshot.ts";
+import { resolveFor } from "./resolve_for.ts";
 import { renderData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";

@@ -2,7 +2,8 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
-import { resolveFor, takeSnapshot } from "./snapshot.ts";
+import { takeSnapshot } from "./snapshot.ts";
+import { resolveFor } from "./resolve_for.ts";
 import { columns, renderData } from "./output.ts";
 import { CATEGORIES } from "../doctor/categories.ts";
 import { runDoctor, selectedIds } from "../doctor/run.ts";

@@ -1,15 +1,12 @@
 /**
- * Gather what the resolver needs from the machine: the environment with `--env-file` layers,
- * the real file system, and the global flags. The only place commands read files for settings.
+ * Gather what the resolver needs from the machine: the environment with `--env-file` layers
+ * and the global flags (`resolve_for.ts` adds the real file system and resolves).
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { layerEnvFiles } from "../settings/dotenv.ts";
-import { nodeFsView } from "../settings/node_fs_view.ts";
-import { type FlagValue, type Resolution, resolve } from "../settings/resolve.ts";
-import type { Consumer } from "../settings/variable.ts";
 import { UsageError } from "../errors.ts";
 
 export interface Snapshot {
@@ -41,21 +38,4 @@ export function takeSnapshot(ctx: CliContext, g: GlobalOptions): Snapshot {
   };
   if (g.configFile !== undefined) snap.configFile = g.configFile;
   return snap;
-}
-
-export function resolveFor(
-  snap: Snapshot,
-  consumer: Consumer,
-  flags: FlagValue[] = [],
-): Resolution {
-  return resolve({
-    consumer,
-    env: snap.env,
-    envFromFile: snap.envFromFile,
-    home: snap.home,
-    cwd: snap.cwd,
-    fs: nodeFsView,
-    configFile: snap.configFile,
-    flags,
-  });
 }
