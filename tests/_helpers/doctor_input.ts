@@ -1,6 +1,6 @@
 /** A DoctorInput built from an environment and in-memory config files, for check tests. */
 import type { DoctorInput, DoctorOptions } from "../../src/doctor/types.ts";
-import { HOME, resolveWith } from "./resolve.ts";
+import { CWD, HOME, resolveWith } from "./resolve.ts";
 
 export function doctorInput(
   env: Record<string, string> = {},
@@ -12,7 +12,7 @@ export function doctorInput(
     env: full,
     envFromFile: new Map(),
     home: HOME,
-    cwd: "/work",
+    cwd: CWD,
     sdk: resolveWith("sdk", env, files),
     agent: resolveWith("agent", env, files),
     options: {

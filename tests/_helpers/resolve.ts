@@ -6,6 +6,8 @@ import type { Plain } from "../../src/settings/tree.ts";
 import type { Consumer } from "../../src/settings/variable.ts";
 
 export const HOME = "/home/u";
+/** The working directory of the resolved snapshot (a made-up path, not this machine's). */
+export const CWD = "/home/u/project";
 
 export function resolveWith(
   consumer: Consumer,
@@ -17,7 +19,7 @@ export function resolveWith(
     consumer,
     env: { HOME, ...env },
     home: HOME,
-    cwd: extra.cwd ?? "/work",
+    cwd: extra.cwd ?? CWD,
     fs: memoryFs(files),
     configFile: extra.configFile,
   });

@@ -18,6 +18,7 @@ import {
 import { isNoexec, isReadOnly, mountFor, parseMountinfo } from "../../src/doctor/mountinfo.ts";
 import type { CheckResult, DoctorInput } from "../../src/doctor/types.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
+import { CWD } from "../_helpers/resolve.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/doctor/fs/", import.meta.url).href);
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
@@ -191,9 +192,9 @@ describe("fs.temp_stdout_dir", () => {
       tempStdout: {
         key: "CLEARML_AGENT_TEMP_STDOUT_FILE_DIR",
         raw: "~/logs",
-        path: "/work/~/logs",
+        path: `${CWD}/~/logs`,
         from: "env",
-        facts: missing("/work/~/logs", "/work"),
+        facts: missing(`${CWD}/~/logs`, CWD),
       },
     });
     const r = run("fs.temp_stdout_dir", s);
@@ -359,14 +360,14 @@ describe("fs.home", () => {
 describe("fs targets", () => {
   it("lists Python's temp-dir candidates in its order", () => {
     assert.deepEqual(
-      tempDirCandidates({ TMPDIR: "rel", TMP: "/t" }, "/work").map((c) => c.path),
-      ["/work/rel", "/t", "/tmp", "/var/tmp", "/usr/tmp", "/work"],
+      tempDirCandidates({ TMPDIR: "rel", TMP: "/t" }, CWD).map((c) => c.path),
+      [`${CWD}/rel`, "/t", "/tmp", "/var/tmp", "/usr/tmp", CWD],
     );
   });
 
   it("takes CLEARML_AGENT_TEMP_STDOUT_FILE_DIR relative to the working directory, ~ unexpanded", () => {
     const t = tempStdoutTarget(doctorInput({ CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: "~/logs" }));
-    assert.equal(t?.path, "/work/~/logs");
+    assert.equal(t?.path, `${CWD}/~/logs`);
   });
 
   it("expands ~ and variables in cache paths and follows their variables", () => {
