@@ -17,7 +17,7 @@ import {
 import type { DoctorInput } from "../doctor/types.ts";
 import { VERSION } from "../version.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
-import { convert } from "../settings/convert.ts";
+import { offlineReason } from "../doctor/offline.ts";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -81,9 +81,6 @@ export const registerDoctor: Register = (parent, ctx) => {
     }
     const t0 = performance.now();
     const snap = takeSnapshot(ctx, g);
-    const offlineVar = snap.env.CLEARML_OFFLINE_MODE || snap.env.TRAINS_OFFLINE_MODE || "";
-    const offlineEnv = offlineVar.trim() !== "" && convert("safe-bool", offlineVar.trim()).ok &&
-      (convert("safe-bool", offlineVar.trim()) as { value: unknown }).value === true;
     const input: DoctorInput = {
       env: snap.env,
       envFromFile: snap.envFromFile,
@@ -92,7 +89,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       sdk: resolveFor(snap, "sdk"),
       agent: resolveFor(snap, "agent"),
       options: {
-        offline: Boolean(opts.offline) || offlineEnv,
+        offline: Boolean(opts.offline),
         timeoutMs: Math.round(seconds * 1000),
         repo: opts.repo,
         probeGit: Boolean(opts.probeGit),
@@ -105,7 +102,8 @@ export const registerDoctor: Register = (parent, ctx) => {
       schema: "clearml.doctor/v1",
       version: VERSION,
       platform: `${process.platform}-${process.arch}`,
-      mode: input.options.offline ? "offline" : "online",
+      // --offline, or CLEARML_OFFLINE_MODE as the SDK reads it
+      mode: offlineReason(input) ? "offline" : "online",
       configFiles: input.sdk.files.filter((f) => f.status === "parsed").map((f) => f.path),
       durationMs: Math.round(performance.now() - t0),
       summary: summarize(checks),

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import { serverCategory, serverChecks } from "../../src/doctor/checks/server.ts";
+import { offlineReason } from "../../src/doctor/offline.ts";
 import {
   type ApiFacts,
   type AuthFacts,
@@ -16,7 +17,6 @@ import {
   describeResponse,
   type HostProbe,
   type HttpFacts,
-  offlineReason,
   parseCertDate,
   planTargets,
   probeServer,

@@ -9,6 +9,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
+import { offlineReason } from "../offline.ts";
 import type { DoctorInput, ProbeTools } from "../types.ts";
 import type {
   GitSnapshot,
@@ -145,8 +146,8 @@ export async function lsRemote(
   const c = cloneUrl(repo, settings.config);
   const base = { url: c.display, credentials: c.credentials };
   if (c.error) return { ...base, skipped: `the agent cannot parse this URL: ${c.error}` };
-  if (input.options.offline && !isLocal(c.url)) {
-    return { ...base, skipped: "--offline: no network probe" };
+  if (offlineReason(input) && !isLocal(c.url)) {
+    return { ...base, skipped: `${offlineReason(input)}: no network probe` };
   }
   const injected = c.credentials === "injected";
   const url = injected ? c.urlWithoutAuth : c.url;

@@ -18,6 +18,8 @@ import { formatOrigin, type Origin } from "../../settings/tree.ts";
 import { lastFour, maskUrlPassword } from "../../settings/mask.ts";
 import { deriveFilesHost, deriveWebHost, rstripSlash } from "../../settings/hosts.ts";
 import { truthy } from "../../settings/read_variable.ts";
+import { tryStrtobool } from "../../settings/convert.ts";
+import { offlineReason } from "../offline.ts";
 import { VERSION } from "../../version.ts";
 import { deadline, StepTimeout } from "./_deadline.ts";
 import { chooseProxy, noProxyWarnings, type ProxyVariable, proxyVariables } from "./_proxy.ts";
@@ -302,14 +304,6 @@ function methodOf(r: Resolution): { method: string; origin?: Origin } {
   return { method: "GET" };
 }
 
-/** strtobool, or undefined for a non-bool spelling. */
-function strtobool(text: string): boolean | undefined {
-  const v = text.trim().toLowerCase();
-  if (["y", "yes", "t", "true", "on", "1"].includes(v)) return true;
-  if (["n", "no", "f", "false", "off", "0"].includes(v)) return false;
-  return undefined;
-}
-
 interface VerifySetting {
   verify: boolean;
   text: string;
@@ -323,7 +317,7 @@ function interpretVerify(value: unknown, origin?: Origin): VerifySetting {
   if (value === null || value === undefined) return { verify: false, text: "null", origin };
   if (typeof value === "number") return { verify: value !== 0, text: String(value), origin };
   const text = String(value);
-  const b = strtobool(text);
+  const b = tryStrtobool(text.trim());
   if (b !== undefined) return { verify: b, text, origin };
   return { verify: true, text, path: text.trim(), origin };
 }
@@ -459,23 +453,6 @@ export function planTargets(input: DoctorInput): Plan {
     }
   }
   return { targets, missing };
-}
-
-/** Why the server checks do not run, or undefined. */
-export function offlineReason(input: DoctorInput): string | undefined {
-  if (input.options.offline) return "--offline was given: no network checks";
-  const s = variableState(input.sdk, "CLEARML_OFFLINE_MODE");
-  if (s?.status === "set" && truthy(s.value)) {
-    return `${s.name}=${s.raw} turns on offline mode: the SDK contacts no server`;
-  }
-  // The snapshot environment may hold it even when the resolution did not (e.g. a file's env).
-  for (const name of ["CLEARML_OFFLINE_MODE", "TRAINS_OFFLINE_MODE"]) {
-    const raw = input.env[name]?.trim();
-    if (raw && strtobool(raw) !== false) {
-      return `${name}=${raw} turns on offline mode: the SDK contacts no server`;
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
