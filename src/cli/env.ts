@@ -9,7 +9,7 @@ import { envList } from "./env_list.ts";
 import { envCheck } from "../settings/env_check.ts";
 import { type ExportFormat, renderExport } from "../settings/env_export.ts";
 import { explain } from "../settings/explain.ts";
-import { CATALOGUE } from "../settings/catalogue.ts";
+import { findVariable } from "../settings/catalogue.ts";
 import { DYNAMIC_PREFIX } from "../settings/dynamic_env.ts";
 import { isSecretName, maskSecret } from "../settings/mask.ts";
 import { ExitStatus } from "../errors.ts";
@@ -99,27 +99,17 @@ export const registerEnv: Register = (parent, ctx) => {
   exportCmd.action((opts, cmd) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
-    const secret = new Set<string>();
-    const names = new Set<string>();
-    for (const v of CATALOGUE) {
-      for (const n of [v.name, ...v.aliases]) {
-        names.add(n);
-        if (v.secret) secret.add(n);
-      }
-    }
     const vars: Array<[string, string]> = [];
     let masked = 0;
     for (const n of Object.keys(snap.env).sort()) {
-      if (!names.has(n) && !n.startsWith(DYNAMIC_PREFIX)) continue;
-      let v = snap.env[n] ?? "";
-      if (
-        (secret.has(n) || (n.startsWith(DYNAMIC_PREFIX) && isSecretName(n))) &&
-        !g.showSecrets
-      ) {
-        v = maskSecret(v);
+      const v = findVariable(n);
+      if (!v && !n.startsWith(DYNAMIC_PREFIX)) continue;
+      let value = snap.env[n] ?? "";
+      if ((v ? v.secret : isSecretName(n)) && !g.showSecrets) {
+        value = maskSecret(value);
         masked++;
       }
-      vars.push([n, v]);
+      vars.push([n, value]);
     }
     ctx.out(renderExport(vars, opts.format as ExportFormat));
     if (masked) {

@@ -8,9 +8,6 @@
  */
 import type { ConsumerRule, ConverterId, Variable } from "./variable.ts";
 
-/** The agent's dynamic overrides: `CLEARML_AGENT__SECTION__KEY=value` (agent-exec §0.5). */
-export const DYNAMIC_AGENT_PREFIX = "CLEARML_AGENT__";
-
 type Extra = Partial<Omit<ConsumerRule, "converter">>;
 
 /** SDK `EnvEntry`: stripped, empty means unset; a value that does not convert prints a message, falls back to the default and stops the alias chain. */

@@ -6,7 +6,7 @@
  * agent: defaults < CLEARML_CONFIG_PATH tree < user file(s) < dynamic CLEARML_AGENT__ vars
  *        < fixed env map (only truthy values) < point-of-use env vars < command-line flags
  */
-import type { Consumer, Variable } from "./variable.ts";
+import type { Consumer } from "./variable.ts";
 import type { FsView } from "./fs_view.ts";
 import {
   type ConfNode,
@@ -241,5 +241,3 @@ export function variableState(r: Resolution, name: string): VariableState | unde
 export function lookup(r: Resolution, key: string): ConfNode | undefined {
   return getNode(r.tree, splitPath(key));
 }
-
-export type { Variable };

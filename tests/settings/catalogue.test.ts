@@ -2,7 +2,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   CATALOGUE,
-  DYNAMIC_AGENT_PREFIX,
   findVariable,
   knownNames,
 } from "../../src/settings/catalogue.ts";
@@ -407,9 +406,5 @@ describe("findVariable() and knownNames()", () => {
     assert.deepEqual(all, [...new Set(all)].sort());
     assert.equal(all.length, CATALOGUE.reduce((n, v) => n + names(v).length, 0));
     assert.ok(all.includes("TRAINS_ENV"));
-  });
-
-  it("DYNAMIC_AGENT_PREFIX is the agent's dynamic variable prefix", () => {
-    assert.equal(DYNAMIC_AGENT_PREFIX, "CLEARML_AGENT__");
   });
 });

@@ -1,7 +1,14 @@
 /** Doctor's config category: files found and parsed, unknown keys, types, credentials. */
 import { statSync } from "node:fs";
 import type { Category, CheckResult, DoctorInput } from "../types.ts";
-import { type ConfNode, getNode, leaves, type Plain, toPlain } from "../../settings/tree.ts";
+import {
+  type ConfNode,
+  formatOrigin,
+  getNode,
+  leaves,
+  type Plain,
+  toPlain,
+} from "../../settings/tree.ts";
 import { defaultsFor, knownConfigKeys } from "../../settings/defaults/index.ts";
 import { didYouMean } from "../../settings/did_you_mean.ts";
 import { lastFour } from "../../settings/mask.ts";
@@ -175,7 +182,7 @@ function credentials(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
   if (token) {
     return { status: "pass", summary: "CLEARML_AUTH_TOKEN is set: it replaces key and secret" };
   }
-  const keyOrigin = key ? `(key ${lastFour(k)} from ${originText(key)})` : "";
+  const keyOrigin = key ? `(key ${lastFour(k)} from ${formatOrigin(key.origin)})` : "";
   if (!k && !s) {
     return {
       status: "warn",
@@ -201,11 +208,6 @@ function credentials(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
     };
   }
   return { status: "pass", summary: `credentials set ${keyOrigin}` };
-}
-
-function originText(n: ConfNode): string {
-  const o = n.origin;
-  return o.kind === "file" ? `${o.file}:${o.line}` : o.kind === "env" ? `env ${o.name}` : o.kind;
 }
 
 function permissions(s: ConfigSnapshot, input: DoctorInput): CheckResult {

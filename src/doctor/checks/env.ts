@@ -42,23 +42,19 @@ const check = (
 });
 
 function consumers(_s: EnvSnapshot, input: DoctorInput): CheckResult {
-  const lines: string[] = [];
-  for (const c of ["sdk", "agent"] as const) {
-    const set = input[c].variables.filter((v) => v.status === "set");
-    lines.push(`${c}: ${set.map((v) => v.name).join(", ") || "(none)"}`);
-  }
+  const set = {
+    sdk: input.sdk.variables.filter((v) => v.status === "set"),
+    agent: input.agent.variables.filter((v) => v.status === "set"),
+  };
+  const lines = (["sdk", "agent"] as const).map((c) =>
+    `${c}: ${set[c].map((v) => v.name).join(", ") || "(none)"}`
+  );
   const dyn = Object.keys(input.env).filter((n) => n.startsWith(DYNAMIC_PREFIX));
   if (dyn.length) lines.push(`agent only (dynamic): ${dyn.join(", ")}; the SDK ignores them`);
-  const agentOnly =
-    input.agent.variables.filter((v) =>
-      v.status === "set" && !input.sdk.variables.some((s) => s.variable === v.variable)
-    ).length;
+  const agentOnly = set.agent.filter((v) => !v.variable.sdk).length;
   return {
     status: "pass",
-    summary: `the SDK reads ${input.sdk.variables.filter((v) => v.status === "set").length} ` +
-      `set variable(s), the agent ${
-        input.agent.variables.filter((v) => v.status === "set").length
-      }` +
+    summary: `the SDK reads ${set.sdk.length} set variable(s), the agent ${set.agent.length}` +
       (agentOnly ? ` (${agentOnly} only by the agent)` : ""),
     details: lines,
   };
