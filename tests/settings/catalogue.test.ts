@@ -1,10 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CATALOGUE,
-  findVariable,
-  knownNames,
-} from "../../src/settings/catalogue.ts";
+import { CATALOGUE, findVariable, knownNames } from "../../src/settings/catalogue.ts";
 import type { ConsumerRule, Variable } from "../../src/settings/variable.ts";
 
 /** The ClearML SDK reference page (docs-reference §3.1, sdk-config §3). */
