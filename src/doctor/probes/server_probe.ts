@@ -17,7 +17,6 @@ import { lookup, type Resolution, variableState } from "../../settings/resolve.t
 import { formatOrigin, type Origin } from "../../settings/tree.ts";
 import { lastFour, maskUrlPassword } from "../../settings/mask.ts";
 import { deriveFilesHost, deriveWebHost, rstripSlash } from "../../settings/hosts.ts";
-import { truthy } from "../../settings/read_variable.ts";
 import { tryStrtobool } from "../../settings/convert.ts";
 import { offlineReason } from "../offline.ts";
 import { VERSION } from "../../version.ts";
