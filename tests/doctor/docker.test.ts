@@ -14,7 +14,7 @@ import {
   endpointTarget,
   probeDocker,
 } from "../../src/doctor/probes/docker_probe.ts";
-import type { HostFacts, StatResult } from "../../src/doctor/probes/_host_facts.ts";
+import type { StatResult } from "../../src/platform/host_facts.ts";
 import { dockerImageRef } from "../../src/doctor/parse/docker_image_ref.ts";
 import { dockerVersionJson } from "../../src/doctor/parse/docker_version_json.ts";
 import { dockerInfoJson } from "../../src/doctor/parse/docker_info_json.ts";
@@ -22,6 +22,7 @@ import { agentDockerImage } from "../../src/doctor/parse/agent_docker_image.ts";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import type { ExecResult } from "../../src/platform/exec.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
+import { fakeHost } from "../_helpers/fake_host.ts";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/doctor/docker");
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
@@ -716,6 +717,27 @@ describe("docker.in_container", () => {
     assert.ok(markers.includes("the root file system is overlay (/proc/self/mountinfo)"));
   });
 
+  it("docker.in_container catches a Kubernetes pod by its kubepods cgroup alone", () => {
+    const s = healthy({
+      container: {
+        dockerenv: false,
+        containerenv: false,
+        cgroup: "11:cpu:/kubepods/burstable/pod42/abc\n0::/\n",
+      },
+    });
+    const r = check("docker.in_container", s);
+    assert.equal(
+      r.summary,
+      "inside a container (/proc/1/cgroup: 11:cpu:/kubepods/burstable/pod42/abc)",
+    );
+    assert.equal(r.evidence?.inContainer, true);
+  });
+
+  it("docker.in_container catches the container= variable (in a container) alone", () => {
+    const r = check("docker.in_container", healthy(), doctorInput({ container: "lxc" }));
+    assert.equal(r.summary, "inside a container (container=lxc is set (in a container))");
+  });
+
   it("docker.in_container advises mounting the host's socket when no daemon answers", () => {
     const r = check(
       "docker.in_container",
@@ -726,24 +748,6 @@ describe("docker.in_container", () => {
 });
 
 // ── the probe, on a fake machine ────────────────────────────────────────────────────────────────
-
-interface FakeMachine {
-  files?: Record<string, string>;
-  executables?: string[];
-  stats?: Record<string, StatResult>;
-  dirs?: Record<string, string[]>;
-}
-
-function fakeHost(m: FakeMachine): HostFacts {
-  return {
-    readText: (p) =>
-      Promise.resolve(m.files?.[p] !== undefined ? { text: m.files[p]! } : { error: "ENOENT" }),
-    stat: (p) => Promise.resolve(m.stats?.[p] ?? { exists: false, error: "ENOENT" }),
-    list: (d) => Promise.resolve(m.dirs?.[d]),
-    isExecutable: (p) => Promise.resolve(m.executables?.includes(p) ?? false),
-    connect: () => Promise.resolve({ outcome: "ok" }),
-  };
-}
 
 function fakeTools(answers: Record<string, ExecResult>, aborted = false) {
   const calls: Array<

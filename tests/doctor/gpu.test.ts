@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { agentNvmlCuda, cudaChain, gpuCategory } from "../../src/doctor/checks/gpu.ts";
 import { type GpuSnapshot, probeGpu, SMI_QUERY } from "../../src/doctor/probes/gpu_probe.ts";
-import type { HostFacts } from "../../src/doctor/probes/_host_facts.ts";
+import type { HostFacts } from "../../src/platform/host_facts.ts";
 import { nvccVersion } from "../../src/doctor/parse/nvcc_version.ts";
 import { nvidiaSmi } from "../../src/doctor/parse/nvidia_smi.ts";
 import { nvidiaSmiCsv } from "../../src/doctor/parse/nvidia_smi_csv.ts";

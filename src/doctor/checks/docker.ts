@@ -17,6 +17,7 @@ import { variableState } from "../../settings/resolve.ts";
 import { type ConfNode, formatOrigin, getNode, type Origin } from "../../settings/tree.ts";
 import { maskArgv } from "../../settings/mask.ts";
 import { expandUser } from "../../settings/expand_user.ts";
+import { containerMarkers as platformContainerMarkers } from "../../platform/container.ts";
 
 const DOCS_DOCKER = "https://clear.ml/docs/latest/docs/clearml_agent/clearml_agent_execution_env";
 const DOCS_TOOLKIT =
@@ -148,24 +149,12 @@ export function daemonState(s: DockerSnapshot): DaemonState {
   };
 }
 
-/** Container markers: the files and cgroup/mount hints that say "this is a container". */
+/** Container markers of this machine (the platform's one detection). */
 export function containerMarkers(
   s: DockerSnapshot,
   env: Readonly<Record<string, string>>,
 ): string[] {
-  const out: string[] = [];
-  if (s.container.dockerenv) out.push("/.dockerenv exists");
-  if (s.container.containerenv) out.push("/run/.containerenv exists (podman)");
-  const cg = (s.container.cgroup ?? "").split("\n").find((l) =>
-    /docker|kubepods|containerd|libpod|lxc|\/ecs\//.test(l)
-  );
-  if (cg) out.push(`/proc/1/cgroup: ${cg.trim()}`);
-  const fsType = s.container.rootMount?.split(" - ")[1]?.split(" ")[0];
-  if (fsType && /^(overlay|aufs|fuse-overlayfs)$/.test(fsType)) {
-    out.push(`the root file system is ${fsType} (/proc/self/mountinfo)`);
-  }
-  if (env.KUBERNETES_SERVICE_HOST) out.push("KUBERNETES_SERVICE_HOST is set");
-  return out;
+  return platformContainerMarkers(s.container, env);
 }
 
 /** Why this configuration means docker mode (then a missing docker is a failure). */

@@ -10,11 +10,12 @@ import { variableState } from "../../settings/resolve.ts";
 import { stepRunner } from "./_step_runner.ts";
 import {
   type ConnectResult,
-  findOnPath,
   type HostFacts,
   nodeHostFacts,
   type StatResult,
-} from "./_host_facts.ts";
+} from "../../platform/host_facts.ts";
+import { findOnPath } from "../../platform/find_executable.ts";
+import { type ContainerFacts, gatherContainerFacts } from "../../platform/container.ts";
 import { dockerVersionJson } from "../parse/docker_version_json.ts";
 import { dockerInfoJson } from "../parse/docker_info_json.ts";
 import { agentDockerImage } from "../parse/agent_docker_image.ts";
@@ -51,14 +52,7 @@ export interface DockerSnapshot {
   toolkit: Record<string, string>;
   /** CDI spec files (`*.yaml`, `*.json`) per spec directory. */
   cdiSpecs: Record<string, string[]>;
-  container: {
-    dockerenv: boolean;
-    containerenv: boolean;
-    /** `/proc/1/cgroup`. */
-    cgroup?: string;
-    /** The `/proc/self/mountinfo` line of the root mount. */
-    rootMount?: string;
-  };
+  container: ContainerFacts;
   /** The in-container side of `CLEARML_AGENT_*_HOST_MOUNT`, when set. */
   hostMountTarget?: { path: string; stat: StatResult };
   /** `docker image inspect` of the agent's default image, run when the daemon answered. */
@@ -141,7 +135,7 @@ export async function probeDocker(
   const run = stepRunner(tools, env, skipped);
 
   const cliName = platform === "win32" ? "docker.exe" : "docker";
-  const cliPath = await findOnPath(host, cliName, env.PATH);
+  const cliPath = await findOnPath(host, cliName, env, input.cwd);
   let endpoint = endpointFromEnv(env, platform);
 
   const hostMount = variableState(input.agent, "CLEARML_AGENT_K8S_HOST_MOUNT");
@@ -160,28 +154,12 @@ export async function probeDocker(
       const etc = await host.readText("/etc/group");
       return { ...ids, groupNames: "text" in etc ? groupNames(etc.text, new Set(ids.gids)) : {} };
     })(),
-    (async () => {
-      const [dockerenv, containerenv, cgroup, mountinfo] = await Promise.all([
-        host.stat("/.dockerenv"),
-        host.stat("/run/.containerenv"),
-        host.readText("/proc/1/cgroup"),
-        host.readText("/proc/self/mountinfo"),
-      ]);
-      const rootMount = "text" in mountinfo
-        ? mountinfo.text.split("\n").find((l) => l.split(" ")[4] === "/")
-        : undefined;
-      return {
-        dockerenv: dockerenv.exists,
-        containerenv: containerenv.exists,
-        ...("text" in cgroup ? { cgroup: cgroup.text } : {}),
-        ...(rootMount !== undefined ? { rootMount } : {}),
-      };
-    })(),
+    gatherContainerFacts(host),
     host.readText("/proc/driver/nvidia/version").then((r) => "text" in r),
     (async () => {
       const found: Record<string, string> = {};
       for (const name of TOOLKIT_PROGRAMS) {
-        const path = await findOnPath(host, name, env.PATH);
+        const path = await findOnPath(host, name, env, input.cwd);
         if (path) found[name] = path;
       }
       return found;

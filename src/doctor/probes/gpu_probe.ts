@@ -8,7 +8,8 @@
 import type { DoctorInput, ProbeTools } from "../types.ts";
 import type { ExecResult } from "../../platform/exec.ts";
 import { dirname, join } from "node:path";
-import { findOnPath, type HostFacts, nodeHostFacts, type ReadResult } from "./_host_facts.ts";
+import { type HostFacts, nodeHostFacts, type ReadResult } from "../../platform/host_facts.ts";
+import { findOnPath } from "../../platform/find_executable.ts";
 import { stepRunner } from "./_step_runner.ts";
 
 export interface GpuSnapshot {
@@ -102,12 +103,12 @@ export async function probeGpu(
       return (await host.stat(p)).exists ? p : undefined;
     })).then((ps) => ps.filter((p): p is string => p !== undefined)),
     (async () =>
-      await findOnPath(host, "ldconfig", env.PATH) ??
+      await findOnPath(host, "ldconfig", env, input.cwd) ??
         (await host.isExecutable("/sbin/ldconfig")
           ? "/sbin/ldconfig"
           : (await host.isExecutable("/usr/sbin/ldconfig") ? "/usr/sbin/ldconfig" : undefined)))(),
-    findOnPath(host, "nvidia-smi", env.PATH),
-    findOnPath(host, "nvcc", env.PATH),
+    findOnPath(host, "nvidia-smi", env, input.cwd),
+    findOnPath(host, "nvcc", env, input.cwd),
   ]);
 
   const offPathCandidates = cudaHomes.map((h) => join(h, "bin", "nvcc"));

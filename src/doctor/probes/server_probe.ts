@@ -9,7 +9,6 @@ import type * as tls from "node:tls";
 
 // Loaded on first use: static imports of node:dns/node:tls would cost every command at startup.
 const loadTls = () => import("node:tls");
-import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import type { DoctorInput, ProbeTools } from "../types.ts";
@@ -19,6 +18,8 @@ import { lastFour, maskUrlPassword } from "../../settings/mask.ts";
 import { deriveFilesHost, deriveWebHost, rstripSlash } from "../../settings/hosts.ts";
 import { tryStrtobool } from "../../settings/convert.ts";
 import { offlineReason } from "../offline.ts";
+import { detectContainer, type WhereFacts } from "../../platform/container.ts";
+import { nodeHostFacts } from "../../platform/host_facts.ts";
 import { VERSION } from "../../version.ts";
 import { deadline, StepTimeout } from "./_deadline.ts";
 import { chooseProxy, noProxyWarnings, type ProxyVariable, proxyVariables } from "./_proxy.ts";
@@ -216,11 +217,7 @@ export interface MissingHost {
   message: string;
 }
 
-export interface WhereFacts {
-  inContainer: boolean;
-  /** What gave it away: `/.dockerenv exists`, `KUBERNETES_SERVICE_HOST is set`, … */
-  evidence: string[];
-}
+export type { WhereFacts } from "../../platform/container.ts";
 
 export interface ServerSnapshot {
   /** Set when nothing was probed: the reason. */
@@ -992,28 +989,13 @@ async function probeTarget(target: TargetSpec, ctx: Ctx): Promise<HostProbe> {
   return host;
 }
 
-/** Container detection: files and variables that only exist inside one. */
-export function detectContainer(env: Readonly<Record<string, string>>): WhereFacts {
-  const evidence: string[] = [];
-  if (existsSync("/.dockerenv")) evidence.push("/.dockerenv exists");
-  if (existsSync("/run/.containerenv")) evidence.push("/run/.containerenv exists (podman)");
-  try {
-    const cgroup = readFileSync("/proc/1/cgroup", "utf8");
-    const m = /docker|kubepods|containerd|libpod/.exec(cgroup);
-    if (m) evidence.push(`/proc/1/cgroup mentions ${m[0]}`);
-  } catch {
-    // not Linux, or not readable: no evidence
-  }
-  if (env["KUBERNETES_SERVICE_HOST"]) evidence.push("KUBERNETES_SERVICE_HOST is set");
-  return { inContainer: evidence.length > 0, evidence };
-}
-
 export async function probeServer(
   input: DoctorInput,
   tools: ProbeTools,
   options: ServerProbeOptions = {},
 ): Promise<ServerSnapshot> {
-  const where = options.where ?? detectContainer(input.env);
+  const where = options.where ??
+    await detectContainer(input.env, nodeHostFacts(tools.stepTimeoutMs));
   const vars = proxyVariables(input.env).map((v) => ({
     name: v.name,
     value: maskUrlPassword(v.value),

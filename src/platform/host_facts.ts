@@ -1,11 +1,10 @@
 /**
- * The small file-system and socket reads the docker and gpu probes make, behind one interface
- * so that probe tests can hand in a fake machine. Every call is bounded by a timeout (a hung
+ * The small file-system and socket reads the platform adapters (docker, CUDA, container
+ * detection) make, behind one interface so that tests can hand in a fake machine. Every call is bounded by a timeout (a hung
  * network mount or a wedged driver must not stall doctor) and never throws.
  */
 import { constants } from "node:fs";
 import { access, readdir, readFile, stat } from "node:fs/promises";
-import { delimiter, join } from "node:path";
 
 export type ReadResult = { text: string } | { error: string };
 
@@ -130,18 +129,4 @@ export function nodeHostFacts(timeoutMs: number): HostFacts {
       ),
     connect: (target) => connectOnce(target, timeoutMs),
   };
-}
-
-/** The first executable `name` on `pathEnv`, the way a shell (and Python's `which`) finds it. */
-export async function findOnPath(
-  host: HostFacts,
-  name: string,
-  pathEnv: string | undefined,
-): Promise<string | undefined> {
-  for (const dir of (pathEnv ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, name);
-    if (await host.isExecutable(candidate)) return candidate;
-  }
-  return undefined;
 }
