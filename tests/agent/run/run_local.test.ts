@@ -1,0 +1,132 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { runTask } from "../../../src/agent/run.ts";
+import { childEnvStep, commandStep, host, localPlan, memorySink, PY, settings } from "./_plan.ts";
+
+function workDir(): string {
+  return mkdtempSync(join(tmpdir(), "run-local-"));
+}
+
+const TASK = `
+import os, sys
+print("out one", flush=True)
+print("err one", file=sys.stderr, flush=True)
+print("env", os.environ.get("CLEARML_TASK_ID"), os.getcwd(), flush=True)
+sys.stdout.write("partial")
+sys.exit(int(sys.argv[1]))
+`;
+
+describe("runTask() runs a local task", () => {
+  it("captures stdout and stderr to the stdout file and the sink, exit 0 → completed", async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, "task.py"), TASK);
+    const sink = memorySink();
+    const plan = localPlan([
+      childEnvStep({ CLEARML_TASK_ID: "t1" }),
+      commandStep([PY, "-u", "task.py", "0"], dir),
+    ], dir);
+    const o = await runTask({ plan, settings: settings(), host: host(), sink });
+    assert.equal(o.status, "completed");
+    assert.equal(o.exitCode, 0);
+    const file = readFileSync(o.stdoutFile, "utf8");
+    for (const l of ["out one\n", "err one\n", `env t1 ${dir}\n`]) {
+      assert.ok(file.includes(l), file);
+    }
+    assert.ok(file.includes("partial"), file);
+    const texts = sink.lines.map(([t]) => t);
+    assert.ok(sink.lines.some(([t, s]) => t === "err one" && s === "stderr"), texts.join("|"));
+    assert.ok(sink.lines.some(([t, s]) => t === "out one" && s === "stdout"));
+    assert.ok(texts.includes("partial"), "a trailing partial line is still a line");
+    assert.ok(texts.includes("Process completed successfully"));
+    assert.ok(sink.flushed >= 1);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("exit 1 → failed with the agent's reason", async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, "task.py"), TASK);
+    const sink = memorySink();
+    const plan = localPlan([commandStep([PY, "-u", "task.py", "1"], dir)], dir);
+    const o = await runTask({ plan, settings: settings(), host: host(), sink });
+    assert.equal(o.status, "failed");
+    assert.equal(o.exitCode, 1);
+    assert.equal(o.reason, "worker execution exit code 1");
+    rmSync(dir, { recursive: true });
+  });
+
+  it("exit 254 (the agent's −2) → stopped", async () => {
+    const dir = workDir();
+    writeFileSync(join(dir, "task.py"), TASK);
+    const plan = localPlan([commandStep([PY, "-u", "task.py", "254"], dir)], dir);
+    const o = await runTask({ plan, settings: settings(), host: host(), sink: memorySink() });
+    assert.equal(o.status, "stopped");
+    assert.equal(o.exitCode, 254);
+  });
+
+  it("an abort forwards the signal, ends the whole tree and keeps the output", async () => {
+    const dir = workDir();
+    const pidFile = join(dir, "grandchild.pid");
+    writeFileSync(
+      join(dir, "task.py"),
+      `
+import subprocess, sys, time
+p = subprocess.Popen(["sleep", "60"], start_new_session=True)
+open(${JSON.stringify(pidFile)}, "w").write(str(p.pid))
+print("started", flush=True)
+time.sleep(60)
+`,
+    );
+    const sink = memorySink();
+    const ac = new AbortController();
+    const plan = localPlan([commandStep([PY, "-u", "task.py"], dir)], dir);
+    const t0 = Date.now();
+    const running = runTask({
+      plan,
+      settings: settings(),
+      host: host(),
+      sink,
+      signal: ac.signal,
+      graceMs: 500,
+    });
+    while (!sink.lines.some(([t]) => t === "started")) {
+      assert.ok(Date.now() - t0 < 10_000, "the task did not start");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    ac.abort("SIGINT");
+    const o = await running;
+    assert.equal(o.status, "stopped");
+    assert.equal(o.reason, "user abort");
+    assert.ok(Date.now() - t0 < 10_000);
+    const gpid = Number(readFileSync(pidFile, "utf8"));
+    // the grandchild left the group (new session) and is still ended
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(
+      !existsSync(`/proc/${gpid}`) || readFileSync(`/proc/${gpid}/stat`, "utf8").includes(") Z"),
+      `grandchild ${gpid} still running`,
+    );
+    assert.ok(readFileSync(o.stdoutFile, "utf8").includes("started\n"));
+    rmSync(dir, { recursive: true });
+  });
+
+  it("a nonexistent stdout directory fails the task, naming the variable", async () => {
+    const dir = workDir();
+    const plan = localPlan([commandStep([PY, "-c", "print(1)"], dir)], join(dir, "missing"));
+    const sink = memorySink();
+    const o = await runTask({ plan, settings: settings(), host: host(), sink });
+    assert.equal(o.status, "failed");
+    assert.match(o.reason!, /^CLEARML_AGENT_TEMP_STDOUT_FILE_DIR=.*missing: no such directory/);
+    assert.ok(sink.lines.some(([t]) => t === o.reason));
+  });
+
+  it("a missing working directory fails the task with a reason, not a crash", async () => {
+    const dir = workDir();
+    const plan = localPlan([commandStep([PY, "-c", "print(1)"], join(dir, "nope"))], dir);
+    const o = await runTask({ plan, settings: settings(), host: host(), sink: memorySink() });
+    assert.equal(o.status, "failed");
+    assert.match(o.reason!, /working directory .*nope does not exist/);
+    assert.ok(readFileSync(o.stdoutFile, "utf8").includes(o.reason!));
+  });
+});
