@@ -44,7 +44,7 @@ export interface FakeServer {
 
 const hex = () => randomBytes(16).toString("hex");
 
-function envelope(
+export function envelope(
   endpoint: string,
   code: number,
   subcode: number,
@@ -71,7 +71,12 @@ function envelope(
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
-function token(user: string, apiVersion: string, serverVersion: string): string {
+export function token(
+  user: string,
+  apiVersion: string,
+  serverVersion: string,
+  extra: Record<string, unknown> = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     identity: {
@@ -90,6 +95,7 @@ function token(user: string, apiVersion: string, serverVersion: string): string 
     server_version: serverVersion,
     server_build: "",
     feature_set: "basic",
+    ...extra,
   };
   return `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}.${b64url("not-signed")}`;
 }

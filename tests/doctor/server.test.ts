@@ -26,13 +26,8 @@ import {
   type TrustFacts,
 } from "../../src/doctor/probes/server_probe.ts";
 import { type Role, urlFacts } from "../../src/doctor/probes/_url.ts";
-import {
-  chooseProxy,
-  noProxyMatch,
-  noProxyWarnings,
-  proxiesFromEnv,
-} from "../../src/doctor/probes/_proxy.ts";
-import { parseResponse } from "../../src/doctor/probes/_raw_http.ts";
+import { chooseProxy, noProxyMatch, noProxyWarnings, proxiesFromEnv } from "../../src/api/proxy.ts";
+import { parseResponse } from "../../src/runtime/http.ts";
 import type { Origin } from "../../src/settings/tree.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
 

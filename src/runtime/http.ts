@@ -1,9 +1,11 @@
 /**
- * A small HTTP/1.1 client over `node:net` and `node:tls`, for doctor's probes. Written by hand
- * because a probe must control what goes on the wire: a GET with a body (which fetch refuses and
- * some servers drop), a CONNECT tunnel through the proxy the client would use, TLS with verification
- * reported rather than enforced, and a hard stop on an AbortSignal when a peer never answers.
- * Works the same on Bun and Deno (both implement these node: modules).
+ * The program's one HTTP/1.1 client, over `node:net` and `node:tls`: doctor's server probe and the
+ * ClearML API client (`src/api/`) both talk through it. Written by hand because a ClearML client
+ * must control what goes on the wire: a GET with a body (which fetch refuses and some servers
+ * drop), a CONNECT tunnel through the proxy the client would use, TLS verification that is either
+ * reported (doctor) or enforced (`verify`), custom CA lists on both runtimes (toolchain §5.3: Deno's
+ * fetch cannot skip verification per request, node:tls can), and a hard stop on an AbortSignal
+ * when a peer never answers. Works the same on Bun and Deno (both implement these node: modules).
  */
 import type * as net from "node:net";
 import type * as tls from "node:tls";
@@ -12,7 +14,12 @@ import type * as tls from "node:tls";
 // milliseconds at startup in the compiled binary, doctor or not.
 const loadNet = () => import("node:net");
 const loadTls = () => import("node:tls");
-import { abortReason } from "./_deadline.ts";
+
+/** The reason an aborted signal carries, as an Error. */
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new Error("the request was aborted");
+}
 
 export interface Endpoint {
   /** Host name or IP literal (no brackets). */
@@ -33,6 +40,18 @@ export interface ConnectOptions {
   proxy?: ProxyEndpoint;
   /** Trusted CA certificates (PEM); undefined = the runtime's default store. */
   ca?: string[];
+  /**
+   * Refuse a certificate that does not verify or does not name the host (TlsRefused). Off by
+   * default: doctor reports the facts instead.
+   */
+  verify?: boolean;
+}
+
+export class TlsRefused extends Error {
+  override name = "TlsRefused";
+  constructor(readonly code: string, detail: string) {
+    super(`the server's TLS certificate was refused: ${detail} (${code})`);
+  }
 }
 
 export class ProxyRefused extends Error {
@@ -180,6 +199,24 @@ export async function startTls(
   });
 }
 
+/** Throw TlsRefused unless the chain verified and the leaf names the host. */
+async function enforceTrust(s: tls.TLSSocket, host: string): Promise<void> {
+  if (!s.authorized) {
+    s.destroy();
+    const e = s.authorizationError as unknown as { code?: string; message?: string } | string;
+    const code = typeof e === "object" && e?.code ? e.code : String(e ?? "UNVERIFIED");
+    const detail = typeof e === "object" && e?.message ? e.message : "the chain does not verify";
+    throw new TlsRefused(code, detail);
+  }
+  const { checkServerIdentity } = await loadTls();
+  const leaf = s.getPeerCertificate();
+  const identity = leaf && leaf.subject ? checkServerIdentity(host, leaf) : undefined;
+  if (identity) {
+    s.destroy();
+    throw new TlsRefused("ERR_TLS_CERT_ALTNAME_INVALID", identity.message);
+  }
+}
+
 /** A connection ready for an HTTP request to `target`: direct or through the proxy, TLS when https. */
 export async function openChannel(opts: ConnectOptions, signal: AbortSignal): Promise<Channel> {
   const { target, proxy } = opts;
@@ -190,6 +227,7 @@ export async function openChannel(opts: ConnectOptions, signal: AbortSignal): Pr
     if (target.tls) {
       if (proxy) await connectTunnel(socket, target, proxy, signal);
       const tlsSocket = await startTls(socket, target.host, opts.ca, signal);
+      if (opts.verify) await enforceTrust(tlsSocket, target.host);
       return { socket: tlsSocket, absoluteForm: false, tlsSocket, remoteAddress };
     }
   } catch (e) {
@@ -204,7 +242,9 @@ export interface HttpRequest {
   /** Path and query, starting with `/`. */
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
+  /** Read at most this many body bytes (the rest is dropped and `truncated` set); 256 KiB. */
+  maxBody?: number;
 }
 
 export interface HttpResponse {
@@ -241,17 +281,25 @@ export function exchange(
     headers["Content-Length"] = String(Buffer.byteLength(request.body));
   }
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  const wire = lines.join("\r\n") + "\r\n\r\n" + (request.body ?? "");
+  const head = Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1");
+  const wire = request.body === undefined ? head : Buffer.concat([
+    head,
+    typeof request.body === "string" ? Buffer.from(request.body) : request.body,
+  ]);
+  const maxBody = request.maxBody ?? MAX_BODY;
 
   return abortable(signal, () => socket.destroy(), (resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    // Bytes a Content-Length answer needs in all: no re-parse (and re-concat) before they arrive.
+    let needed = 0;
     const finish = (ended: boolean) => {
-      if (settled) return;
+      if (settled || (!ended && size < needed && size < maxBody)) return;
       const all = Buffer.concat(chunks);
-      const parsed = parseResponse(all, ended || size >= MAX_BODY);
+      const parsed = parseResponse(all, ended || size >= maxBody, maxBody);
       if (parsed === "incomplete") {
+        if (!ended) needed = expectedSize(all);
         if (ended) {
           settled = true;
           socket.destroy();
@@ -280,7 +328,7 @@ export function exchange(
       if (settled) return;
       // A reset after a complete answer still counts as the answer.
       if (chunks.length > 0) {
-        const parsed = parseResponse(Buffer.concat(chunks), true);
+        const parsed = parseResponse(Buffer.concat(chunks), true, maxBody);
         if (parsed !== "incomplete") {
           settled = true;
           resolve(parsed);
@@ -294,8 +342,20 @@ export function exchange(
   });
 }
 
+/** Head plus Content-Length body bytes, once the head is in; 0 when unknown. */
+function expectedSize(buf: Buffer): number {
+  const end = buf.indexOf("\r\n\r\n");
+  if (end < 0) return 0;
+  const m = /\r\ncontent-length:\s*(\d+)/i.exec(buf.subarray(0, end).toString("latin1"));
+  return m ? end + 4 + Number(m[1]) : 0;
+}
+
 /** Parse a response once it is complete; "incomplete" while more bytes are expected. */
-export function parseResponse(buf: Buffer, ended: boolean): HttpResponse | "incomplete" {
+export function parseResponse(
+  buf: Buffer,
+  ended: boolean,
+  maxBody = MAX_BODY,
+): HttpResponse | "incomplete" {
   const end = buf.indexOf("\r\n\r\n");
   if (end < 0) return "incomplete";
   const headLines = buf.subarray(0, end).toString("latin1").split("\r\n");
@@ -330,8 +390,8 @@ export function parseResponse(buf: Buffer, ended: boolean): HttpResponse | "inco
     truncated = raw.length < length;
     raw = raw.subarray(0, length);
   } else if (!ended) return "incomplete";
-  if (raw.length > MAX_BODY) {
-    raw = raw.subarray(0, MAX_BODY);
+  if (raw.length > maxBody) {
+    raw = raw.subarray(0, maxBody);
     truncated = true;
   }
   return { status, statusText: m[2] ?? "", headers, body: raw.toString("utf8"), truncated };

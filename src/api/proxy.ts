@@ -1,5 +1,6 @@
 /**
- * Which proxy the ClearML clients would use for a URL. They talk through Python `requests`, which
+ * Which proxy the ClearML clients would use for a URL (the API client goes through it, and doctor
+ * reports it). They talk through Python `requests`, which
  * reads the proxy variables of urllib (any case; a lower-case name wins, and an empty lower-case
  * value cancels the upper-case one) and decides the bypass with its own loose NO_PROXY rules plus
  * urllib's. Pure: the caller passes the environment.
@@ -128,7 +129,7 @@ export interface ProxyChoice {
   bypassVariable?: string;
   /** The proxy URL, parsed, when the probe can use it (plain http proxies). */
   endpoint?: { host: string; port: number; authorization?: string };
-  /** Why the probe cannot go through this proxy (socks, https proxies, unparsable URL). */
+  /** Why we cannot go through this proxy (socks, https proxies, unparsable URL). */
   unsupported?: string;
 }
 
