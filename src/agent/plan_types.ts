@@ -30,6 +30,16 @@ export interface PlanOptions {
   debug?: boolean;
   /** The command the plan is for: `build` prepares code and env only. */
   command?: "execute" | "build" | "daemon";
+  /** `--force-current-version`: pin clearml-agent in the pip fallback script. */
+  forceCurrentVersion?: boolean;
+  /** `--child-report-tags`: worker tags of task runs. */
+  childReportTags?: string[];
+  /** A valid restart policy (services mode on an advanced server): `--restart`, no `--rm`. */
+  restart?: string;
+  /** The task document's path on the host (mounted into the container for our binary). */
+  taskFile?: string;
+  /** `--log-level` exported to the task (default INFO). */
+  logLevel?: string;
 }
 
 /** Settings as the agent resolves them, plus the raw environment it sees. */
