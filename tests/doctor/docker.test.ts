@@ -16,8 +16,8 @@ import {
 } from "../../src/doctor/probes/docker_probe.ts";
 import type { StatResult } from "../../src/platform/host_facts.ts";
 import { dockerImageRef } from "../../src/doctor/parse/docker_image_ref.ts";
-import { dockerVersionJson } from "../../src/doctor/parse/docker_version_json.ts";
-import { dockerInfoJson } from "../../src/doctor/parse/docker_info_json.ts";
+import { dockerVersionJson } from "../../src/platform/parse/docker_version_json.ts";
+import { dockerInfoJson } from "../../src/platform/parse/docker_info_json.ts";
 import { agentDockerImage } from "../../src/doctor/parse/agent_docker_image.ts";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import type { ExecResult } from "../../src/platform/exec.ts";

@@ -8,15 +8,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { agentNvmlCuda, cudaChain, gpuCategory } from "../../src/doctor/checks/gpu.ts";
+import { gpuCategory } from "../../src/doctor/checks/gpu.ts";
+import { agentNvmlCuda, type CudaChain, cudaChain } from "../../src/platform/cuda_chain.ts";
 import { type GpuSnapshot, probeGpu, SMI_QUERY } from "../../src/doctor/probes/gpu_probe.ts";
 import type { HostFacts } from "../../src/platform/host_facts.ts";
-import { nvccVersion } from "../../src/doctor/parse/nvcc_version.ts";
-import { nvidiaSmi } from "../../src/doctor/parse/nvidia_smi.ts";
-import { nvidiaSmiCsv } from "../../src/doctor/parse/nvidia_smi_csv.ts";
-import { nvidiaDriverVersion } from "../../src/doctor/parse/nvidia_driver_version.ts";
-import { cudnnHeader } from "../../src/doctor/parse/cudnn_header.ts";
-import { visibleDevices } from "../../src/doctor/parse/visible_devices.ts";
+import { nvccVersion } from "../../src/platform/parse/nvcc_version.ts";
+import { nvidiaSmi } from "../../src/platform/parse/nvidia_smi.ts";
+import { nvidiaSmiCsv } from "../../src/platform/parse/nvidia_smi_csv.ts";
+import { nvidiaDriverVersion } from "../../src/platform/parse/nvidia_driver_version.ts";
+import { cudnnHeader } from "../../src/platform/parse/cudnn_header.ts";
+import { visibleDevices } from "../../src/platform/parse/visible_devices.ts";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import type { ExecResult } from "../../src/platform/exec.ts";
 import { normalizeCudaVersion } from "../../src/settings/normalize_cuda.ts";
@@ -101,6 +102,10 @@ function gpuServer(over: Partial<GpuSnapshot> = {}): GpuSnapshot {
     skipped: [],
     ...over,
   };
+}
+
+function chainFor(s: GpuSnapshot, input: DoctorInput): CudaChain {
+  return cudaChain(s, input.agent, input.env);
 }
 
 function check(id: string, s: GpuSnapshot, input: DoctorInput = doctorInput()): CheckResult {
@@ -413,7 +418,7 @@ describe("gpu.nvidia_smi", () => {
 describe("gpu.cuda", () => {
   it("gpu.cuda takes CLEARML_CUDA_VERSION and CLEARML_CUDNN_VERSION and probes nothing else (T26)", () => {
     const input = doctorInput({ CLEARML_CUDA_VERSION: "11.8", CLEARML_CUDNN_VERSION: "8.9.0" });
-    const chain = cudaChain(gpuServer(), input);
+    const chain = cudaChain(gpuServer(), input.agent, input.env);
     assert.equal(chain.cuda, "118");
     assert.equal(chain.cudnn, "89");
     assert.ok(chain.steps.slice(1).every((s) => s.notAsked && !s.used));
@@ -423,7 +428,7 @@ describe("gpu.cuda", () => {
   });
 
   it("gpu.cuda uses NVML's answer (the driver's CUDA 12.2 → 122) before nvcc", () => {
-    const chain = cudaChain(gpuServer(), doctorInput());
+    const chain = chainFor(gpuServer(), doctorInput());
     assert.equal(chain.cuda, "122");
     assert.equal(chain.cudaFrom, "NVML (driver)");
     const nvcc = chain.steps.find((s) => s.source.startsWith("nvcc"));
@@ -469,7 +474,7 @@ describe("gpu.cuda", () => {
 
   it("gpu.cuda falls back to nvidia-smi's CUDA Version when NVML and nvcc are missing", () => {
     const s = gpuServer({ nvml: { searched: [], found: [] }, nvcc: { offPath: [] } });
-    const chain = cudaChain(s, doctorInput());
+    const chain = chainFor(s, doctorInput());
     assert.equal(chain.cuda, "122");
     assert.equal(chain.cudaFrom, "nvidia-smi");
   });
@@ -705,7 +710,7 @@ describe("probeGpu()", () => {
     const input = doctorInput();
     assert.equal(check("gpu.driver", s, input).status, "pass");
     assert.equal(check("gpu.nvidia_smi", s, input).summary, "driver 535.129.03, CUDA 12.2, 2 GPUs");
-    assert.equal(cudaChain(s, input).cuda, "122");
+    assert.equal(chainFor(s, input).cuda, "122");
   });
 
   it("probeGpu() does not run the CSV query when plain nvidia-smi fails", async () => {

@@ -8,7 +8,7 @@ import { gpuCategory } from "../../src/doctor/checks/gpu.ts";
 import { exec } from "../../src/platform/exec.ts";
 import type { ProbeTools } from "../../src/doctor/types.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
-import { nvccVersion } from "../../src/doctor/parse/nvcc_version.ts";
+import { nvccVersion } from "../../src/platform/parse/nvcc_version.ts";
 
 const required = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 

@@ -7,12 +7,12 @@
  */
 import type { Category, Check, CheckResult, DoctorInput } from "../types.ts";
 import { type DockerSnapshot, probeDocker } from "../probes/docker_probe.ts";
-import { dockerVersionJson } from "../parse/docker_version_json.ts";
-import { dockerInfoJson } from "../parse/docker_info_json.ts";
+import { dockerVersionJson } from "../../platform/parse/docker_version_json.ts";
+import { dockerInfoJson } from "../../platform/parse/docker_info_json.ts";
 import { dockerImageRef } from "../parse/docker_image_ref.ts";
 import { agentDockerImage } from "../parse/agent_docker_image.ts";
-import { visibleDevices } from "../parse/visible_devices.ts";
-import { cpuOnlyMode } from "./gpu.ts";
+import { visibleDevices } from "../../platform/parse/visible_devices.ts";
+import { cpuOnlyMode } from "../../platform/cuda_chain.ts";
 import { variableState } from "../../settings/resolve.ts";
 import { type ConfNode, formatOrigin, getNode, type Origin } from "../../settings/tree.ts";
 import { maskArgv } from "../../settings/mask.ts";
@@ -418,7 +418,7 @@ function versionCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
   const parsed = s.version ? dockerVersionJson(s.version.stdout) : undefined;
   const client = parsed?.client?.version;
   const server = parsed?.server?.version;
-  const gpus = visibleDevices(input.env, cpuOnlyMode(input).hidesGpus);
+  const gpus = visibleDevices(input.env, cpuOnlyMode(input.agent).hidesGpus);
   const old: string[] = [];
   for (const [side, v] of [["client", client], ["server", server]] as const) {
     const t = v ? versionTuple(v) : undefined;
@@ -478,7 +478,7 @@ function runtimesCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
   if (nvidiaRuntimes.length) supports.push(`runtime ${nvidiaRuntimes.join(", ")}`);
   if (hook) supports.push(`${hook} (used by --gpus)`);
   if (cdi.length) supports.push(`CDI specs ${cdi.join(", ")}`);
-  const gpus = visibleDevices(input.env, cpuOnlyMode(input).hidesGpus);
+  const gpus = visibleDevices(input.env, cpuOnlyMode(input.agent).hidesGpus);
   const evidence = {
     runtimes,
     defaultRuntime: info?.defaultRuntime,

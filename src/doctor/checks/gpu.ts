@@ -6,21 +6,36 @@
  */
 import type { Category, Check, CheckResult, DoctorInput } from "../types.ts";
 import { type GpuSnapshot, NVML_LIB, probeGpu } from "../probes/gpu_probe.ts";
-import { nvidiaDriverVersion } from "../parse/nvidia_driver_version.ts";
-import { type NvidiaSmi, nvidiaSmi } from "../parse/nvidia_smi.ts";
-import { nvidiaSmiCsv } from "../parse/nvidia_smi_csv.ts";
-import { nvccVersion } from "../parse/nvcc_version.ts";
-import { cudnnHeader } from "../parse/cudnn_header.ts";
-import { visibleDevices } from "../parse/visible_devices.ts";
+import {
+  type ChainStep,
+  cpuOnlyMode,
+  type CudaChain,
+  cudaChain,
+  type DriverFacts,
+  driverFacts,
+} from "../../platform/cuda_chain.ts";
+import { nvidiaSmiCsv } from "../../platform/parse/nvidia_smi_csv.ts";
+import { cudnnHeader } from "../../platform/parse/cudnn_header.ts";
+import { visibleDevices } from "../../platform/parse/visible_devices.ts";
 import { variableState } from "../../settings/resolve.ts";
-import type { VariableState } from "../../settings/read_variable.ts";
-import { type ConfNode, formatOrigin, getNode, type Origin } from "../../settings/tree.ts";
-import { cudaVersionInt10, normalizeCudaVersion } from "../../settings/normalize_cuda.ts";
+import { formatOrigin } from "../../settings/tree.ts";
+import { cudaVersionInt10 } from "../../settings/normalize_cuda.ts";
 
 const DOCS_DRIVER = "https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/";
 const DOCS_CUDA_ENV = "https://clear.ml/docs/latest/docs/clearml_agent/clearml_agent_env_var";
 
 // ── shared readings of the snapshot ───────────────────────────────────────────────────────────
+
+/** The chain once per snapshot and settings: gpu.cuda, gpu.cudnn and gpu.cpu_only share it. */
+const chains = new WeakMap<GpuSnapshot, WeakMap<DoctorInput["agent"], CudaChain>>();
+
+function chainOf(s: GpuSnapshot, input: DoctorInput): CudaChain {
+  let bySettings = chains.get(s);
+  if (!bySettings) chains.set(s, bySettings = new WeakMap());
+  let chain = bySettings.get(input.agent);
+  if (!chain) bySettings.set(input.agent, chain = cudaChain(s, input.agent, input.env));
+  return chain;
+}
 
 /** nvidia-smi's exit codes (NVML return codes), for the ones users meet. */
 const SMI_EXIT: Readonly<Record<number, string>> = {
@@ -43,33 +58,6 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-interface DriverFacts {
-  /** Version from /proc (kernel module). */
-  procVersion?: string;
-  procOpen: boolean;
-  procPresent: boolean;
-  smi?: NvidiaSmi;
-  smiRan: boolean;
-  smiOk: boolean;
-  smiTimedOut: boolean;
-}
-
-function driverFacts(s: GpuSnapshot): DriverFacts {
-  const procPresent = "text" in s.procVersion;
-  const proc = "text" in s.procVersion ? nvidiaDriverVersion(s.procVersion.text) : undefined;
-  const plain = s.nvidiaSmi.plain;
-  const smi = plain ? nvidiaSmi(`${plain.stdout}\n${plain.stderr}`) : undefined;
-  return {
-    ...(proc?.version ? { procVersion: proc.version } : {}),
-    procOpen: proc?.open ?? false,
-    procPresent,
-    ...(smi ? { smi } : {}),
-    smiRan: Boolean(plain && !plain.notFound),
-    smiOk: Boolean(plain && plain.code === 0 && smi?.driverVersion),
-    smiTimedOut: Boolean(plain?.timedOut),
-  };
-}
-
 /** Whether this machine has an NVIDIA driver at all (the reason when not). */
 function noDriverReason(s: GpuSnapshot, d: DriverFacts): string | undefined {
   if (d.procPresent || d.smiOk) return undefined;
@@ -79,221 +67,6 @@ function noDriverReason(s: GpuSnapshot, d: DriverFacts): string | undefined {
     ? `/proc/driver/nvidia/version unreadable (${s.procVersion.error})`
     : "/proc/driver/nvidia/version absent";
   return `no NVIDIA driver: ${proc}, nvidia-smi not found`;
-}
-
-export interface CpuOnlyMode {
-  /** Ours: `agent.cpu_only` true from CLEARML_CPU_ONLY or --cpu-only (GPUs hidden, CUDA 0). */
-  hidesGpus: boolean;
-  /** `agent.cpu_only: true` from a file: the agent skips CUDA wheels but GPUs stay visible. */
-  fileKey: boolean;
-  origin?: Origin;
-  variable?: VariableState;
-}
-
-function truthyScalar(node: ConfNode | undefined): boolean {
-  if (node?.type !== "scalar") return false;
-  const v = node.value;
-  return v === true || (typeof v === "string" && /^(1|true|yes|y|t|on)$/i.test(v)) || v === 1;
-}
-
-/** CPU-only mode as the configuration asks for it. */
-export function cpuOnlyMode(input: DoctorInput): CpuOnlyMode {
-  const node = getNode(input.agent.tree, ["agent", "cpu_only"]);
-  const variable = variableState(input.agent, "CLEARML_CPU_ONLY");
-  const on = truthyScalar(node);
-  const kind = node?.origin.kind;
-  return {
-    hidesGpus: on && (kind === "env" || kind === "flag"),
-    fileKey: on && kind !== "env" && kind !== "flag",
-    ...(node ? { origin: node.origin } : {}),
-    ...(variable && variable.status !== "unset" ? { variable } : {}),
-  };
-}
-
-/**
- * The agent's reading of NVML's `nvmlSystemGetCudaDriverVersion` (agent-exec §3.2 step 2):
- * `12020` → `122`, `12000` → `120`, and the quirk `9020` → `902`.
- */
-export function agentNvmlCuda(driverCuda: number): string {
-  const s = String(driverCuda);
-  if (s.length >= 4 && s[2] === "0" && s[3] !== "0") return s.slice(0, 2) + s[3];
-  return s.slice(0, 3);
-}
-
-export interface ChainStep {
-  source: string;
-  /** What this source says (already in the agent's format), or why it says nothing. */
-  answer?: string;
-  note?: string;
-  /** The agent takes its value from this step. */
-  used: boolean;
-  /** The agent stops before asking this source. */
-  notAsked?: boolean;
-}
-
-export interface CudaChain {
-  cuda: string;
-  cudnn: string;
-  cudaFrom: string;
-  cudnnFrom: string;
-  steps: ChainStep[];
-  cudnnSteps: ChainStep[];
-  /** The true toolkit version when nvcc's 3-character capture changed it. */
-  nvccQuirk?: { release: string; agent: string; actual: string };
-}
-
-function configValue(node: ConfNode | undefined): string | undefined {
-  if (node?.type !== "scalar") return undefined;
-  const v = node.value;
-  // Python truthiness: "0" is a value, 0, "" and None are not.
-  if (v === null || v === "" || v === 0 || v === false) return undefined;
-  return String(v);
-}
-
-/** The CUDA and cuDNN versions clearml-agent would use, and what each source says. */
-export function cudaChain(s: GpuSnapshot, input: DoctorInput): CudaChain {
-  const cudaNode = getNode(input.agent.tree, ["agent", "cuda_version"]);
-  const cudnnNode = getNode(input.agent.tree, ["agent", "cudnn_version"]);
-  const cfgCuda = configValue(cudaNode);
-  const cfgCudnn = configValue(cudnnNode);
-  const d = driverFacts(s);
-  const steps: ChainStep[] = [];
-  const cudnnSteps: ChainStep[] = [];
-  const cfgLabel = (node: ConfNode | undefined, key: string) =>
-    `${key}${node ? ` (${formatOrigin(node.origin)})` : ""}`;
-
-  steps.push({
-    source: cfgLabel(cudaNode, "agent.cuda_version"),
-    ...(cfgCuda !== undefined ? { answer: normalizeCudaVersion(cfgCuda) } : {}),
-    note: cfgCuda === undefined ? "not set" : undefined,
-    used: cfgCuda !== undefined,
-  });
-  cudnnSteps.push({
-    source: cfgLabel(cudnnNode, "agent.cudnn_version"),
-    ...(cfgCudnn !== undefined ? { answer: normalizeCudaVersion(cfgCudnn) } : {}),
-    note: cfgCudnn === undefined ? "not set" : undefined,
-    used: cfgCudnn !== undefined,
-  });
-
-  let cuda = cfgCuda;
-  let cudaFrom = cfgCuda !== undefined ? steps[0]!.source : "";
-  const ask = (step: Omit<ChainStep, "used" | "notAsked">, value: string | undefined) => {
-    const notAsked = cuda !== undefined;
-    const used = !notAsked && value !== undefined;
-    steps.push({ ...step, used, ...(notAsked ? { notAsked: true } : {}) });
-    if (used) {
-      cuda = value;
-      cudaFrom = step.source;
-    }
-  };
-
-  // Steps 2-5 run only while the CUDA version is still unknown (both configured: nothing runs).
-  // NVML: the library must load and the driver answer; nvidia-smi prints the same number.
-  const nvmlLoads = s.nvml.found.length > 0 ||
-    /libnvidia-ml\.so\.1\s/.test(s.nvml.ldconfig?.stdout ?? "");
-  const smiCuda = d.smiOk ? d.smi?.cudaVersion : undefined;
-  let nvmlValue: string | undefined;
-  let nvmlNote: string;
-  if (!nvmlLoads) nvmlNote = `${NVML_LIB} not found`;
-  else if (!d.procPresent && !d.smiOk) nvmlNote = "the driver is not loaded";
-  else if (smiCuda) {
-    const [maj, min] = smiCuda.split(".").map(Number) as [number, number];
-    nvmlValue = agentNvmlCuda(maj * 1000 + min * 10);
-    nvmlNote = `driver supports CUDA ${smiCuda} (read through nvidia-smi)`;
-  } else nvmlNote = "answers, but doctor reads its value through nvidia-smi, which gave none";
-  ask(
-    { source: "NVML (driver)", ...(nvmlValue ? { answer: nvmlValue } : {}), note: nvmlNote },
-    nvmlValue,
-  );
-
-  if (s.platform === "win32") {
-    const vs = Object.keys(input.env).filter((n) => n.startsWith("CUDA_PATH_V")).map((n) =>
-      Number(n.slice("CUDA_PATH_V".length).replaceAll("_", ""))
-    ).filter((n) => Number.isInteger(n));
-    const best = vs.length ? Math.max(...vs) : undefined;
-    const v = best !== undefined && best > 40 ? String(best) : undefined;
-    ask({
-      source: "CUDA_PATH_V* variables",
-      ...(v ? { answer: v } : {}),
-      note: v ? undefined : "none",
-    }, v);
-  }
-
-  let nvccQuirk: CudaChain["nvccQuirk"];
-  if (s.nvcc.path && s.nvcc.version) {
-    const n = nvccVersion(s.nvcc.version.stdout);
-    const actual = n.release ? normalizeCudaVersion(n.release) : undefined;
-    if (n.release && n.agentCuda && actual && actual !== n.agentCuda) {
-      nvccQuirk = { release: n.release, agent: n.agentCuda, actual };
-    }
-    ask({
-      source: `nvcc --version (${s.nvcc.path})`,
-      ...(n.agentCuda ? { answer: n.agentCuda } : {}),
-      note: n.release
-        ? `release ${n.release}${
-          nvccQuirk ? `, read as "${n.agentCapture}" (the agent captures 3 characters)` : ""
-        }`
-        : s.nvcc.version.timedOut
-        ? "timed out"
-        : "no release line",
-    }, n.agentCuda);
-  } else {
-    ask({
-      source: "nvcc --version",
-      note: s.nvcc.offPath.length
-        ? `not on PATH (found ${s.nvcc.offPath.join(", ")}, which the agent does not look at)`
-        : "nvcc not on PATH",
-    }, undefined);
-  }
-
-  const smiAgent = d.smi?.agentCuda && s.nvidiaSmi.plain?.code === 0 ? d.smi.agentCuda : undefined;
-  ask({
-    source: "nvidia-smi",
-    ...(smiAgent ? { answer: smiAgent } : {}),
-    note: !s.nvidiaSmi.path
-      ? "not on PATH"
-      : d.smiTimedOut
-      ? "timed out"
-      : smiAgent
-      ? `CUDA Version: ${d.smi?.cudaVersion}`
-      : "no CUDA Version line",
-  }, smiAgent);
-
-  // cuDNN: only the cudnn.h two levels above nvcc, and only when not configured.
-  let cudnn = cfgCudnn;
-  let cudnnFrom = cfgCudnn !== undefined ? cudnnSteps[0]!.source : "";
-  const header = s.cudnn.agentHeader;
-  const reading = header && "text" in header.read
-    ? cudnnHeader(header.read.text).agentReading
-    : undefined;
-  const notAsked = cudnn !== undefined;
-  cudnnSteps.push({
-    source: header ? header.path : "cudnn.h next to nvcc",
-    ...(reading ? { answer: reading } : {}),
-    note: !header
-      ? "no nvcc on PATH"
-      : "error" in header.read
-      ? `not found (${header.read.error})`
-      : reading
-      ? undefined
-      : "no CUDNN_MAJOR line (cuDNN 8+ keeps it in cudnn_version.h, which the agent does not read)",
-    used: !notAsked && reading !== undefined,
-    ...(notAsked ? { notAsked: true } : {}),
-  });
-  if (!notAsked && reading !== undefined) {
-    cudnn = reading;
-    cudnnFrom = cudnnSteps[1]!.source;
-  }
-
-  return {
-    cuda: normalizeCudaVersion(cuda ?? "0"),
-    cudnn: normalizeCudaVersion(cudnn ?? "0"),
-    cudaFrom: cudaFrom || "nothing (the agent uses 0: CPU builds)",
-    cudnnFrom: cudnnFrom || "nothing (the agent uses 0)",
-    steps,
-    cudnnSteps,
-    ...(nvccQuirk ? { nvccQuirk } : {}),
-  };
 }
 
 function stepLine(step: ChainStep): string {
@@ -500,7 +273,7 @@ function smiCheck(s: GpuSnapshot): CheckResult {
 }
 
 function cudaCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
-  const chain = cudaChain(s, input);
+  const chain = chainOf(s, input);
   const d = driverFacts(s);
   const none = noDriverReason(s, d);
   const details = [...chain.steps.map(stepLine), `the agent uses CUDA ${chain.cuda}`];
@@ -528,7 +301,7 @@ function cudaCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
       },
     };
   }
-  const cpuOnly = cpuOnlyMode(input);
+  const cpuOnly = cpuOnlyMode(input.agent);
   if (chain.cuda === "0" && cpuOnly.hidesGpus) {
     return { status: "pass", summary: `CPU-only: CUDA 0 (${chain.cudaFrom})`, details, evidence };
   }
@@ -613,7 +386,7 @@ function cudaCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
 }
 
 function cudnnCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
-  const chain = cudaChain(s, input);
+  const chain = chainOf(s, input);
   const found = s.cudnn.headers.map((h) => ({ path: h.path, ...cudnnHeader(h.text) }))
     .filter((h) => h.version !== undefined);
   const details = [
@@ -678,7 +451,7 @@ function hidingValue(name: string, value: string | undefined): string | undefine
 }
 
 function visibilityCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
-  const cpuOnly = cpuOnlyMode(input);
+  const cpuOnly = cpuOnlyMode(input.agent);
   const v = visibleDevices(input.env, cpuOnly.hidesGpus);
   const rawNvidia = input.env.NVIDIA_VISIBLE_DEVICES;
   const rawCuda = input.env.CUDA_VISIBLE_DEVICES;
@@ -804,7 +577,7 @@ function visibilityCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
 }
 
 function cpuOnlyCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
-  const mode = cpuOnlyMode(input);
+  const mode = cpuOnlyMode(input.agent);
   const variable = mode.variable;
   if (variable?.status === "invalid") {
     return {
@@ -822,7 +595,7 @@ function cpuOnlyCheck(s: GpuSnapshot, input: DoctorInput): CheckResult {
     };
   }
   if (mode.hidesGpus) {
-    const chain = cudaChain(s, input);
+    const chain = chainOf(s, input);
     const pythonWouldUseGpu = variable?.status === "set" && mode.origin?.kind === "env" &&
       (driverFacts(s).procPresent || driverFacts(s).smiOk ||
         chain.steps.slice(1).some((st) => st.answer));

@@ -16,8 +16,8 @@ import {
 } from "../../platform/host_facts.ts";
 import { findOnPath } from "../../platform/find_executable.ts";
 import { type ContainerFacts, gatherContainerFacts } from "../../platform/container.ts";
-import { dockerVersionJson } from "../parse/docker_version_json.ts";
-import { dockerInfoJson } from "../parse/docker_info_json.ts";
+import { dockerVersionJson } from "../../platform/parse/docker_version_json.ts";
+import { dockerInfoJson } from "../../platform/parse/docker_info_json.ts";
 import { agentDockerImage } from "../parse/agent_docker_image.ts";
 import { dockerImageRef } from "../parse/docker_image_ref.ts";
 
