@@ -27,7 +27,7 @@ import {
   type ScriptSettings,
   updateScheme,
 } from "./docker_script.ts";
-import { visibleDevices } from "../doctor/parse/visible_devices.ts";
+import { visibleDevices } from "../platform/parse/visible_devices.ts";
 import { shlexSplit } from "../settings/shlex_split.ts";
 import { maskArgv } from "../settings/mask.ts";
 import { pyRepr } from "../settings/py_str.ts";
