@@ -4,6 +4,7 @@
  */
 import { type ConfNode, type ObjectNode, type Origin } from "./tree.ts";
 import { parseHocon } from "./hocon/parse.ts";
+import { withOrigin } from "./hocon/_py_str.ts";
 
 export const DYNAMIC_PREFIX = "CLEARML_AGENT__";
 
@@ -26,7 +27,7 @@ export function dynamicPath(name: string): string {
 function reorigin(node: ConfNode, origin: Origin): ConfNode {
   switch (node.type) {
     case "scalar":
-      return { ...node, origin };
+      return withOrigin(node, origin); // keeps whether it was a float (`11.8`, `12.0`)
     case "list":
       return { type: "list", items: node.items.map((n) => reorigin(n, origin)), origin };
     case "object": {

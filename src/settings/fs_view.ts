@@ -2,6 +2,8 @@
  * The file access the resolver needs, as an interface: commands pass the real file system
  * (`nodeFsView`), tests pass `memoryFs`. Keeps `resolve()` a function of its inputs.
  */
+import { decodeUtf8 } from "./decode_utf8.ts";
+
 export type ReadResult =
   | { kind: "file"; text: string }
   | { kind: "missing" }
@@ -14,12 +16,19 @@ export interface FsView {
   listConf(dir: string): string[] | undefined;
 }
 
-/** An in-memory view: keys are absolute paths; a key ending in `/` marks a directory. */
-export function memoryFs(files: Record<string, string>): FsView {
+/**
+ * An in-memory view: keys are absolute paths; a key ending in `/` marks a directory. A file given
+ * as bytes is decoded as the real one would be (strict UTF-8).
+ */
+export function memoryFs(files: Record<string, string | Uint8Array>): FsView {
   return {
     read(path) {
       const text = files[path];
-      if (text !== undefined) return { kind: "file", text };
+      if (typeof text === "string") return { kind: "file", text };
+      if (text !== undefined) {
+        const d = decodeUtf8(text, path);
+        return d.ok ? { kind: "file", text: d.text } : { kind: "unreadable", error: d.error };
+      }
       if (files[path.endsWith("/") ? path : path + "/"] !== undefined) {
         return { kind: "not-a-file" };
       }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import type { FsView } from "./fs_view.ts";
+import { decodeUtf8 } from "./decode_utf8.ts";
 
 /** The real file system, read synchronously (config files are small and few). */
 export const nodeFsView: FsView = {
@@ -12,7 +13,10 @@ export const nodeFsView: FsView = {
     }
     if (!st.isFile()) return { kind: "not-a-file" };
     try {
-      return { kind: "file", text: readFileSync(path, "utf8") };
+      const decoded = decodeUtf8(readFileSync(path), path);
+      return decoded.ok
+        ? { kind: "file", text: decoded.text }
+        : { kind: "unreadable", error: decoded.error };
     } catch (e: unknown) {
       return { kind: "unreadable", error: e instanceof Error ? e.message : String(e) };
     }

@@ -27,6 +27,7 @@ import { readVariable, ruleFor, truthy, type VariableState } from "./read_variab
 import { type DynamicVar, readDynamicVars } from "./dynamic_env.ts";
 import { resolveSdkHosts } from "./resolve_hosts.ts";
 import { invalidMessage } from "./invalid_message.ts";
+import { type AgentStartFacts, applyAgentStart, copyApiHost } from "./agent_start.ts";
 
 export interface FlagValue {
   /** Dotted config key the flag sets. */
@@ -47,6 +48,8 @@ export interface ResolveInput {
   /** `--config-file`. */
   configFile?: string;
   flags?: readonly FlagValue[];
+  /** The machine facts the agent's Session derives values from (host name, Python, CUDA). */
+  agentStart?: AgentStartFacts;
 }
 
 export interface Diagnostic {
@@ -54,6 +57,11 @@ export interface Diagnostic {
   /** What it is about: a variable name, a file, a key. */
   subject: string;
   message: string;
+  /**
+   * For a fatal one: `use` when the real program stops only where it uses the value (running a
+   * task), not while it loads its configuration, so `config show` still prints.
+   */
+  stops?: "load" | "use";
 }
 
 export interface Resolution {
@@ -68,6 +76,9 @@ export interface Resolution {
   /** What stops the real program (and our command: exit 3). */
   fatal: Diagnostic[];
 }
+
+/** The loader sets `env` to the environment name after reading every file. */
+const ENV_ORIGIN: Origin = { kind: "derived", from: "the configuration environment name" };
 
 function envOrigin(s: VariableState): Origin {
   return s.origin ?? { kind: "env", name: s.name ?? s.variable.name };
@@ -106,6 +117,8 @@ export function resolve(input: ResolveInput): Resolution {
         subject: s.name ?? s.variable.name,
         message: invalidMessage(s, rule),
       };
+      // Only the fixed env map is read while the agent loads its configuration.
+      if (rule.onInvalid === "fatal") d.stops = rule.apply === "env-map" ? "load" : "use";
       (rule.onInvalid === "fatal" ? fatal : diagnostics).push(d);
     } else if (s.warning) {
       diagnostics.push({ level: "warning", subject: s.name!, message: s.warning });
@@ -120,8 +133,12 @@ export function resolve(input: ResolveInput): Resolution {
         fatal.push({ level: "error", subject: d.name, message: d.error ?? "unreadable" });
       } else tree = mergeNodes(tree, d.tree);
     }
+    tree = setNode(tree, ["env"], scalarNode(sources.envName, ENV_ORIGIN));
+    tree = copyApiHost(tree);
     tree = applyAgentEnv(tree, variables);
+    tree = applyAgentStart(tree, input.agentStart);
   } else {
+    tree = setNode(tree, ["env"], scalarNode(sources.envName, ENV_ORIGIN));
     tree = applySdkEnv(tree, variables);
     tree = resolveSdkHosts(tree, variables, diagnostics);
   }

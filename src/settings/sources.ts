@@ -90,7 +90,8 @@ export function loadSources(input: SourcesInput): Sources {
       report.status = r.kind;
       if (r.kind === "unreadable") {
         report.error = r.error;
-        errors.push(`Cannot read ${path}: ${r.error}`);
+        // A decoding error already names the file, its line and the byte.
+        errors.push(r.error.startsWith(path) ? r.error : `Cannot read ${path}: ${r.error}`);
       }
       return;
     }

@@ -9,6 +9,7 @@ import type { Plain } from "../tree.ts";
 function pythonImageRule(minor: number): Plain {
   return {
     image: `python:3.${minor}-bullseye`,
+    arguments: "--ipc=host",
     match: { script: { binary: `python3.${minor}$` } },
   };
 }
@@ -33,7 +34,6 @@ export const AGENT_DEFAULTS: { [key: string]: Plain } = {
     system_site_packages: false,
     force_upgrade: false,
     conda_channels: ["pytorch", "conda-forge", "nvidia", "defaults"],
-    pytorch_resolve: "pip",
     torch_nightly: false,
     priority_optional_packages: ["pygobject"],
     poetry_files_from_repo_working_dir: false,
@@ -65,6 +65,8 @@ export const AGENT_DEFAULTS: { [key: string]: Plain } = {
     // Enterprise only; ignored by the open-source server and when `--docker IMAGE` is given.
     match_rules: [6, 7, 8, 9, 10, 11, 12].map(pythonImageRule),
   },
+  // Enterprise: true makes every task run in the agent's default image and arguments.
+  disable_task_docker_override: false,
   enable_task_env: false,
   hide_docker_command_env_vars: {
     enabled: true,
@@ -118,6 +120,7 @@ export const AGENT_DOCUMENTED_KEYS: readonly string[] = [
   "agent.force_git_root_python_path",
   "agent.default_python",
   "agent.debug",
+  "agent.package_manager.pytorch_resolve",
   "agent.package_manager.poetry_version",
   "agent.package_manager.poetry_install_extra_args",
   "agent.package_manager.uv_version",
@@ -144,7 +147,6 @@ export const AGENT_DOCUMENTED_KEYS: readonly string[] = [
   "agent.docker_install_opencv_libs",
   "agent.docker_use_activated_venv",
   "agent.docker_allow_host_environ",
-  "agent.disable_task_docker_override",
   "agent.disable_ssh_mount",
   "agent.docker_container_name_format",
   "agent.docker_container_name_format_fields",

@@ -10,11 +10,19 @@ import { AGENT_DEFAULTS, AGENT_DOCUMENTED_KEYS } from "./agent.ts";
 import { API_DEFAULTS, API_DOCUMENTED_KEYS } from "./api.ts";
 import { loggingDefaultsFor } from "./logging.ts";
 import { SDK_DEFAULTS, SDK_DOCUMENTED_KEYS } from "./sdk.ts";
+import { agentApiDefaults, agentLoggingDefaults, agentSdkDefaults } from "./agent_packaged.ts";
 
 /** The packaged defaults of `consumer` as plain data, sections in the order they are loaded. */
 export function defaultsPlainFor(consumer: Consumer): { [key: string]: Plain } {
   const out: { [key: string]: Plain } = {};
-  if (consumer === "agent") out.agent = AGENT_DEFAULTS;
+  if (consumer === "agent") {
+    // The agent ships its own, older copies of the SDK's files (agent_packaged.ts).
+    out.agent = AGENT_DEFAULTS;
+    out.api = agentApiDefaults();
+    out.sdk = agentSdkDefaults();
+    out.logging = agentLoggingDefaults();
+    return structuredClone(out);
+  }
   out.api = API_DEFAULTS;
   out.sdk = SDK_DEFAULTS;
   out.logging = loggingDefaultsFor(consumer);

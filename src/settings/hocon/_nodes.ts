@@ -41,6 +41,8 @@ export interface Pending {
   state: "idle" | "active" | "done";
   /** The resolved value once `done`; undefined when the key is to be removed. */
   result: MNode | undefined;
+  /** For a list item: its index when the list was read (what the real reader deletes by). */
+  listIndex?: number;
   /** The oldest pending value reached through `prev`, and how many steps away (cached). */
   chainRoot?: Pending;
   chainDepth?: number;

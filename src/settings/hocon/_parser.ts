@@ -274,6 +274,7 @@ class Parser {
       const item = this.parseValue();
       if (this.pos === before) throw this.unexpected("']'", "a value, a newline, ',' or ']'");
       // The real reader drops empty strings from lists (`[""]` is `[]`).
+      if (item.type === "pending") item.listIndex = items.length;
       if (!(item.type === "scalar" && item.value === "")) items.push(item);
       this.skipSpaces();
       const c = this.code(this.pos);

@@ -25,7 +25,8 @@ export function pyStr(node: ScalarNode): string {
   if (typeof v === "string") return v;
   if (v === null) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
-  if (floats.has(node)) return pyFloatRepr(v);
+  // A number with a fraction can only be a float.
+  if (floats.has(node) || !Number.isInteger(v)) return pyFloatRepr(v);
   return Number.isSafeInteger(v) ? String(v) : BigInt(Math.trunc(v)).toString();
 }
 

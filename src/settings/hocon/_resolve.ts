@@ -292,8 +292,11 @@ class Resolver {
               this.partial.set(start, stack);
               return node;
             }
-            // The real reader leaves None in a list when an item resolves to nothing.
-            node = node.result ?? scalarNode(null, node.origin);
+            if (node.result === undefined) {
+              e.i = dropListItem(items, e.i, node);
+              continue;
+            }
+            node = node.result;
             items[e.i] = node;
           }
           if ((node.type === "object" || node.type === "list") && !this.clean.has(node)) {
@@ -380,4 +383,45 @@ function kindName(node: MNode): string {
     return v === null ? "null" : typeof v === "string" ? "a string" : `a ${typeof v}`;
   }
   return "an object";
+}
+
+/**
+ * An item that resolved to nothing (only missing optional substitutions), as the real reader
+ * removes it: it deletes "its key from its parent" when `key in parent`, which for a list asks
+ * whether the item's original index is equal to one of the list's values (Python equality:
+ * `1 == 1.0 == True`). So `[1, ${?X}, 3]` drops the item, `[${?X}, 2]` leaves None, and the item
+ * removed or replaced is whatever sits at that index now. Returns the index to resume the scan
+ * at, minus one (the caller's loop adds one).
+ */
+function dropListItem(items: MNode[], at: number, p: Pending): number {
+  const key = p.listIndex ?? at;
+  const none = (): MNode => scalarNode(null, p.origin);
+  if (items.some((item) => pyEqualsInt(item, key))) {
+    items.splice(key, 1);
+    // Left in place when another item went: the reader's last pass turns it into None.
+    const self = items.indexOf(p);
+    if (self >= 0) items[self] = none();
+    return key <= at ? at - 1 : at;
+  }
+  if (key >= items.length) {
+    throw p.src.error(
+      p.offset,
+      "List assignment index out of range (the real reader crashes with IndexError on this list)",
+      "at most one optional substitution that resolves to nothing in a list, or none",
+    );
+  }
+  items[key] = none();
+  const self = items.indexOf(p);
+  if (self >= 0) items[self] = none();
+  return at;
+}
+
+/** Python's `item == key` for an int key: numbers and booleans compare by value. */
+function pyEqualsInt(item: MNode, key: number): boolean {
+  const node = item.type === "pending" ? item.result : item;
+  if (node === undefined || node.type !== "scalar") return false;
+  const v = node.value;
+  if (typeof v === "number") return v === key;
+  if (typeof v === "boolean") return (v ? 1 : 0) === key;
+  return false;
 }

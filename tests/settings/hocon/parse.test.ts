@@ -344,8 +344,12 @@ describe("parseHocon() resolves substitutions after the whole file is read", () 
     });
   });
 
-  it("turns an unresolved optional list item into null", () => {
-    assert.deepEqual(plain("l: [1, ${?NOPE}]"), { l: [1, null] });
+  it("drops or nulls an unresolved optional list item by its index, as the real reader", () => {
+    // The reader deletes when the item's index equals a value in the list, else sets None.
+    assert.deepEqual(plain("l: [1, ${?NOPE}]"), { l: [1] });
+    assert.deepEqual(plain("l: [1, ${?NOPE}, 3]"), { l: [1, 3] });
+    assert.deepEqual(plain("l: [${?NOPE}, 2]"), { l: [null, 2] });
+    assert.deepEqual(plain("l: [a, ${?NOPE}]"), { l: ["a", null] });
   });
 
   it("reports a required variable found nowhere with its position", () => {
