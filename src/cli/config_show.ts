@@ -2,7 +2,7 @@
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
-import { resolveFor } from "./resolve_for.ts";
+import { resolveAsStarted } from "./resolve_for.ts";
 import { renderData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";
@@ -18,10 +18,19 @@ export interface ShowOptions {
   origin?: boolean;
 }
 
-/** Stop when the consumer itself would stop (parse error, fatal variable). */
-export function failOnFatal(r: Resolution): void {
-  if (r.fatal.length === 0) return;
-  const lines = r.fatal.map((d) => `  ${d.message}`).join("\n");
+/**
+ * Stop when the consumer itself would stop loading (parse error, fatal variable); a value that
+ * stops it only where it is used (running a task) is printed as a finding instead.
+ */
+export function failOnFatal(r: Resolution, ctx?: CliContext): void {
+  const stops = r.fatal.filter((d) => d.stops !== "use");
+  for (const d of r.fatal) {
+    if (d.stops === "use") {
+      ctx?.err(`clearml: error: ${d.message} (running a task stops on it; shown anyway)\n`);
+    }
+  }
+  if (stops.length === 0) return;
+  const lines = stops.map((d) => `  ${d.message}`).join("\n");
   throw new ConfigError(
     `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${lines}`,
   );
@@ -42,8 +51,8 @@ export async function configShow(
   g: GlobalOptions,
   opts: ShowOptions,
 ): Promise<void> {
-  const r = resolveFor(takeSnapshot(ctx, g), opts.for);
-  failOnFatal(r);
+  const r = await resolveAsStarted(takeSnapshot(ctx, g), opts.for);
+  failOnFatal(r, ctx);
   warn(ctx, r);
   const tree: ObjectNode = g.showSecrets ? r.tree : maskTree(r.tree) as ObjectNode;
   if (opts.json || opts.yaml) {
@@ -65,8 +74,8 @@ export async function configGet(
   key: string,
   opts: Omit<ShowOptions, "hocon">,
 ): Promise<void> {
-  const r = resolveFor(takeSnapshot(ctx, g), opts.for);
-  failOnFatal(r);
+  const r = await resolveAsStarted(takeSnapshot(ctx, g), opts.for);
+  failOnFatal(r, ctx);
   warn(ctx, r);
   const found = lookup(r, key);
   if (!found) {

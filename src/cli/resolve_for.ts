@@ -1,7 +1,10 @@
 import type { Snapshot } from "./snapshot.ts";
+import type { ObjectNode } from "../settings/tree.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { type FlagValue, type Resolution, resolve } from "../settings/resolve.ts";
 import type { Consumer } from "../settings/variable.ts";
+import { applyAgentStart, needsCudaDetection } from "../settings/agent_start.ts";
+import { gatherAgentStartFacts } from "../platform/agent_start_facts.ts";
 
 /** Resolve one consumer's settings from a snapshot against the real file system. */
 export function resolveFor(
@@ -19,4 +22,18 @@ export function resolveFor(
     configFile: snap.configFile,
     flags,
   });
+}
+
+/**
+ * As `resolveFor`, plus, for the agent, the values its Session derives from this machine when it
+ * starts (host name, Python, CUDA detection only when a version is not configured).
+ */
+export async function resolveAsStarted(snap: Snapshot, consumer: Consumer): Promise<Resolution> {
+  const r = resolveFor(snap, consumer);
+  if (consumer !== "agent") return r;
+  const facts = await gatherAgentStartFacts(snap.env, snap.cwd, {
+    detectCuda: needsCudaDetection(r.tree),
+  });
+  // A tree in, a tree out: the root stays an object.
+  return { ...r, tree: applyAgentStart(r.tree, facts) as ObjectNode };
 }

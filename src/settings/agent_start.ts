@@ -13,8 +13,8 @@ import { pyStr } from "./hocon/_py_str.ts";
 export interface AgentStartFacts {
   /** `platform.node()`: the host name. */
   hostname: string;
-  /** `major.minor` of the Python the agent runs tasks with, e.g. `3.11`. */
-  python: string;
+  /** `major.minor` of the Python the agent runs tasks with, e.g. `3.11` (none found: unset). */
+  python?: string;
   /** What CUDA detection found (`130`, `89`), each undefined when nothing was found. */
   detected?: { cuda?: string; cudnn?: string };
   /** Where the detected values came from, for their origin (`nvcc --version`). */
@@ -61,7 +61,7 @@ export function needsCudaDetection(tree: ConfNode): boolean {
  * done: configured CUDA/cuDNN versions are normalised (`11.8` → `118`).
  */
 export function applyAgentStart(tree: ConfNode, facts?: AgentStartFacts): ConfNode {
-  if (facts && !isTruthy(valueAt(tree, ["agent", "default_python"]))) {
+  if (facts?.python && !isTruthy(valueAt(tree, ["agent", "default_python"]))) {
     tree = setNode(
       tree,
       ["agent", "default_python"],

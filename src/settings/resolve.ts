@@ -117,8 +117,11 @@ export function resolve(input: ResolveInput): Resolution {
         subject: s.name ?? s.variable.name,
         message: invalidMessage(s, rule),
       };
-      // Only the fixed env map is read while the agent loads its configuration.
-      if (rule.onInvalid === "fatal") d.stops = rule.apply === "env-map" ? "load" : "use";
+      // The SDK stops at import; the agent, loading its configuration, reads only its fixed
+      // env map: any other variable stops it where it is used.
+      if (rule.onInvalid === "fatal") {
+        d.stops = consumer === "agent" && rule.apply !== "env-map" ? "use" : "load";
+      }
       (rule.onInvalid === "fatal" ? fatal : diagnostics).push(d);
     } else if (s.warning) {
       diagnostics.push({ level: "warning", subject: s.name!, message: s.warning });
@@ -254,7 +257,15 @@ export function variableState(r: Resolution, name: string): VariableState | unde
   return r.variables.find((s) => s.variable.name === name);
 }
 
-/** The node at a dotted key. */
+/**
+ * The node at a dotted key; a numeric segment also indexes a list, as the agent's own printout
+ * names list items (`agent.package_manager.pip_version.0`).
+ */
 export function lookup(r: Resolution, key: string): ConfNode | undefined {
-  return getNode(r.tree, splitPath(key));
+  let node: ConfNode | undefined = r.tree;
+  for (const seg of splitPath(key)) {
+    if (node?.type === "list" && /^(0|[1-9][0-9]*)$/.test(seg)) node = node.items[Number(seg)];
+    else node = node ? getNode(node, [seg]) : undefined;
+  }
+  return node;
 }

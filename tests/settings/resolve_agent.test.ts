@@ -25,7 +25,8 @@ describe("resolve() for the agent: dynamic CLEARML_AGENT__ variables", () => {
     ],
     ["T14", "CLEARML_AGENT__AGENT__GIT_PASS", "abc#def", "abc"],
     ["T16", "CLEARML_AGENT__agent__worker_name", "mixedCase", "mixedCase"],
-    ["T17", "CLEARML_AGENT__AGENT__CUDA_VERSION", "11.8", 11.8],
+    // Read as the float 11.8, then normalised by the agent's Session to "118".
+    ["T17", "CLEARML_AGENT__AGENT__CUDA_VERSION", "11.8", "118"],
   ];
   const keyOf: Record<string, string> = {
     T11: "agent.docker_use_activated_venv",

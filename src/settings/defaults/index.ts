@@ -48,6 +48,8 @@ function joinPath(path: readonly string[]): string {
  */
 export function knownConfigKeys(consumer: Consumer): string[] {
   const keys = new Set(leaves(defaultsFor(consumer)).map(([path]) => joinPath(path)));
+  // The agent reads the hosts and keys its own api.conf lacks, and hands sdk.* to the tasks.
+  if (consumer === "agent") { for (const key of knownConfigKeys("sdk")) keys.add(key); }
   for (const key of [...API_DOCUMENTED_KEYS, ...SDK_DOCUMENTED_KEYS]) keys.add(key);
   if (consumer === "agent") { for (const key of AGENT_DOCUMENTED_KEYS) keys.add(key); }
   // An object that ships empty (`sdk.google.storage {}`) is not a leaf once its keys are known.
