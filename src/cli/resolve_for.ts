@@ -3,7 +3,7 @@ import type { ObjectNode } from "../settings/tree.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { type FlagValue, type Resolution, resolve } from "../settings/resolve.ts";
 import type { Consumer } from "../settings/variable.ts";
-import { applyAgentStart, needsCudaDetection } from "../settings/agent_start.ts";
+import { applyAgentStart } from "../settings/agent_start.ts";
 import { gatherAgentStartFacts } from "../platform/agent_start_facts.ts";
 
 /** Resolve one consumer's settings from a snapshot against the real file system. */
@@ -26,14 +26,12 @@ export function resolveFor(
 
 /**
  * As `resolveFor`, plus, for the agent, the values its Session derives from this machine when it
- * starts (host name, Python, CUDA detection only when a version is not configured).
+ * starts (host name, Python, and the run's CUDA detection).
  */
 export async function resolveAsStarted(snap: Snapshot, consumer: Consumer): Promise<Resolution> {
   const r = resolveFor(snap, consumer);
   if (consumer !== "agent") return r;
-  const facts = await gatherAgentStartFacts(snap.env, snap.cwd, {
-    detectCuda: needsCudaDetection(r.tree),
-  });
+  const facts = await gatherAgentStartFacts(r, snap.env, snap.cwd);
   // A tree in, a tree out: the root stays an object.
   return { ...r, tree: applyAgentStart(r.tree, facts) as ObjectNode };
 }

@@ -51,11 +51,6 @@ function normalized(node: ConfNode): ConfNode {
   return scalarNode(normalizeCudaVersion(pyStr(node)), node.origin);
 }
 
-/** True when the agent would run CUDA detection: a version is not configured. */
-export function needsCudaDetection(tree: ConfNode): boolean {
-  return !isTruthy(valueAt(tree, CUDA)) || !isTruthy(valueAt(tree, CUDNN));
-}
-
 /**
  * The start-up values, after the fixed env map. Without `facts` only what needs no machine is
  * done: configured CUDA/cuDNN versions are normalised (`11.8` → `118`).
