@@ -1,0 +1,7 @@
+/**
+ * Headers by which the `node:http` bridge (`src/runtime/serve.ts`) hands the app what a `Request`
+ * made for Hono cannot carry: the original method (the request is re-made as POST so that a GET
+ * keeps its body) and the peer address. The bridge drops these names from incoming requests.
+ */
+export const METHOD_HEADER = "x-clearml-serve-method";
+export const REMOTE_HEADER = "x-clearml-serve-remote";

@@ -1,0 +1,229 @@
+/** Queues and their entries (server-api.md §2.4–§2.11), each state change one transaction. */
+import type { Obj } from "./call_body.ts";
+import { errors } from "./call_error.ts";
+import { isoDate } from "./dates.ts";
+import { isObj } from "./doc_path.ts";
+import { newId } from "./ids.ts";
+import type { Identity, Store } from "./store.ts";
+import { loadTask, removeFromQueues, saveTask, touchQueue } from "./tasks_store.ts";
+
+export interface QueueRow {
+  id: string;
+  name: string;
+  /** Stored document; dates as epoch ms. */
+  doc: Obj;
+}
+
+function rowOf(r: { id: string; name: string; doc: string }): QueueRow {
+  return { id: r.id, name: r.name, doc: JSON.parse(r.doc) as Obj };
+}
+
+export function allQueues(store: Store): QueueRow[] {
+  return (store.stmt("SELECT id, name, doc FROM queues ORDER BY seq").all() as {
+    id: string;
+    name: string;
+    doc: string;
+  }[]).map(rowOf);
+}
+
+export function loadQueue(store: Store, id: string): QueueRow | undefined {
+  const r = store.stmt("SELECT id, name, doc FROM queues WHERE id = ?").get(id) as
+    | { id: string; name: string; doc: string }
+    | undefined;
+  return r ? rowOf(r) : undefined;
+}
+
+export function queueByName(store: Store, name: string): QueueRow | undefined {
+  const r = store.stmt("SELECT id, name, doc FROM queues WHERE name = ?").get(name) as
+    | { id: string; name: string; doc: string }
+    | undefined;
+  return r ? rowOf(r) : undefined;
+}
+
+export interface QueueEntry {
+  task: string;
+  added: number;
+}
+
+export function queueEntries(store: Store, queue: string, limit = -1): QueueEntry[] {
+  return store.stmt("SELECT task, added FROM queue_entries WHERE queue = ? ORDER BY seq LIMIT ?")
+    .all(queue, limit) as unknown as QueueEntry[];
+}
+
+export function queueLength(store: Store, queue: string): number {
+  const r = store.stmt("SELECT count(*) AS n FROM queue_entries WHERE queue = ?").get(queue) as {
+    n: number;
+  };
+  return Number(r.n);
+}
+
+/** The queue object of the API (server-api.md §2.4). */
+export function queueView(store: Store, q: QueueRow, maxEntries?: number): Obj {
+  const d = q.doc;
+  const out: Obj = {
+    id: q.id,
+    name: q.name,
+    company: d.company,
+    created: isoDate(Number(d.created)),
+    tags: [...(d.tags as string[] ?? [])].sort(),
+    system_tags: [...(d.system_tags as string[] ?? [])].sort(),
+    entries: queueEntries(store, q.id, maxEntries ?? -1).map((e) => ({
+      task: e.task,
+      added: isoDate(e.added),
+    })),
+    last_update: isoDate(Number(d.last_update)),
+  };
+  if (typeof d.display_name === "string") out.display_name = d.display_name;
+  if (isObj(d.metadata)) out.metadata = d.metadata;
+  return out;
+}
+
+export function mustLoadQueue(store: Store, ident: Identity, id: string): QueueRow {
+  const q = loadQueue(store, id);
+  if (!q) throw errors.invalidQueueId({ id, company: ident.company });
+  return q;
+}
+
+/** `queues.create`. */
+export function createQueue(
+  store: Store,
+  ident: Identity,
+  input: {
+    name: string;
+    tags?: string[];
+    system_tags?: string[];
+    display_name?: string;
+    metadata?: Obj;
+  },
+  now = Date.now(),
+): string {
+  const name = input.name.trim();
+  if (name.length < 3) throw errors.dataValidation({ name: "String value is too short" });
+  const bad = [...(input.tags ?? []), ...(input.system_tags ?? [])].filter((t) =>
+    t.startsWith("__$")
+  );
+  if (bad.length) throw errors.fieldsValue("unsupported tag prefix", { values: bad });
+  return store.tx(() => {
+    if (queueByName(store, name)) throw errors.notUnique({ name, company: ident.company });
+    const id = newId();
+    const doc: Obj = {
+      id,
+      name,
+      company: ident.company,
+      created: now,
+      last_update: now,
+      tags: input.tags ?? [],
+      system_tags: input.system_tags ?? [],
+    };
+    if (input.display_name !== undefined) doc.display_name = input.display_name;
+    if (input.metadata !== undefined) doc.metadata = input.metadata;
+    store.stmt("INSERT INTO queues(id, name, doc) VALUES (?, ?, ?)").run(
+      id,
+      name,
+      JSON.stringify(doc),
+    );
+    return id;
+  });
+}
+
+/** `queues.get_default`: the one queue tagged `default`. */
+export function defaultQueue(store: Store): QueueRow {
+  const found = allQueues(store).filter((q) =>
+    Array.isArray(q.doc.system_tags) && q.doc.system_tags.includes("default")
+  );
+  if (found.length === 0) throw errors.noDefaultQueue();
+  if (found.length > 1) throw errors.multipleDefaultQueues({ queues: found.map((q) => q.id) });
+  return found[0]!;
+}
+
+/** `queues.add_task`: append, no status change; sets `execution.queue` if asked. */
+export function addTaskToQueue(
+  store: Store,
+  ident: Identity,
+  queue: string,
+  task: string,
+  updateExecutionQueue: boolean,
+  now = Date.now(),
+): void {
+  store.tx(() => {
+    mustLoadQueue(store, ident, queue);
+    if (store.stmt("SELECT 1 FROM queue_entries WHERE queue = ? AND task = ?").get(queue, task)) {
+      throw errors.alreadyQueued({ task });
+    }
+    store.stmt("INSERT INTO queue_entries(queue, task, added) VALUES (?, ?, ?)").run(
+      queue,
+      task,
+      now,
+    );
+    touchQueue(store, queue, now);
+    if (updateExecutionQueue) {
+      const t = loadTask(store, task);
+      if (t) {
+        t.execution = { ...(isObj(t.execution) ? t.execution : {}), queue };
+        saveTask(store, t);
+      }
+    }
+  });
+}
+
+/**
+ * `queues.get_next_task`: pop the first entry atomically (two pollers never get the same task).
+ * The task stays `queued`; a `stopped` one is set back to `queued` (the real server's race fix).
+ */
+export function popNextTask(
+  store: Store,
+  ident: Identity,
+  queue: string,
+  onlyTask?: string,
+  now = Date.now(),
+): QueueEntry | undefined {
+  return store.tx(() => {
+    if (!store.stmt("SELECT 1 FROM queues WHERE id = ?").get(queue)) {
+      throw errors.invalidQueueId({ id: queue, company: ident.company });
+    }
+    const e = store.stmt(
+      "SELECT seq, task, added FROM queue_entries WHERE queue = ? ORDER BY seq LIMIT 1",
+    ).get(queue) as { seq: number; task: string; added: number } | undefined;
+    if (!e || (onlyTask && e.task !== onlyTask)) return undefined;
+    store.stmt("DELETE FROM queue_entries WHERE seq = ?").run(e.seq);
+    touchQueue(store, queue, now);
+    const t = loadTask(store, e.task);
+    if (t && t.status === "stopped") {
+      t.status = "queued";
+      saveTask(store, t);
+    }
+    return { task: e.task, added: Number(e.added) };
+  });
+}
+
+/** `queues.remove_task`, optionally forcing the task back to its pre-enqueue status. */
+export function removeTaskFromQueue(
+  store: Store,
+  ident: Identity,
+  queue: string,
+  task: string,
+  updateTaskStatus: boolean,
+  now = Date.now(),
+): number {
+  return store.tx(() => {
+    mustLoadQueue(store, ident, queue);
+    const removed = removeFromQueues(store, task, queue);
+    if (!removed) throw errors.notInQueue({ task, id: queue, company: ident.company });
+    touchQueue(store, queue, now);
+    const t = loadTask(store, task);
+    if (updateTaskStatus && t && isObj(t.execution) && t.execution.queue === queue) {
+      const d = isoDate(now);
+      t.status = typeof t.enqueue_status === "string" ? t.enqueue_status : "created";
+      t.status_reason = `Task was removed from the queue ${queue}`;
+      t.status_message = "";
+      t.status_changed = d;
+      t.last_update = d;
+      t.last_change = d;
+      t.last_changed_by = ident.user;
+      delete t.execution.queue;
+      delete t.enqueue_status;
+      saveTask(store, t);
+    }
+    return removed;
+  });
+}
