@@ -3,6 +3,7 @@ import { registerEnv } from "./env.ts";
 import { registerConfig } from "./config.ts";
 import { registerDoctor } from "./doctor.ts";
 import { registerAgent } from "./agent.ts";
+import { registerServe } from "./serve.ts";
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Register[] = [
@@ -10,4 +11,5 @@ export const COMMANDS: readonly Register[] = [
   registerEnv,
   registerConfig,
   registerAgent,
+  registerServe,
 ];

@@ -66,6 +66,22 @@ function remoteIp(h: Headers): string {
   return h.get(REMOTE_HEADER) ?? "";
 }
 
+/** The envelope of an error raised outside the app (the bridge's body limit and timeout). */
+export function callErrorResponse(path: string, e: CallError): Response {
+  const parsed = parseCallPath(path);
+  const id = newId();
+  return respond({
+    id,
+    trx: id,
+    name: parsed?.name ?? "",
+    requested: parsed ? versionValue(parsed.version) : 1.0,
+    actual: null,
+    code: e.code,
+    subcode: e.subcode,
+    msg: e.message,
+  }, {});
+}
+
 export function createApp(store: Store, opts: AppOptions = {}): Hono {
   const now = opts.now ?? Date.now;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

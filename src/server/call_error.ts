@@ -109,6 +109,7 @@ export const errors = {
   workerRegistration: (extra: string, p: Params) =>
     callError(400, 1002, "worker registration failed", extra, p),
   internal: (extra: string) => callError(500, 1, "internal server error", extra),
+  timedOut: (ms: number) => callError(504, 0, "request timed out", undefined, { limit_ms: ms }),
   tooLarge: (limit: number) =>
     callError(413, 0, "request body too large", undefined, { limit_bytes: limit }),
 };
