@@ -6,9 +6,11 @@
 import { Command } from "@commander-js/extra-typings";
 import type { Register } from "./program.ts";
 import { addGlobalOptions } from "./global_options.ts";
+import { registerAgentDaemon } from "./agent_daemon.ts";
+import { registerAgentList } from "./agent_list.ts";
 
 /** Subcommand registrars, in help order; each adds its command to the `agent` group. */
-export const AGENT_SUBCOMMANDS: Register[] = [];
+export const AGENT_SUBCOMMANDS: Register[] = [registerAgentDaemon, registerAgentList];
 
 export const registerAgent: Register = (parent, ctx) => {
   const agent = addGlobalOptions(

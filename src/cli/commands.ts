@@ -4,6 +4,7 @@ import { registerConfig } from "./config.ts";
 import { registerDoctor } from "./doctor.ts";
 import { registerAgent } from "./agent.ts";
 import { registerServe } from "./serve.ts";
+import { registerTask } from "./task.ts";
 
 /** Every subcommand, in help order. */
 export const COMMANDS: readonly Register[] = [
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Register[] = [
   registerConfig,
   registerAgent,
   registerServe,
+  registerTask,
 ];
