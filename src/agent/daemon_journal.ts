@@ -17,6 +17,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { pidAlive } from "./daemon_registry.ts";
 
 export interface JournalRecord {
   task: string;
@@ -87,15 +88,6 @@ export class TaskJournal {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: unknown) {
-    return (e as { code?: string }).code === "EPERM";
-  }
-}
-
 export interface Orphan {
   record: JournalRecord;
   /** The log text the server never got. */
@@ -126,7 +118,7 @@ export function claimOrphans(dir: string): Orphan[] {
     } catch {
       continue;
     }
-    if (record.pid === process.pid || alive(record.pid)) continue;
+    if (record.pid === process.pid || pidAlive(record.pid)) continue;
     const claimed = `${path}.claimed-${process.pid}`;
     try {
       renameSync(path, claimed);

@@ -16,7 +16,8 @@ export interface AgentEntry {
   file: string;
 }
 
-function alive(pid: number): boolean {
+/** A process with this pid exists (it may belong to another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -39,7 +40,7 @@ export function liveAgents(dir: string): AgentEntry[] {
     if (!m) continue;
     const file = join(dir, name);
     const pid = Number(m[1]);
-    if (!alive(pid)) {
+    if (!pidAlive(pid)) {
       rmSync(file, { force: true });
       continue;
     }
