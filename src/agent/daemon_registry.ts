@@ -26,7 +26,7 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** Live agents; files of dead ones are removed on the way. */
+/** Live agents by slot; files of dead ones are removed on the way. */
 export function liveAgents(dir: string): AgentEntry[] {
   let names: string[];
   try {
@@ -51,7 +51,7 @@ export function liveAgents(dir: string): AgentEntry[] {
       // removed meanwhile
     }
   }
-  return out;
+  return out.sort((a, b) => a.slot - b.slot || a.pid - b.pid);
 }
 
 export interface Registration {
