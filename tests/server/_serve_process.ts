@@ -1,0 +1,144 @@
+/** `clearml serve` as a subprocess (the CLI from source, under the current runtime). */
+import { type ChildProcess, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { MAIN, ROOT } from "../_helpers/cli.ts";
+
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or 128+signal) once the process ended. */
+  exited: Promise<number>;
+}
+
+export function serveArgs(args: string[]): string[] {
+  return isDeno
+    ? ["run", "-A", "--quiet", MAIN, "serve", ...args]
+    : ["--no-env-file", MAIN, "serve", ...args];
+}
+
+/** Start `clearml serve ARGS` (add `--port 0`) and wait until it listens. */
+export function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, serveArgs(args), {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/tmp",
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
+  const exited = new Promise<number>((resolve) => {
+    child.on("close", (code, signal) => {
+      const signo: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2 };
+      resolve(code ?? 128 + (signal ? signo[signal] ?? 0 : 0));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`clearml serve did not start within ${timeoutMs} ms:\n${err}`));
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      const m = /listening on (http:\/\/[^\s]+:(\d+))/.exec(err);
+      if (!m) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: m[1]!,
+        port: Number(m[2]),
+        stdout: () => out,
+        stderr: () => err,
+        exited,
+      });
+    }, 20);
+    void exited.then((code) => {
+      if (/listening on/.test(err)) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`clearml serve exited with ${code} before listening:\n${err}`));
+    });
+  });
+}
+
+export interface RawReply {
+  status: number;
+  // deno-lint-ignore no-explicit-any
+  json: any;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** One HTTP call with `node:http`, which (unlike fetch) sends a body on GET. */
+export function rawCall(
+  url: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } =
+    {},
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: opts.method ?? "GET",
+      headers: {
+        ...(opts.body !== undefined
+          ? { "content-length": String(Buffer.byteLength(opts.body)) }
+          : {}),
+        ...opts.headers,
+      },
+      timeout: opts.timeoutMs ?? 30_000,
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (s: string) => (text += s));
+      res.on("end", () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`timeout calling ${url}`)));
+    req.on("error", reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+/** A logged-in API client on top of `rawCall` (GET with a JSON body, as ClearML's clients). */
+export class RawApi {
+  token = "";
+  constructor(readonly url: string) {}
+
+  async login(key: string, secret: string): Promise<void> {
+    const r = await rawCall(`${this.url}/auth.login`, {
+      headers: { authorization: `Basic ${btoa(`${key}:${secret}`)}` },
+    });
+    if (r.status !== 200) throw new Error(`login failed: ${r.text}`);
+    this.token = r.json.data.token;
+  }
+
+  // deno-lint-ignore no-explicit-any
+  async call(endpoint: string, body: unknown = {}): Promise<any> {
+    const r = await rawCall(`${this.url}/${endpoint}`, {
+      body: JSON.stringify(body),
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+    });
+    if (r.status !== 200) throw new Error(`${endpoint}: HTTP ${r.status}: ${r.text}`);
+    return r.json.data;
+  }
+}
