@@ -121,7 +121,7 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
     agentExit = new Promise((r) => agent!.on("close", (code) => r(code)));
   });
 
-  after(async () => {
+  after(() => {
     if (agent && agent.exitCode === null) agent.kill("SIGKILL");
     if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
     if (dir) rmSync(dir, { recursive: true, force: true });
