@@ -42,6 +42,7 @@ export function envCheck(input: EnvCheckInput): Finding[] {
   const { env } = input;
   const out: Finding[] = [];
   const known = knownNames();
+  const knownSet = new Set(known);
 
   for (const v of CATALOGUE) {
     const names = [v.name, ...v.aliases];
@@ -141,7 +142,7 @@ export function envCheck(input: EnvCheckInput): Finding[] {
       });
       continue;
     }
-    if (n.startsWith(DYNAMIC_PREFIX) || !isClearmlName(n) || known.includes(n) || n in DEAD) {
+    if (n.startsWith(DYNAMIC_PREFIX) || !isClearmlName(n) || knownSet.has(n) || n in DEAD) {
       continue;
     }
     const guesses = didYouMean(n, known);
