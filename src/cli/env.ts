@@ -50,7 +50,8 @@ export const registerEnv: Register = (parent, ctx) => {
       resolutions,
       showSecrets: Boolean(g.showSecrets),
     });
-    if (opts.json) {
+    // `env` has a --json of its own, which commander gives the flag when it follows the subcommand.
+    if (opts.json || cmd.optsWithGlobals().json) {
       ctx.out(await renderData({ schema: "clearml.env-explain/v1", ...e.data }, "json"));
     } else ctx.out(e.text);
     if (!e.known) throw new ExitStatus(1);
@@ -71,7 +72,7 @@ export const registerEnv: Register = (parent, ctx) => {
     const findings = envCheck({ env: snap.env, agentTree: agent.tree });
     const errors = findings.filter((f) => f.level === "error").length;
     const warnings = findings.filter((f) => f.level === "warning").length;
-    if (opts.json) {
+    if (opts.json || cmd.optsWithGlobals().json) {
       ctx.out(
         await renderData({ schema: "clearml.env-check/v1", findings, errors, warnings }, "json"),
       );
