@@ -160,6 +160,22 @@ describe("resolve() for the agent: fixed variables", () => {
     assert.equal(valueAt(r, "agent.cpu_only"), true);
   });
 
+  it("does not let a false fixed-map variable override the file (clearml_agent/session.py:137-153)", () => {
+    // The map writes a value only `if value:`: "0" reads as False and leaves the file's true.
+    const r = resolveWith("agent", { CLEAMRL_AGENT_CRASH_ON_EXCEPTION: "0" }, {
+      [CONF]: "agent.crash_on_exception: true",
+    });
+    assert.equal(valueAt(r, "agent.crash_on_exception"), true);
+    assert.equal(
+      formatOrigin(lookup(r, "agent.crash_on_exception")!.origin),
+      `${CONF}:1:27`,
+    );
+    const on = resolveWith("agent", { CLEAMRL_AGENT_CRASH_ON_EXCEPTION: "1" }, {
+      [CONF]: "agent.crash_on_exception: false",
+    });
+    assert.equal(valueAt(on, "agent.crash_on_exception"), true);
+  });
+
   it("writes the fixed env map only when truthy, CUDA_VERSION as the last fallback", () => {
     const r = resolveWith("agent", { CUDA_VERSION: "11.8" }, {
       [CONF]: 'agent.cuda_version: "120"',
