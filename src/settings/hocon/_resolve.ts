@@ -2,7 +2,7 @@ import { scalarNode } from "../tree.ts";
 import { concat } from "./_concat.ts";
 import type { Piece } from "./_concat.ts";
 import { parseKeyPath } from "./_key_path.ts";
-import { mergeCopy, mergeCopyInto } from "./_merge.ts";
+import { mergeCopy } from "./_merge.ts";
 import type { MList, MNode, MObject, Pending, Tok } from "./_nodes.ts";
 import { pyStr, withOrigin } from "./_py_str.ts";
 import type { HoconError } from "./hocon_error.ts";
@@ -33,6 +33,10 @@ interface Frame {
   out: Piece[];
   /** Whether the last substitution was an optional one found nowhere. */
   lastOptionalMissing: boolean;
+  /** How many lookups read the value this one replaced (`${self}`, `${self.x}`). */
+  selfReads: number;
+  /** The value this one replaced, when a lookup read it whole. */
+  selfNode?: MNode;
 }
 
 /** Where a scan is inside one container: a live iterator over an object, an index into a list. */
@@ -44,8 +48,11 @@ function enterScan(c: MObject | MList): ScanEntry {
   return c.type === "object" ? { c, it: c.entries.entries(), retry: undefined } : { c, i: 0 };
 }
 
-/** A lookup either needs another pending value resolved first, or has its answer. */
-type Lookup = { need: Pending } | { node: MNode | undefined };
+/**
+ * A lookup either needs another pending value resolved first, or has its answer (`self` when
+ * the answer is the value that the pending value being evaluated replaced).
+ */
+type Lookup = { need: Pending } | { node: MNode | undefined; self?: boolean };
 
 class Resolver {
   private readonly root: MObject;
@@ -55,6 +62,12 @@ class Resolver {
   /** Scans that stopped at a pending value, by the container they started from. */
   private readonly partial = new WeakMap<MObject | MList, ScanEntry[]>();
   private readonly stack: Frame[] = [];
+  /**
+   * Containers built while resolving a chain of values at one key (`o: ${o} {…}` again and
+   * again), by the chain's oldest value. Only the next value of the same chain reads them, so
+   * it may extend them in place instead of copying: a chain of n such values stays linear.
+   */
+  private readonly owner = new WeakMap<MObject | MList, Pending>();
 
   constructor(root: MObject, env: Env) {
     this.root = root;
@@ -87,7 +100,7 @@ class Resolver {
 
   private push(p: Pending): void {
     p.state = "active";
-    this.stack.push({ p, i: 0, out: [], lastOptionalMissing: false });
+    this.stack.push({ p, i: 0, out: [], lastOptionalMissing: false, selfReads: 0 });
   }
 
   /** Advance one pending value; returns the pending value it waits for, if any. */
@@ -135,24 +148,118 @@ class Resolver {
       }
       return undefined;
     }
-    let result = concat(f.out, p.origin, mergeCopyInto, (problem) => {
-      throw p.src.error(
-        p.offset,
-        problem,
-        "values of one kind side by side: strings, lists or objects",
-      );
-    });
+    const root = chainRoot(p);
+    const extended = this.extendInPlace(f, root);
+    let result = extended ?? concat(
+      f.out,
+      p.origin,
+      (target, src) => this.mergeOwned(target, src, root, false),
+      (problem) => {
+        throw p.src.error(
+          p.offset,
+          problem,
+          "values of one kind side by side: strings, lists or objects",
+        );
+      },
+    );
+    if (
+      extended === undefined && f.out.length > 1 &&
+      (result.type === "object" || result.type === "list")
+    ) {
+      this.owner.set(result, root);
+    }
     result = rebase(result, p);
-    if (result.type === "object" && p.prev !== undefined) {
+    // Extended in place, the value already is the replaced object merged with the rest, so
+    // merging the replaced object under it again would change nothing.
+    if (result.type === "object" && p.prev !== undefined && extended === undefined) {
       // An object assigned over an object merges with it.
       const prev = this.settlePrev(p);
       if ("need" in prev) return prev.need;
       if (prev.node !== undefined && prev.node.type === "object") {
         result = mergeCopy(prev.node, result);
+        this.owner.set(result, root);
       }
     }
     p.result = result;
     return undefined;
+  }
+
+  /**
+   * `${self}` followed by objects (or lists), when the replaced value was built by this chain and
+   * read only here: merge (or append) the rest into it in place. Undefined when it does not apply.
+   */
+  private extendInPlace(f: Frame, root: Pending): MNode | undefined {
+    const first = f.out[0];
+    const second = f.out[1];
+    if (
+      f.selfReads !== 1 || f.out.length !== 2 || first?.kind !== "node" ||
+      first.node !== f.selfNode || this.owner.get(first.node) !== root ||
+      second?.kind !== "node" || second.node.type !== first.node.type
+    ) return undefined;
+    const target = first.node;
+    const srcs = [second.node];
+    // The replaced object is merged under the result again (see step): that is a no-op only
+    // when no object of it is replaced by something else.
+    if (target.type === "object" && !keepsObjects(target, second.node as MObject)) {
+      return undefined;
+    }
+    // A clean target extended with clean values stays clean, so it is not scanned again.
+    const clean = this.clean.has(target) && srcs.every((x) => this.markIfClean(x));
+    const touched: Array<MObject | MList> = [target];
+    for (const src of srcs) {
+      if (target.type === "object") this.mergeOwned(target, src as MObject, root, true, touched);
+      else for (const item of (src as MList).items) target.items.push(item);
+    }
+    target.origin = f.p.origin;
+    for (const c of touched) clean ? this.clean.add(c) : this.clean.delete(c);
+    return target;
+  }
+
+  /** Whether no pending value is left inside `start`; if so its containers are marked clean. */
+  private markIfClean(start: MObject | MList): boolean {
+    const seen: Array<MObject | MList> = [];
+    const todo: Array<MObject | MList> = [start];
+    while (todo.length > 0) {
+      const c = todo.pop()!;
+      if (this.clean.has(c)) continue;
+      seen.push(c);
+      for (const v of c.type === "object" ? c.entries.values() : c.items) {
+        if (v.type === "pending") return false;
+        if (v.type === "object" || v.type === "list") todo.push(v);
+      }
+    }
+    for (const c of seen) this.clean.add(c);
+    return true;
+  }
+
+  /**
+   * Merge `src` into `target`: objects merge recursively, anything else replaces. A nested object
+   * of `target` is changed in place only when `inPlace` and this chain built it; otherwise it is
+   * copied first (and the copy belongs to the chain), since other keys may share it.
+   */
+  private mergeOwned(
+    target: MObject,
+    src: MObject,
+    root: Pending,
+    inPlace: boolean,
+    touched?: Array<MObject | MList>,
+  ): void {
+    for (const [key, value] of src.entries) {
+      const existing = target.entries.get(key);
+      if (existing !== undefined && existing.type === "object" && value.type === "object") {
+        let both = existing;
+        if (!inPlace || this.owner.get(existing) !== root) {
+          both = { type: "object", entries: new Map(existing.entries), origin: value.origin };
+          this.owner.set(both, root);
+        }
+        both.origin = value.origin;
+        touched?.push(both);
+        this.mergeOwned(both, value, root, inPlace, touched);
+        target.entries.set(key, both);
+      } else {
+        target.entries.set(key, value);
+      }
+    }
   }
 
   /** Add a substituted value to the frame's output, as the real reader formats it. */
@@ -203,6 +310,10 @@ class Resolver {
       if (child.type === "pending") {
         const settled = this.settle(f.p, child);
         if ("need" in settled) return settled;
+        if (settled.self) {
+          f.selfReads++;
+          if (k === path.length - 1) f.selfNode = settled.node;
+        }
         if (child.state === "done" && node.entries.get(seg) === child) {
           if (child.result === undefined) node.entries.delete(seg);
           else node.entries.set(seg, child.result);
@@ -226,7 +337,8 @@ class Resolver {
    */
   private settle(self: Pending, p: Pending): Lookup {
     if (p === self || (chainRoot(p) === chainRoot(self) && p.chainDepth! > self.chainDepth!)) {
-      return this.settlePrev(self);
+      const prev = this.settlePrev(self);
+      return "need" in prev ? prev : { node: prev.node, self: true };
     }
     if (p.state === "done") return { node: p.result };
     return { need: p };
@@ -359,6 +471,21 @@ function chainRoot(p: Pending): Pending {
     q = r;
   }
   return p.chainRoot!;
+}
+
+/** Whether merging `src` into `target` leaves every object of `target` an object. */
+function keepsObjects(target: MObject, src: MObject): boolean {
+  const todo: Array<[MObject, MObject]> = [[target, src]];
+  while (todo.length > 0) {
+    const [t, s] = todo.pop()!;
+    for (const [key, value] of s.entries) {
+      const existing = t.entries.get(key);
+      if (existing?.type !== "object") continue;
+      if (value.type !== "object") return false;
+      todo.push([existing, value]);
+    }
+  }
+  return true;
 }
 
 /** A substituted value starts where the substitution is written. */
