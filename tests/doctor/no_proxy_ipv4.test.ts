@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { noProxyMatch } from "../../src/doctor/probes/_proxy.ts";
+import { noProxyMatch } from "../../src/api/proxy.ts";
 
 // requests decides whether a host is an IPv4 address with socket.inet_aton
 // (requests 2.34 utils.py:702-710, is_ipv4_address): an octet above 255 makes the host a name,
