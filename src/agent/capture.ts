@@ -5,7 +5,7 @@
  * single capture file does (agent-exec §5.9).
  */
 import { writeSync } from "node:fs";
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import type { LogSink } from "./run_types.ts";
 
 export type StreamName = "stdout" | "stderr";
@@ -66,40 +66,31 @@ export class LineSplitter {
 }
 
 /** Capture both streams until each has ended; resolves with what went through. */
-export function captureStreams(
-  streams: Partial<Record<StreamName, Readable | null>>,
+export async function captureStreams(
+  streams: Partial<Record<StreamName, AsyncIterable<Uint8Array> | null>>,
   target: CaptureTarget,
 ): Promise<CaptureStats> {
   const stats: CaptureStats = { bytes: 0, lines: 0 };
-  const one = (name: StreamName, src: Readable) =>
-    new Promise<void>((resolve, reject) => {
-      const split = new LineSplitter((line) => target.sink.line(line, name));
-      const echo = target.echo?.[name];
-      src.on("data", (chunk: Uint8Array) => {
+  const one = async (name: StreamName, src: AsyncIterable<Uint8Array>) => {
+    const split = new LineSplitter((line) => target.sink.line(line, name));
+    const echo = target.echo?.[name];
+    try {
+      for await (const chunk of src) {
         writeAll(target.fd, chunk);
         stats.bytes += chunk.length;
-        if (echo && !echo.write(chunk)) {
-          src.pause();
-          echo.once("drain", () => src.resume());
-        }
+        // a full echo (a slow terminal) pauses the task instead of growing a buffer
+        if (echo && !echo.write(chunk)) await new Promise((r) => echo.once("drain", r));
         stats.lines += split.push(chunk);
-      });
-      src.once("error", reject);
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        stats.lines += split.end();
-        resolve();
-      };
-      // "close" too: a stream destroyed (a process that never started) does not emit "end"
-      src.once("end", finish);
-      src.once("close", finish);
-    });
+      }
+    } finally {
+      stats.lines += split.end();
+    }
+  };
   const waits: Promise<void>[] = [];
   for (const name of ["stdout", "stderr"] as const) {
     const s = streams[name];
     if (s) waits.push(one(name, s));
   }
-  return Promise.all(waits).then(() => stats);
+  await Promise.all(waits);
+  return stats;
 }

@@ -5,6 +5,7 @@
  */
 import type { TaskLog } from "./task_log.ts";
 import { captureStreams } from "./capture.ts";
+import { spawnProcess } from "../runtime/spawn.ts";
 import { endProcessTree } from "./process_tree.ts";
 
 export interface SpawnOptions {
@@ -47,40 +48,23 @@ export async function spawnCaptured(
   log: TaskLog,
   opts: SpawnOptions,
 ): Promise<SpawnResult> {
-  const [cmd, ...args] = argv;
-  if (!cmd) throw new Error("spawnCaptured: empty argv");
-  const { spawn } = await import("node:child_process");
   if (opts.signal?.aborted) {
     return { code: null, signal: null, aborted: true, bytes: 0, lines: 0 };
   }
-  const child = spawn(cmd, args, {
-    cwd: opts.cwd,
+  const child = await spawnProcess(argv, {
     env: opts.env,
-    stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-    detached: true,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
-  let startError: string | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-    (resolve) => {
-      child.once("error", (e: NodeJS.ErrnoException) => {
-        startError = e.code ? `${e.code}: ${e.message}` : e.message;
-        resolve({ code: null, signal: null });
-      });
-      child.once("exit", (code, signal) => resolve({ code, signal }));
-    },
-  );
-  if (opts.input !== undefined && child.stdin) {
-    child.stdin.on("error", () => {}); // the process may exit without reading it all
-    child.stdin.end(opts.input);
-  }
+  const pid = child.pid;
   let aborted = false;
   let ending: Promise<void> | undefined;
   const onAbort = () => {
-    if (aborted || child.pid === undefined) return;
+    if (aborted || pid === undefined) return;
     aborted = true;
-    ending = endProcessTree(child.pid, exited, {
+    ending = endProcessTree(pid, child.exited, {
       signal: abortSignalName(opts.signal!),
       graceMs: opts.graceMs,
     });
@@ -88,7 +72,7 @@ export async function spawnCaptured(
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const capture = captureStreams({ stdout: child.stdout, stderr: child.stderr }, log.target);
-    const end = await exited;
+    const end = await child.exited;
     // A leftover descendant may hold the pipes open: give it a moment, then end it (§5.5 step 20)
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
@@ -96,8 +80,8 @@ export async function spawnCaptured(
       new Promise<false>((r) => timer = setTimeout(() => r(false), LEFTOVER_MS)),
     ]);
     clearTimeout(timer);
-    if (!drained && child.pid !== undefined) {
-      ending ??= endProcessTree(child.pid, Promise.resolve(), { signal: "SIGKILL", graceMs: 0 });
+    if (!drained && pid !== undefined) {
+      ending ??= endProcessTree(pid, Promise.resolve(), { signal: "SIGKILL", graceMs: 0 });
     }
     const stats = await capture;
     if (ending) await ending;
@@ -107,7 +91,7 @@ export async function spawnCaptured(
       aborted,
       bytes: stats.bytes,
       lines: stats.lines,
-      ...(startError ? { startError } : {}),
+      ...(end.error ? { startError: end.error } : {}),
     };
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);

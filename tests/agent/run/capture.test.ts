@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawnProcess } from "../../../src/runtime/spawn.ts";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -54,10 +54,11 @@ describe("captureStreams()", () => {
     const path = join(dir, "out.txt");
     const fd = openSync(path, "w");
     const sink = memorySink();
-    const child = spawn(PY, [
+    const child = await spawnProcess([
+      PY,
       "-c",
       "import sys\nfor i in range(20000):\n  (sys.stdout if i % 3 else sys.stderr).write(f'line {i}\\n')",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    ], { env: {} });
     const stats = await captureStreams({ stdout: child.stdout, stderr: child.stderr }, {
       fd,
       sink,
