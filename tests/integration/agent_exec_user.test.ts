@@ -21,7 +21,9 @@ import {
   pythonEnvStep,
   settings,
 } from "../agent/run/_plan.ts";
-import "../agent/run/_slow.ts";
+import { allowSlowTests } from "../agent/run/_slow.ts";
+
+await allowSlowTests();
 
 const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 

@@ -20,7 +20,9 @@ import {
   settings,
 } from "../agent/run/_plan.ts";
 import { makeWheel } from "../agent/run/_wheel.ts";
-import "../agent/run/_slow.ts";
+import { allowSlowTests } from "../agent/run/_slow.ts";
+
+await allowSlowTests();
 
 const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 
