@@ -11,6 +11,10 @@ const ctx: CliContext = {
   home: homedir(),
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  // a getter: the stream objects are made on first use, only by commands that echo a task
+  get streams() {
+    return { stdout: process.stdout, stderr: process.stderr };
+  },
   // node:tty on first use: loading it costs milliseconds, and only doctor's text output asks
   get stdoutIsTTY() {
     return process.getBuiltinModule("node:tty").isatty(1);

@@ -1,3 +1,5 @@
+import type { Writable } from "node:stream";
+
 /**
  * What a command may touch: a snapshot of the environment and two writers. `main.ts` builds the
  * real one; tests build their own and run commands in-process.
@@ -11,4 +13,6 @@ export interface CliContext {
   err: (text: string) => void;
   /** stdout is a terminal (colour and glyph decisions). */
   stdoutIsTTY: boolean;
+  /** The process streams, for output that needs backpressure (a task's live echo). */
+  streams?: { stdout: Writable; stderr: Writable };
 }
