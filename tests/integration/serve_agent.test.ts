@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
+import { keyedArgs, RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
 
 const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -72,16 +72,7 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
     const peer = PEERS.find((p) => existsSync(p));
     if (!peer) throw new Error(`the real clearml-agent is not at ${PEERS.join(" or ")}`);
     dir = mkdtempSync(join(tmpdir(), "clearml-serve-agent-"));
-    server = await startServe([
-      "--port",
-      "0",
-      "--data",
-      join(dir, "data"),
-      "--access-key",
-      KEY,
-      "--secret-key",
-      SECRET,
-    ]);
+    server = await startServe(keyedArgs(join(dir, "data"), KEY, SECRET));
     client = api();
     await client.login(KEY, SECRET);
     const queue = (await client.call("queues.get_default")).id;

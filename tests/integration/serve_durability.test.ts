@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RawApi, startServe } from "../server/_serve_process.ts";
+import { keyedArgs, RawApi, startServe } from "../server/_serve_process.ts";
 
 const KEY = "DURABILITYKEY0123456789ABCDEFG";
 const SECRET = "durabilitySecret0123456789abcdefghijklmnopqrstuvwx";
@@ -16,16 +16,7 @@ const SECRET = "durabilitySecret0123456789abcdefghijklmnopqrstuvwx";
 describe("clearml serve killed with SIGKILL", () => {
   it("keeps every acknowledged task and queue entry", { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "clearml-serve-kill-"));
-    const args = [
-      "--port",
-      "0",
-      "--data",
-      join(dir, "data"),
-      "--access-key",
-      KEY,
-      "--secret-key",
-      SECRET,
-    ];
+    const args = keyedArgs(join(dir, "data"), KEY, SECRET);
     try {
       const first = await startServe(args);
       const api = new RawApi(first.url);

@@ -21,6 +21,11 @@ export function serveArgs(args: string[]): string[] {
     : ["--no-env-file", MAIN, "serve", ...args];
 }
 
+/** `--port 0 --data DIR --access-key K --secret-key S`: any free port, fixed keys. */
+export function keyedArgs(data: string, key: string, secret: string): string[] {
+  return ["--port", "0", "--data", data, "--access-key", key, "--secret-key", secret];
+}
+
 /** Start `clearml serve ARGS` (add `--port 0`) and wait until it listens. */
 export function startServe(
   args: string[],
