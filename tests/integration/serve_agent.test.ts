@@ -22,7 +22,8 @@ const PEERS = [
 ];
 const KEY = "ACCEPTANCEKEY0123456789ABCDEF";
 const SECRET = "acceptanceSecret0123456789abcdefghijklmnopqrstuvwx";
-const WORKER = "acceptance-host:1";
+/** Unique per run: the agent refuses a worker id it believes is running (its journal in TMPDIR). */
+const WORKER = `acceptance-host:${process.pid}${Math.random().toString(36).slice(2, 8)}`;
 /** What the open-source server also answers 404 to (server-api.md §2.36): the agent tolerates it. */
 const OSS_404 = new Set([
   "workers.get_runtime_properties",
@@ -31,7 +32,11 @@ const OSS_404 = new Set([
   "users.get_vaults",
 ]);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+async function until<T>(
+  what: string | (() => string),
+  fn: () => Promise<T | undefined>,
+  ms: number,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   while (Date.now() < end) {
@@ -43,7 +48,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: numb
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last})` : ""}`);
+  const text = typeof what === "string" ? what : what();
+  throw new Error(`timed out waiting for ${text}${last ? ` (last error: ${last})` : ""}`);
 }
 
 function script(name: string, source: string) {
@@ -91,6 +97,7 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
     }
     const home = join(dir, "home");
     mkdirSync(home, { recursive: true });
+    mkdirSync(join(dir, "tmp"), { recursive: true });
     writeFileSync(
       join(home, "clearml.conf"),
       `api {\n  api_server: "${server.url}"\n  web_server: "${server.url}"\n  files_server: "${server.url}"\n` +
@@ -101,6 +108,8 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,
+        // its own temp dir: the agent keeps a machine-wide journal of running workers there
+        TMPDIR: join(dir, "tmp"),
         // no venv and no pip: the task runs with the agent's own interpreter (no network needed)
         CLEARML_AGENT_SKIP_PYTHON_ENV_INSTALL: "1",
         CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: "1",
@@ -136,22 +145,30 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
   }
 
   async function finalStatus(id: string, ms: number) {
-    return await until(`task ${id} to end (agent output:\n${agentOut.slice(-3000)})`, async () => {
-      const s = await status(id);
-      return ["completed", "failed", "stopped"].includes(s.status) ? s : undefined;
-    }, ms);
+    return await until(
+      () => `task ${id} to end (agent output:\n${agentOut.slice(-3000)})`,
+      async () => {
+        const s = await status(id);
+        return ["completed", "failed", "stopped"].includes(s.status) ? s : undefined;
+      },
+      ms,
+    );
   }
 
   it(
     "registers the worker, runs a task to completed and ships its log",
     { timeout: 240_000 },
     async () => {
-      const workers = await until("the worker to register", async () => {
-        const w = (await client.call("workers.get_all", { last_seen: 0 })).workers as {
-          id: string;
-        }[];
-        return w.some((x) => x.id === WORKER) ? w : undefined;
-      }, 60_000);
+      const workers = await until(
+        () => `the worker to register (agent: ${agentOut.slice(-2000)})`,
+        async () => {
+          const w = (await client.call("workers.get_all", { last_seen: 0 })).workers as {
+            id: string;
+          }[];
+          return w.some((x) => x.id === WORKER) ? w : undefined;
+        },
+        120_000,
+      );
       assert.ok(workers.some((w) => w.id === WORKER));
       const s = await finalStatus(ids.ok!, 150_000);
       assert.equal(s.status, "completed", agentOut.slice(-3000));
@@ -181,13 +198,17 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
     "aborts a running task through tasks.stop (status_message stopping)",
     { timeout: 200_000 },
     async () => {
-      await until("the abort task to run and log", async () => {
-        const s = await status(ids.abort!);
-        return s.status === "in_progress" &&
-            (await logText(ids.abort!)).includes("abort-me started")
-          ? true
-          : undefined;
-      }, 150_000);
+      await until(
+        () => `the abort task to run and log (agent: ${agentOut.slice(-2000)})`,
+        async () => {
+          const s = await status(ids.abort!);
+          return s.status === "in_progress" &&
+              (await logText(ids.abort!)).includes("abort-me started")
+            ? true
+            : undefined;
+        },
+        150_000,
+      );
       const w = (await client.call("workers.get_all", { last_seen: 0 })).workers as {
         id: string;
         task?: { id: string };

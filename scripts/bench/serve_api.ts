@@ -1,0 +1,260 @@
+/**
+ * `clearml serve` under load from `wrk` (Debian), on each runtime, against a bare `node:http`
+ * floor served by the same runtime:
+ *   - `debug.ping` (no token)                                  target ≥ 20,000 req/s, p99 ≤ 5 ms
+ *   - `queues.get_next_task` on an empty queue, with a token, as POST and as GET with a JSON
+ *     body (what clearml-agent sends)                          target ≥ 5,000 req/s, p99 ≤ 10 ms
+ *   - `events.add_batch`, 1,000 log lines per json-lines request, each response sent after the
+ *     commit (WAL, synchronous=FULL); lines counted in the database afterwards
+ *                                                              target ≥ 100,000 lines/s
+ *   bun scripts/bench/serve_api.ts [--runtime bun|deno|both] [--duration SECONDS] [--connections N]
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { ROOT } from "./_binaries.ts";
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+};
+const runtimes = opt("--runtime", "both") === "both" ? ["bun", "deno"] : [opt("--runtime", "bun")];
+const duration = Number(opt("--duration", "8"));
+const connections = Number(opt("--connections", "16"));
+const KEY = "BENCHKEY0123456789ABCDEFGHIJKL";
+const SECRET = "benchSecret0123456789abcdefghijklmnopqrstuvwxyz0123";
+const LINES_PER_BATCH = 1000;
+
+if (spawnSync("wrk", ["--version"]).error) {
+  throw new Error("wrk is not installed (apt-get install wrk)");
+}
+
+function runtimeArgv(runtime: string, script: string, args: string[]): [string, string[]] {
+  const bin = join(ROOT, "node_modules", ".bin", runtime);
+  return runtime === "deno"
+    ? [bin, ["run", "-A", "--quiet", script, ...args]]
+    : [bin, ["--no-env-file", script, ...args]];
+}
+
+function start(
+  runtime: string,
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  const [cmd, a] = runtimeArgv(runtime, script, args);
+  const child = spawn(cmd, a, {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  let err = "";
+  return new Promise((resolve, reject) => {
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+      err += s;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on("close", (code) => reject(new Error(`${runtime} ${script} exited ${code}: ${err}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.on("close", r));
+  child.kill("SIGTERM");
+  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+}
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: string;
+}
+
+/** wrk's "--latency" figures; `lua` sets method, body and headers. */
+function wrk(url: string, lua?: string): WrkResult {
+  const args = ["-t1", `-c${connections}`, `-d${duration}s`, "--latency"];
+  let file: string | undefined;
+  if (lua) {
+    file = join(
+      tmpdir(),
+      `clearml-bench-${process.pid}-${Math.random().toString(36).slice(2)}.lua`,
+    );
+    writeFileSync(file, lua);
+    args.push("-s", file);
+  }
+  const r = spawnSync("wrk", [...args, url], { encoding: "utf8" });
+  if (file) rmSync(file, { force: true });
+  const out = r.stdout;
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return NaN;
+    const v = Number(m[1]);
+    return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const errs = [/Non-2xx or 3xx responses: \d+/, /Socket errors: [^\n]+/].map((re) =>
+    re.exec(out)?.[0]
+  )
+    .filter(Boolean).join("; ");
+  return { rps, p50: ms("50%"), p99: ms("99%"), errors: errs };
+}
+
+function luaRequest(
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): string {
+  const h = Object.entries(headers).map(([k, v]) =>
+    `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
+  );
+  return [
+    `wrk.method = ${JSON.stringify(method)}`,
+    `wrk.path = ${JSON.stringify(path)}`,
+    `wrk.body = ${JSON.stringify(body)}`,
+    ...h,
+    "",
+  ].join("\n");
+}
+
+async function login(url: string): Promise<string> {
+  const r = await fetch(`${url}/auth.login`, {
+    method: "POST",
+    headers: { authorization: `Basic ${btoa(`${KEY}:${SECRET}`)}` },
+  });
+  return ((await r.json()) as { data: { token: string } }).data.token;
+}
+
+async function api(url: string, token: string, ep: string, body: unknown) {
+  const r = await fetch(`${url}/${ep}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return ((await r.json()) as { data: Record<string, unknown> }).data;
+}
+
+const rows: string[][] = [[
+  "runtime",
+  "case",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "vs floor",
+  "target",
+  "ok",
+  "errors",
+]];
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+
+for (const runtime of runtimes) {
+  const floorProc = await start(runtime, join(ROOT, "scripts", "bench", "_serve_floor.ts"), []);
+  const floor = wrk(`${floorProc.url}/debug.ping`);
+  await stop(floorProc.child);
+  rows.push([
+    runtime,
+    "floor: bare node:http",
+    fmt(floor.rps),
+    fmt(floor.p50, 2),
+    fmt(floor.p99, 2),
+    "1.00",
+    "",
+    "",
+    floor.errors,
+  ]);
+
+  const dir = mkdtempSync(join(tmpdir(), "clearml-bench-serve-"));
+  const data = join(dir, "data");
+  const serve = await start(runtime, join(ROOT, "src", "main.ts"), [
+    "serve",
+    "--port",
+    "0",
+    "--data",
+    data,
+    "--access-key",
+    KEY,
+    "--secret-key",
+    SECRET,
+  ]);
+  try {
+    const token = await login(serve.url);
+    const queue = (await api(serve.url, token, "queues.create", { name: "bench-empty" }))
+      .id as string;
+    const task =
+      (await api(serve.url, token, "tasks.create", { name: "bench-log", type: "training" }))
+        .id as string;
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const add = (name: string, r: WrkResult, target: string, ok: boolean) =>
+      rows.push([
+        runtime,
+        name,
+        fmt(r.rps),
+        fmt(r.p50, 2),
+        fmt(r.p99, 2),
+        fmt(r.rps / floor.rps, 2),
+        target,
+        ok ? "yes" : "NO",
+        r.errors,
+      ]);
+
+    const ping = wrk(`${serve.url}/debug.ping`);
+    add("debug.ping", ping, "≥20000/s p99≤5ms", ping.rps >= 20_000 && ping.p99 <= 5);
+    const nextBody = JSON.stringify({ queue });
+    const post = wrk(serve.url, luaRequest("POST", "/v2.14/queues.get_next_task", nextBody, auth));
+    add("get_next_task POST", post, "≥5000/s p99≤10ms", post.rps >= 5000 && post.p99 <= 10);
+    const get = wrk(serve.url, luaRequest("GET", "/v2.14/queues.get_next_task", nextBody, auth));
+    add("get_next_task GET+body", get, "≥5000/s p99≤10ms", get.rps >= 5000 && get.p99 <= 10);
+
+    const lines: string[] = [];
+    for (let i = 0; i < LINES_PER_BATCH; i++) {
+      lines.push(JSON.stringify({
+        type: "log",
+        task,
+        level: "DEBUG",
+        worker: "bench:1",
+        msg: `line ${i} of a benchmark batch: some ordinary console output\n`,
+        timestamp: 1736935262000 + i,
+      }));
+    }
+    const batch = lines.join("\n") + "\n";
+    const events = wrk(
+      serve.url,
+      luaRequest("POST", "/events.add_batch", batch, {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json-lines",
+      }),
+    );
+    await stop(serve.child);
+    const db = new DatabaseSync(join(data, "clearml-serve.db"));
+    const stored = Number(
+      (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n,
+    );
+    db.close();
+    const linesPerSec = stored / duration;
+    rows.push([
+      runtime,
+      `events.add_batch (${LINES_PER_BATCH} lines/req)`,
+      fmt(events.rps),
+      fmt(events.p50, 2),
+      fmt(events.p99, 2),
+      "",
+      "≥100000 lines/s",
+      linesPerSec >= 100_000 ? "yes" : "NO",
+      `${fmt(linesPerSec)} lines/s stored (${stored} rows)${
+        events.errors ? `; ${events.errors}` : ""
+      }`,
+    ]);
+  } finally {
+    if (serve.child.exitCode === null) await stop(serve.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+console.log(
+  `(wrk -t1 -c${connections} -d${duration}s on this machine: ${process.platform}, load generator on the same cores)`,
+);
