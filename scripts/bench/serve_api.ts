@@ -208,24 +208,25 @@ for (const runtime of runtimes) {
     const get = wrk(serve.url, luaRequest("GET", "/v2.14/queues.get_next_task", nextBody, auth));
     add("get_next_task GET+body", get, "≥5000/s p99≤10ms", get.rps >= 5000 && get.p99 <= 10);
 
-    const lines: string[] = [];
-    for (let i = 0; i < LINES_PER_BATCH; i++) {
-      lines.push(JSON.stringify({
-        type: "log",
-        task,
-        level: "DEBUG",
-        worker: "bench:1",
-        msg: `line ${i} of a benchmark batch: some ordinary console output\n`,
-        timestamp: 1736935262000 + i,
-      }));
-    }
-    const batch = lines.join("\n") + "\n";
+    // Lua builds each request: 1000 log lines with rising timestamps, as an agent sends them
     const events = wrk(
       serve.url,
-      luaRequest("POST", "/events.add_batch", batch, {
-        authorization: `Bearer ${token}`,
-        "content-type": "application/json-lines",
-      }),
+      [
+        `local headers = { ["authorization"] = ${JSON.stringify(`Bearer ${token}`)},`,
+        `  ["content-type"] = "application/json-lines" }`,
+        `local ts = 1736935262000`,
+        `request = function()`,
+        `  local parts = {}`,
+        `  for i = 1, ${LINES_PER_BATCH} do`,
+        `    ts = ts + 1`,
+        `    parts[i] = string.format('{"type":"log","task":"${task}","level":"DEBUG",' ..`,
+        `      '"worker":"bench:1","msg":"line %d of a benchmark batch: some console output\\\\n",' ..`,
+        `      '"timestamp":%d}', i, ts)`,
+        `  end`,
+        `  return wrk.format("POST", "/events.add_batch", headers, table.concat(parts, "\\n") .. "\\n")`,
+        `end`,
+        ``,
+      ].join("\n"),
     );
     await stop(serve.child);
     const db = new DatabaseSync(join(data, "clearml-serve.db"));

@@ -31,7 +31,7 @@ export interface RunningServer {
 }
 
 async function send(res: ServerResponse, r: Response, closing: boolean): Promise<void> {
-  const body = r.body ? Buffer.from(await r.arrayBuffer()) : undefined;
+  const body = r.body ? Buffer.from(await r.text()) : undefined;
   const headers: Record<string, string | string[]> = {};
   r.headers.forEach((v, k) => {
     if (k === "set-cookie") return;
@@ -52,10 +52,26 @@ function plain(status: number, text: string): Response {
   });
 }
 
+interface Deadline {
+  at: number;
+  path: string;
+  resolve: (r: Response) => void;
+}
+
 export function serve(opts: ServeOptions): Promise<RunningServer> {
   let inflight = 0;
   let closing = false;
   const log = opts.log ?? (() => {});
+  // one sweep for every request's time limit, instead of a timer per request
+  const deadlines = new Set<Deadline>();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const d of deadlines) {
+      if (d.at > now) continue;
+      deadlines.delete(d);
+      d.resolve(opts.timedOut?.(d.path) ?? plain(504, "request timed out"));
+    }
+  }, Math.max(10, Math.min(1000, opts.timeoutMs / 4)));
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inflight++;
@@ -83,31 +99,28 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
           await send(res, opts.tooLarge?.(path) ?? plain(413, "request body too large"), true);
           return;
         }
-        const headers = new Headers();
-        const raw = req.rawHeaders;
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          const k = raw[i]!.toLowerCase();
-          if (
-            k === METHOD_HEADER || k === REMOTE_HEADER || k === "host" || k === "content-length"
-          ) continue;
-          headers.append(k, raw[i + 1]!);
+        // node:http has lower-cased and joined the headers already (set-cookie aside, which
+        // a request does not carry); ours replace any a client sent under the same names
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (v !== undefined && k !== "host" && k !== "content-length") {
+            headers[k] = Array.isArray(v) ? v.join(", ") : v;
+          }
         }
-        headers.set(METHOD_HEADER, req.method ?? "GET");
-        headers.set(REMOTE_HEADER, req.socket.remoteAddress ?? "");
+        headers[METHOD_HEADER] = req.method ?? "GET";
+        headers[REMOTE_HEADER] = req.socket.remoteAddress ?? "";
         const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
           method: "POST",
           headers,
           body: chunks.length ? Buffer.concat(chunks) : undefined,
         });
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const timeout = new Promise<Response>((resolve) => {
-          timer = setTimeout(
-            () => resolve(opts.timedOut?.(path) ?? plain(504, "request timed out")),
-            opts.timeoutMs,
+        const response = await new Promise<Response>((resolve, reject) => {
+          const entry: Deadline = { at: Date.now() + opts.timeoutMs, path, resolve };
+          deadlines.add(entry);
+          Promise.resolve(opts.fetch(request)).then(resolve, reject).finally(() =>
+            deadlines.delete(entry)
           );
         });
-        const response = await Promise.race([Promise.resolve(opts.fetch(request)), timeout]);
-        clearTimeout(timer);
         await send(res, response, closing);
       } catch (e) {
         log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -120,9 +133,12 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
   const server = createServer(onRequest);
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (e) => {
+      clearInterval(sweep);
+      reject(e);
+    });
     server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       const addr = server.address() as AddressInfo;
       resolve({
         host: opts.host,
@@ -136,6 +152,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
             await new Promise((r) => setTimeout(r, 10));
           }
           server.closeAllConnections?.();
+          clearInterval(sweep);
           await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
         },
       });

@@ -11,7 +11,7 @@ import { parseCallPath } from "./call_path.ts";
 import { type Call, resolveHandler, type Routes } from "./endpoint.ts";
 import { envelopeJson, type Meta } from "./envelope.ts";
 import { Fields } from "./fields.ts";
-import { newId } from "./ids.ts";
+import { newCallId } from "./ids.ts";
 import { Authenticator } from "./authenticate.ts";
 import { METHOD_HEADER, REMOTE_HEADER } from "./bridge.ts";
 import type { Store } from "./store.ts";
@@ -69,7 +69,7 @@ function remoteIp(h: Headers): string {
 /** The envelope of an error raised outside the app (the bridge's body limit and timeout). */
 export function callErrorResponse(path: string, e: CallError): Response {
   const parsed = parseCallPath(path);
-  const id = newId();
+  const id = newCallId();
   return respond({
     id,
     trx: id,
@@ -101,10 +101,15 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
         headers: { "content-type": "text/plain", server: "clearml" },
       });
     }
-    const id = newId();
+    const id = newCallId();
     const trx = h.get("x-clearml-trx") ?? h.get("x-trains-trx") ?? id;
-    const url = new URL(req.url);
-    const path = parseCallPath(url.pathname);
+    // the path without a URL parse per call: `scheme://host/path?query`
+    const full = req.url;
+    const start = full.indexOf("/", full.indexOf("//") + 2);
+    const q = full.indexOf("?", start);
+    const pathname = start < 0 ? "/" : full.slice(start, q < 0 ? undefined : q);
+    const query = new URLSearchParams(q < 0 ? "" : full.slice(q + 1));
+    const path = parseCallPath(pathname);
     const meta: Meta = {
       id,
       trx,
@@ -117,7 +122,7 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
     };
     const fail = (e: CallError): Response =>
       respond({ ...meta, code: e.code, subcode: e.subcode, msg: e.message }, {});
-    if (!path) return fail(errors.badRequest(`Invalid request path ${url.pathname}`));
+    if (!path) return fail(errors.badRequest(`Invalid request path ${pathname}`));
     meta.name = path.name;
     meta.requested = versionValue(path.version);
     const version = parseVersion(path.version);
@@ -142,13 +147,12 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
         : undefined;
       const declared = Number(h.get("content-length") ?? "0");
       if (declared > maxBody) throw errors.tooLarge(maxBody);
-      const bytes = new Uint8Array(await req.arrayBuffer());
-      if (bytes.byteLength > maxBody) throw errors.tooLarge(maxBody);
-      const body = parseCallBody(
-        h.get("content-type"),
-        new TextDecoder().decode(bytes),
-        url.searchParams,
-      );
+      const text = await req.text();
+      // characters ≤ bytes: only a long text needs its byte length counted
+      if (text.length * 3 > maxBody && Buffer.byteLength(text) > maxBody) {
+        throw errors.tooLarge(maxBody);
+      }
+      const body = parseCallBody(h.get("content-type"), text, query);
       const call: Call = {
         name: path.name,
         version,

@@ -177,10 +177,14 @@ export function popNextTask(
   onlyTask?: string,
   now = Date.now(),
 ): QueueEntry | undefined {
+  // the common poll of an empty queue reads only; a pop is one transaction
+  if (!store.stmt("SELECT 1 FROM queues WHERE id = ?").get(queue)) {
+    throw errors.invalidQueueId({ id: queue, company: ident.company });
+  }
+  if (!store.stmt("SELECT 1 FROM queue_entries WHERE queue = ? LIMIT 1").get(queue)) {
+    return undefined;
+  }
   return store.tx(() => {
-    if (!store.stmt("SELECT 1 FROM queues WHERE id = ?").get(queue)) {
-      throw errors.invalidQueueId({ id: queue, company: ident.company });
-    }
     const e = store.stmt(
       "SELECT seq, task, added FROM queue_entries WHERE queue = ? ORDER BY seq LIMIT 1",
     ).get(queue) as { seq: number; task: string; added: number } | undefined;

@@ -42,9 +42,9 @@ CREATE TABLE IF NOT EXISTS tasks(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT 
   doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workers(id TEXT PRIMARY KEY, expires INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, type TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY, task TEXT NOT NULL, type TEXT NOT NULL,
   timestamp INTEGER NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_task ON events(task, type, timestamp, seq);
+CREATE INDEX IF NOT EXISTS events_task ON events(task, type, timestamp);
 `;
 
 /** The database file inside a data directory. */
