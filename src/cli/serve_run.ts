@@ -10,6 +10,11 @@ import { resolveFor } from "./resolve_for.ts";
 import { apiUrl } from "./serve.ts";
 import { callErrorResponse, createApp } from "../server/app.ts";
 import { Store } from "../server/store.ts";
+import {
+  NON_RESPONSIVE_S,
+  NON_RESPONSIVE_SWEEP_S,
+  stopNonResponsiveTasks,
+} from "../server/tasks_store.ts";
 import { ensureCredentials, type FixedKeys } from "../server/credentials.ts";
 import { errors } from "../server/call_error.ts";
 import { serve } from "../runtime/serve.ts";
@@ -96,6 +101,14 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
         `CLEARML_API_SECRET_KEY=${pair.secretKey}\n`,
     );
   }
+  // the real server's watchdog: tasks of killed agents do not stay in_progress forever
+  const watchdog = () => {
+    for (const id of stopNonResponsiveTasks(store)) {
+      log(`task ${id}: no news for ${NON_RESPONSIVE_S} s, stopped (non-responsive)`);
+    }
+  };
+  watchdog();
+  const sweep = setInterval(watchdog, NON_RESPONSIVE_SWEEP_S * 1000);
   log(`listening on ${url} (data ${o.dir}, access key ${lastFour(pair.accessKey)})`);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -103,6 +116,7 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
       if (stopping) return;
       stopping = true;
       log(`${sig}: finishing in-flight requests`);
+      clearInterval(sweep);
       await server.close();
       store.close();
       log("stopped");

@@ -573,3 +573,41 @@ export function setRequirements(
 export function checkStatusName(s: string): void {
   if (!isTaskStatus(s)) throw errors.validation(`Invalid task status: ${s}`);
 }
+
+/** The real server's watchdog (services.tasks.non_responsive_tasks_watchdog): 2 h without news. */
+export const NON_RESPONSIVE_S = 7200;
+export const NON_RESPONSIVE_SWEEP_S = 900;
+
+/**
+ * Set `in_progress` tasks whose `last_update` is older than `thresholdS` to `stopped`, as the
+ * real server does (reason and message `Forced stop (non-responsive)`, changed by
+ * `__apiserver__`). A task whose agent was killed ends here instead of running forever.
+ */
+export function stopNonResponsiveTasks(
+  store: Store,
+  now = Date.now(),
+  thresholdS = NON_RESPONSIVE_S,
+): string[] {
+  return store.tx(() => {
+    const stopped: string[] = [];
+    for (const t of allTasks(store)) {
+      if (t.status !== "in_progress") continue;
+      const last = Date.parse(String(t.last_update ?? ""));
+      if (!(now - last > thresholdS * 1000)) continue;
+      const reason = "Forced stop (non-responsive)";
+      const d = isoDate(now);
+      applyStatus(t, {
+        status: "stopped",
+        status_reason: reason,
+        status_message: reason,
+        status_changed: d,
+        last_update: d,
+        last_change: d,
+        last_changed_by: "__apiserver__",
+      });
+      saveTask(store, t);
+      stopped.push(String(t.id));
+    }
+    return stopped;
+  });
+}
