@@ -13,7 +13,7 @@ import { type HostFacts, type Plan, type PlanSettings, stepOf } from "./plan_typ
 import type { LogSink, TaskOutcome } from "./run_types.ts";
 import { type EchoStreams, TaskLog } from "./task_log.ts";
 import { prepareCode } from "./git_clone.ts";
-import { preparePythonEnv } from "./venv.ts";
+import { createPythonEnv, installPythonEnv } from "./venv.ts";
 import { childEnvironment } from "./child_env.ts";
 import { type ExecUser, lookupExecUser } from "./exec_user.ts";
 import { spawnCaptured, type SpawnResult } from "./spawn_captured.ts";
@@ -74,6 +74,7 @@ export async function runTask(input: RunTaskInput): Promise<TaskOutcome> {
     await sink.flush();
     return failed(out.path, reason);
   }
+  log.maskSecrets(plan.secretValues);
   log.write(`Storing stdout and stderr log to '${out.path}', '${out.path}'`);
   try {
     for (const w of plan.warnings) log.write(w);
@@ -95,13 +96,16 @@ async function runLocal(input: RunTaskInput, log: TaskLog, stdoutFile: string) {
   const { plan, settings, host } = input;
   const signal = input.signal;
   const env = { ...settings.env };
+  // the agent's order (§5.5 steps 10-12): the venv, the code cloned into it, the installs
+  const py = stepOf(plan, "python-env");
+  const envOpts = { env, ...(signal ? { signal } : {}) };
+  const made = py ? await createPythonEnv(py, log, envOpts) : { cached: false };
   const code = stepOf(plan, "code");
   if (code) {
     for (const m of code.messages) log.write(m);
     await prepareCode(code, log, { env, tmpdir: host.tmpdir, ...(signal ? { signal } : {}) });
   }
-  const py = stepOf(plan, "python-env");
-  if (py) await preparePythonEnv(py, log, { env, ...(signal ? { signal } : {}) });
+  if (py && !made.cached) await installPythonEnv(py, log, envOpts);
   const torch = stepOf(plan, "pytorch");
   for (const m of torch?.messages ?? []) log.write(m);
   if (input.prepareOnly) {

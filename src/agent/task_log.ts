@@ -8,10 +8,12 @@ import type { Writable } from "node:stream";
 import { type CaptureTarget, LineSplitter, type StreamName } from "./capture.ts";
 import type { LogSink } from "./run_types.ts";
 import { writeSync } from "node:fs";
+import { MASK } from "../settings/mask.ts";
 
 export class TaskLog {
   readonly target: CaptureTarget;
   private closed = false;
+  private secrets: string[] = [];
 
   private constructor(readonly path: string, fd: number, sink: LogSink, echo?: EchoStreams) {
     this.target = { fd, sink, ...(echo ? { echo } : {}) };
@@ -26,12 +28,22 @@ export class TaskLog {
   /** One or more lines of the runner's own output. */
   write(text: string, stream: StreamName = "stdout"): void {
     if (this.closed) return;
+    for (const s of this.secrets) text = text.replaceAll(s, MASK);
     const body = text.endsWith("\n") ? text : text + "\n";
     const bytes = new TextEncoder().encode(body);
     writeSync(this.target.fd, bytes);
     this.target.echo?.[stream]?.write(bytes);
     const split = new LineSplitter((l) => this.target.sink.line(l, stream));
     split.push(bytes);
+  }
+
+  /**
+   * Values masked in the runner's own lines (commands it prints: a pip index URL with a
+   * password, a token in an argv); the task's output is kept as the task wrote it.
+   */
+  maskSecrets(values: readonly string[]): void {
+    // longest first, so that a secret containing another is masked whole
+    this.secrets = values.filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
   }
 
   /** Deliver what the sink holds and close the file. */

@@ -19,6 +19,7 @@ import type { PipInstall, PythonEnvStep } from "./plan_types.ts";
 import type { TaskLog } from "./task_log.ts";
 import { spawnCaptured } from "./spawn_captured.ts";
 import { withDirLock } from "./dir_lock.ts";
+import { STAMP_FILE, stampVenv, venvHolds } from "./venv_stamp.ts";
 
 export interface EnvRunOptions {
   env: Record<string, string>;
@@ -93,7 +94,12 @@ async function restoreFromCache(step: PythonEnvStep, log: TaskLog, opts: EnvRunO
     const path = join(dir, entry);
     const now = new Date();
     utimesSync(path, now, now);
+    if (venvHolds(step.venvDir!, entry)) {
+      log.write(`::: Using Cached environment ${path} (already in place) :::`);
+      return true;
+    }
     await copyTree(path, step.venvDir!, log, opts.env);
+    stampVenv(step.venvDir!, entry);
     log.write(`::: Using Cached environment ${path} :::`);
     return true;
   }, 30_000);
@@ -109,6 +115,7 @@ async function storeInCache(step: PythonEnvStep, log: TaskLog, opts: EnvRunOptio
     if (existing) {
       const union = [...new Set([...existing.split("."), ...keys])].sort().join(".");
       if (union !== existing) renameSync(join(dir, existing), join(dir, union));
+      // not stamped: this venv was built anew, the entry is another build
       return;
     }
     const max = opts.maxCacheEntries ?? 10;
@@ -119,38 +126,52 @@ async function storeInCache(step: PythonEnvStep, log: TaskLog, opts: EnvRunOptio
     }
     const temp = join(dir, `_temp.${Date.now()}.${Math.random().toString(36).slice(2, 10)}`);
     await copyTree(step.venvDir!, temp, log, opts.env);
-    for (const sub of NOT_CACHED) rmSync(join(temp, sub), { recursive: true, force: true });
-    renameSync(temp, join(dir, [...keys].sort().join(".")));
+    for (const sub of [...NOT_CACHED, STAMP_FILE]) {
+      rmSync(join(temp, sub), { recursive: true, force: true });
+    }
+    const entry = [...keys].sort().join(".");
+    renameSync(temp, join(dir, entry));
+    stampVenv(step.venvDir!, entry);
     log.write(`::: Python virtual environment cached as ${keys.join(".")} :::`);
   }, 30_000);
 }
 
 /**
- * Prepare the Python environment. Returns whether a cached venv was used (then nothing was
- * installed). Throws FailureError naming the command that failed.
+ * Make the environment (agent-exec §5.5 step 10): a cached venv when one matches, else a new
+ * one. The code is cloned into it afterwards. Returns whether the cache was used.
  */
-export async function preparePythonEnv(
+export async function createPythonEnv(
   step: PythonEnvStep,
   log: TaskLog,
   opts: EnvRunOptions,
 ): Promise<{ cached: boolean }> {
   for (const m of step.messages) log.write(m);
-  if (step.mode === "skip") return { cached: false };
-  if (step.mode === "venv" && step.venvDir) {
-    for (const sub of NOT_CACHED) rmSync(join(step.venvDir, sub), { recursive: true, force: true });
-    if (await restoreFromCache(step, log, opts)) return { cached: true };
-    if (step.createArgv) {
-      rmSync(step.venvDir, { recursive: true, force: true });
-      mkdirSync(dirname(step.venvDir), { recursive: true });
-      const code = await run(step.createArgv, log, opts, "creating the virtual environment");
-      if (code !== 0 || !existsSync(step.taskPython)) {
-        throw new FailureError(
-          `creating the virtual environment failed (exit ${code}): ${step.createArgv.join(" ")} ` +
-            `(interpreter from ${step.why})`,
-        );
-      }
-    }
+  if (step.mode !== "venv" || !step.venvDir) return { cached: false };
+  for (const sub of NOT_CACHED) rmSync(join(step.venvDir, sub), { recursive: true, force: true });
+  if (await restoreFromCache(step, log, opts)) return { cached: true };
+  if (!step.createArgv) return { cached: false };
+  rmSync(step.venvDir, { recursive: true, force: true });
+  mkdirSync(dirname(step.venvDir), { recursive: true });
+  const code = await run(step.createArgv, log, opts, "creating the virtual environment");
+  if (code !== 0 || !existsSync(step.taskPython)) {
+    throw new FailureError(
+      `creating the virtual environment failed (exit ${code}): ${step.createArgv.join(" ")} ` +
+        `(interpreter from ${step.why})`,
+    );
   }
+  return { cached: false };
+}
+
+/**
+ * Install the requirements (§5.8, after the code is in place: a repository's requirements.txt
+ * may be read), then keep the venv in the cache. Throws FailureError naming the command.
+ */
+export async function installPythonEnv(
+  step: PythonEnvStep,
+  log: TaskLog,
+  opts: EnvRunOptions,
+): Promise<void> {
+  if (step.mode === "skip") return;
   for (const install of step.installs) {
     writeRequirements(install);
     const code = await run(install.argv, log, opts, `pip install (${install.what})`);
@@ -166,5 +187,4 @@ export async function preparePythonEnv(
     );
   }
   if (step.mode === "venv") await storeInCache(step, log, opts);
-  return { cached: false };
 }

@@ -130,3 +130,21 @@ time.sleep(60)
     assert.ok(readFileSync(o.stdoutFile, "utf8").includes(o.reason!));
   });
 });
+
+describe("runTask() keeps secrets out of its own lines", () => {
+  it("masks the plan's secret values in the commands it prints, not in the task's output", async () => {
+    const dir = workDir();
+    const secret = "hunter2-secret";
+    const plan = localPlan([
+      commandStep([PY, "-c", `print("the task prints ${secret}")`, `--token=${secret}`], dir),
+    ], dir);
+    plan.secretValues = [secret];
+    const o = await runTask({ plan, settings: settings(), host: host(), sink: memorySink() });
+    const log = readFileSync(o.stdoutFile, "utf8");
+    assert.equal(o.status, "completed", log);
+    assert.ok(log.includes("--token=********"), log);
+    assert.ok(log.includes(`the task prints ${secret}\n`), "the task's own output is kept");
+    assert.equal(log.split(secret).length - 1, 1, log);
+    rmSync(dir, { recursive: true });
+  });
+});
