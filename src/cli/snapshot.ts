@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
-import { layerEnvFiles } from "../settings/dotenv.ts";
+import { layerEnvFiles, readEnvFile } from "../settings/dotenv.ts";
 import { UsageError } from "../errors.ts";
 
 export interface Snapshot {
@@ -21,12 +21,14 @@ export interface Snapshot {
 export function takeSnapshot(ctx: CliContext, g: GlobalOptions): Snapshot {
   const files = (g.envFile ?? []).map((p) => {
     const path = isAbsolute(p) ? p : join(ctx.cwd, p);
+    let bytes: Uint8Array;
     try {
-      return { path, text: readFileSync(path, "utf8") };
+      bytes = readFileSync(path);
     } catch (e: unknown) {
       const why = e instanceof Error && "code" in e ? String(e.code) : String(e);
       throw new UsageError(`--env-file ${p}: cannot read ${path} (${why})`);
     }
+    return { path, vars: readEnvFile(bytes, path) };
   });
   const { env, fromFile } = layerEnvFiles(ctx.env, files);
   const snap: Snapshot = {

@@ -1,12 +1,13 @@
 /** `clearml env export`: the effective ClearML variables in another tool's format. Pure. */
 import YAML from "yaml";
+import { dotenvValue } from "./dotenv.ts";
 
 export type ExportFormat = "dotenv" | "docker" | "k8s" | "github";
 
 export function renderExport(vars: ReadonlyArray<[string, string]>, format: ExportFormat): string {
   switch (format) {
     case "dotenv":
-      return vars.map(([k, v]) => `${k}=${dotenvQuote(v)}\n`).join("");
+      return vars.map(([k, v]) => `${k}=${dotenvValue(v)}\n`).join("");
     case "docker":
       // docker --env-file takes the rest of the line verbatim: no quotes, no newlines
       return vars.map(([k, v]) => `${k}=${v.replaceAll("\n", "\\n")}\n`).join("");
@@ -15,12 +16,6 @@ export function renderExport(vars: ReadonlyArray<[string, string]>, format: Expo
     case "github":
       return vars.map(([k, v]) => githubLine(k, v)).join("");
   }
-}
-
-function dotenvQuote(v: string): string {
-  if (/^[A-Za-z0-9_./:@%+,=-]*$/.test(v)) return v;
-  if (!v.includes("'") && !v.includes("\n")) return `'${v}'`;
-  return `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
 }
 
 function githubLine(k: string, v: string): string {
