@@ -8,7 +8,8 @@
  */
 import type { ExecResult } from "./exec.ts";
 import { dirname, join } from "node:path";
-import type { HostFacts, ReadResult } from "./host_facts.ts";
+import type { ReadResult } from "./host_facts.ts";
+import type { GatherOptions } from "./gather.ts";
 import { findOnPath } from "./find_executable.ts";
 
 export interface GpuFacts {
@@ -74,22 +75,7 @@ function unique(list: string[]): string[] {
   return [...new Set(list.filter(Boolean))];
 }
 
-/** Runs one probe command (bounded); undefined when it was not run (budget spent). */
-export type StepRun = (
-  label: string,
-  cmd: string,
-  args: string[],
-) => Promise<ExecResult | undefined>;
-
-export interface GatherGpuOptions {
-  env: Readonly<Record<string, string>>;
-  cwd: string;
-  host: HostFacts;
-  run: StepRun;
-  platform: string;
-  /** Labels of the steps not run (the run's budget spent), filled by `run`. */
-  skipped?: string[];
-}
+export type GatherGpuOptions = GatherOptions;
 
 export async function gatherGpuFacts(o: GatherGpuOptions): Promise<GpuFacts> {
   const { env, cwd, host, run, platform } = o;

@@ -22,6 +22,9 @@ import { agentDockerImage } from "../../src/doctor/parse/agent_docker_image.ts";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import type { ExecResult } from "../../src/platform/exec.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
+import { CWD, HOME } from "../_helpers/resolve.ts";
+import { resolve } from "../../src/settings/resolve.ts";
+import { memoryFs } from "../../src/settings/fs_view.ts";
 import { fakeHost } from "../_helpers/fake_host.ts";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/doctor/docker");
@@ -74,6 +77,22 @@ function noDaemon(over: Partial<DockerSnapshot> = {}): DockerSnapshot {
     },
     ...over,
   });
+}
+
+/** An input whose agent settings come with a `--docker` flag: docker mode is asked for. */
+function withDocker(env: Record<string, string> = {}): DoctorInput {
+  const input = doctorInput(env);
+  return {
+    ...input,
+    agent: resolve({
+      consumer: "agent",
+      env: input.env,
+      home: HOME,
+      cwd: CWD,
+      fs: memoryFs({}),
+      flags: [{ key: "agent.default_docker.image", value: "python:3.10", flag: "--docker" }],
+    }),
+  };
 }
 
 function check(id: string, s: DockerSnapshot, input: DoctorInput = doctorInput()): CheckResult {
@@ -196,17 +215,30 @@ describe("docker.cli", () => {
     assert.match(r.summary, /docker CLI not found on PATH.*docker mode is optional/);
   });
 
-  it("docker.cli fails without a docker CLI when CLEARML_AGENT_EXTRA_DOCKER_ARGS asks for docker mode", () => {
-    const input = doctorInput({ CLEARML_AGENT_EXTRA_DOCKER_ARGS: "--ipc=host" });
-    const r = check("docker.cli", healthy({ cliPath: undefined, version: undefined }), input);
+  it("docker.cli fails without a docker CLI when a --docker flag asks for docker mode", () => {
+    const r = check(
+      "docker.cli",
+      healthy({ cliPath: undefined, version: undefined }),
+      withDocker(),
+    );
     assert.equal(r.status, "fail");
-    assert.match(r.summary, /docker mode is asked for \(env CLEARML_AGENT_EXTRA_DOCKER_ARGS\)/);
+    assert.match(r.summary, /docker mode is asked for \(flag --docker\)/);
   });
 
-  it("docker.cli fails without a docker CLI when clearml.conf sets agent.extra_docker_arguments", () => {
+  it("docker.cli only warns without a docker CLI when CLEARML_AGENT_EXTRA_DOCKER_ARGS is set, and says why", () => {
+    const input = doctorInput({ CLEARML_AGENT_EXTRA_DOCKER_ARGS: "--ipc=host" });
+    const r = check("docker.cli", healthy({ cliPath: undefined, version: undefined }), input);
+    assert.equal(r.status, "warn");
+    assert.match(
+      r.summary,
+      /docker settings are set \(env CLEARML_AGENT_EXTRA_DOCKER_ARGS\), but they apply only when the agent runs with --docker/,
+    );
+  });
+
+  it("docker.cli only warns without a docker CLI when clearml.conf sets agent.extra_docker_arguments", () => {
     const input = doctorInput({}, { [CONF]: 'agent.extra_docker_arguments: ["--ipc=host"]' });
     const r = check("docker.cli", healthy({ cliPath: undefined, version: undefined }), input);
-    assert.equal(r.status, "fail");
+    assert.equal(r.status, "warn");
     assert.match(r.summary, /agent\.extra_docker_arguments \(\/home\/u\/clearml\.conf:1:/);
   });
 
@@ -221,12 +253,35 @@ describe("docker.cli", () => {
 });
 
 describe("docker.daemon", () => {
-  const dockerMode = doctorInput({ CLEARML_DOCKER_IMAGE: "python:3.10" });
+  const dockerMode = withDocker();
 
   it("docker.daemon only warns about a stopped daemon when nothing asks for docker mode", () => {
     const r = check("docker.daemon", noDaemon());
     assert.equal(r.status, "warn");
     assert.match(r.summary, /nothing here asks for docker mode/);
+  });
+
+  it("docker.daemon: agent.extra_docker_arguments without docker mode is the usual warning, saying why (issue 8 §3)", () => {
+    const input = doctorInput({}, { [CONF]: 'agent.extra_docker_arguments: ["--ipc=host"]' });
+    const r = check("docker.daemon", noDaemon(), input);
+    assert.equal(r.status, "warn");
+    assert.match(
+      r.summary,
+      /^the docker daemon is not running: \/var\/run\/docker\.sock does not exist \(docker settings are set \(agent\.extra_docker_arguments \(\/home\/u\/clearml\.conf:1:\d+\)\), but they apply only when the agent runs with --docker, and nothing here asks for docker mode\)$/,
+    );
+    assert.deepEqual(r.evidence?.dockerSettings, [
+      r.summary.match(/agent\.extra_docker_arguments \([^)]*\)/)![0],
+    ]);
+  });
+
+  it("docker.daemon: CLEARML_DOCKER_IMAGE alone is a setting for --docker, not docker mode", () => {
+    const r = check(
+      "docker.daemon",
+      noDaemon(),
+      doctorInput({ CLEARML_DOCKER_IMAGE: "python:3.10" }),
+    );
+    assert.equal(r.status, "warn");
+    assert.match(r.summary, /docker settings are set \(env CLEARML_DOCKER_IMAGE\)/);
   });
 
   it("docker.daemon passes with the server version and the endpoint", () => {
@@ -767,6 +822,66 @@ function fakeTools(answers: Record<string, ExecResult>, aborted = false) {
   };
   return { tools, calls };
 }
+
+describe("probeDocker() on a socket that refuses this user (permission branch)", () => {
+  const SOCK = "/var/run/docker.sock";
+  function machineWith(groups: string) {
+    return fakeHost({
+      executables: ["/usr/bin/docker"],
+      stats: { [SOCK]: { exists: true, kind: "socket", mode: 0o660, uid: 0, gid: 998 } },
+      connects: { [SOCK]: { outcome: "permission", error: "EACCES" } },
+      files: {
+        "/proc/self/status":
+          `Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\nGroups:\t${groups}\n`,
+        "/etc/group": "docker:x:998:u\nu:x:1000:\n",
+      },
+    });
+  }
+  const answers = { "/usr/bin/docker version": failed("version_permission_denied") };
+
+  it("a user outside the socket's group: permission denied, not in group docker, usermod fix", async () => {
+    const { tools } = fakeTools(answers);
+    const input = withDocker({ PATH: "/usr/bin" });
+    const s = await probeDocker(input, tools, machineWith("1000 "), "linux");
+    assert.deepEqual(s.socket?.connect, { outcome: "permission", error: "EACCES" });
+    const r = check("docker.daemon", s, input);
+    assert.equal(r.status, "fail");
+    assert.equal(r.evidence?.reason, "permission");
+    assert.equal(
+      r.summary,
+      "permission denied on /var/run/docker.sock: your user is not in group docker",
+    );
+    assert.deepEqual(r.details?.slice(1), [
+      "/var/run/docker.sock: rw-rw---- uid 0 gid 998 (docker)",
+      "you are uid 1000, groups 1000 — not in docker",
+    ]);
+    assert.deepEqual(r.fix?.commands, ["sudo usermod -aG docker $USER", "newgrp docker"]);
+  });
+
+  it("a user in the group whose session is not: log in again or newgrp", async () => {
+    const { tools } = fakeTools(answers);
+    const input = withDocker({ PATH: "/usr/bin" });
+    const s = await probeDocker(input, tools, machineWith("998 1000 "), "linux");
+    const r = check("docker.daemon", s, input);
+    assert.equal(
+      r.summary,
+      "permission denied on /var/run/docker.sock: the daemon refuses this user",
+    );
+    assert.ok(r.details?.some((d) => /log out and in again, or run `newgrp docker`/.test(d)));
+  });
+
+  it("the same machine without docker mode: the usual warning", async () => {
+    const { tools } = fakeTools(answers);
+    const input = doctorInput({ PATH: "/usr/bin" });
+    const s = await probeDocker(input, tools, machineWith("1000 "), "linux");
+    const r = check("docker.daemon", s, input);
+    assert.equal(r.status, "warn");
+    assert.match(
+      r.summary,
+      /^permission denied on \/var\/run\/docker\.sock: .*only with --docker\)$/,
+    );
+  });
+});
 
 describe("probeDocker()", () => {
   it("endpointFromEnv() and endpointTarget() read DOCKER_HOST like the docker CLI", () => {

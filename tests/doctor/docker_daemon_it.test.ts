@@ -11,6 +11,9 @@ import type { DockerSnapshot } from "../../src/doctor/probes/docker_probe.ts";
 import type { CheckResult, DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import { exec } from "../../src/platform/exec.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
+import { BUSYBOX, importImage } from "../_helpers/rootfs_image.ts";
+import { resolve } from "../../src/settings/resolve.ts";
+import { memoryFs } from "../../src/settings/fs_view.ts";
 import {
   type DockerDaemon,
   removeDockerDaemon,
@@ -76,16 +79,42 @@ describe("docker probe against a private docker daemon", () => {
     );
   });
 
-  it("docker.daemon fails with not-running evidence once the daemon is stopped", async () => {
+  it("docker.image finds the agent's default image locally once it is imported", async () => {
+    importImage(daemon!.host, "t/default:1", { "bin/busybox": { copy: BUSYBOX } });
+    const withImage = doctorInput({
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      DOCKER_HOST: daemon!.host,
+      CLEARML_DOCKER_IMAGE: "t/default:1",
+    });
+    const r = (await runChecks(withImage)).get("docker.image")!;
+    assert.equal(r.evidence?.local, true, JSON.stringify(r));
+    assert.ok(
+      r.details?.some((d) => d.startsWith("present locally (sha256:")),
+      String(r.details?.join("\n")),
+    );
+  });
+
+  it("once the daemon is stopped: fail with --docker, the usual warning with only docker settings", async () => {
     await daemon!.stop();
-    // docker mode asked for (extra docker args): a stopped daemon is a failure, not a warning
-    const dockerMode = doctorInput({
+    const env = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       DOCKER_HOST: daemon!.host,
       CLEARML_AGENT_EXTRA_DOCKER_ARGS: "--ipc=host",
-    });
-    const results = await runChecks(dockerMode);
-    const r = results.get("docker.daemon")!;
+    };
+    const base = doctorInput(env);
+    // docker mode asked for (a --docker flag): a stopped daemon is a failure
+    const dockerMode: DoctorInput = {
+      ...base,
+      agent: resolve({
+        consumer: "agent",
+        env: base.env,
+        home: base.home,
+        cwd: base.cwd,
+        fs: memoryFs({}),
+        flags: [{ key: "agent.default_docker.image", value: "t/default:1", flag: "--docker" }],
+      }),
+    };
+    const r = (await runChecks(dockerMode)).get("docker.daemon")!;
     assert.equal(r.status, "fail");
     assert.match(r.summary, /not running/);
     assert.ok(
@@ -95,5 +124,12 @@ describe("docker probe against a private docker daemon", () => {
     assert.equal(r.evidence?.socket, daemon!.socket);
     assert.match(String(r.evidence?.stderr), /Cannot connect to the Docker daemon/);
     assert.ok(r.fix?.commands?.some((c) => c.includes("systemctl")));
+    // only docker settings (issue 8 §3): the usual warning, which says why
+    const w = (await runChecks(base)).get("docker.daemon")!;
+    assert.equal(w.status, "warn");
+    assert.match(
+      w.summary,
+      /not running.*\(docker settings are set \(env CLEARML_AGENT_EXTRA_DOCKER_ARGS\), but they apply only when the agent runs with --docker/,
+    );
   });
 });

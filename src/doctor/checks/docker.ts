@@ -18,6 +18,12 @@ import { type ConfNode, formatOrigin, getNode, type Origin } from "../../setting
 import { maskArgv } from "../../settings/mask.ts";
 import { expandUser } from "../../settings/expand_user.ts";
 import { containerMarkers as platformContainerMarkers } from "../../platform/container.ts";
+import {
+  type DaemonState,
+  dockerDaemonState as daemonState,
+  lastLine,
+} from "../../platform/docker_daemon.ts";
+import { seconds } from "../../platform/seconds.ts";
 
 const DOCS_DOCKER = "https://clear.ml/docs/latest/docs/clearml_agent/clearml_agent_execution_env";
 const DOCS_TOOLKIT =
@@ -28,17 +34,6 @@ const DOCS_POSTINSTALL = "https://docs.docker.com/engine/install/linux-postinsta
 const GPUS_MIN: readonly [number, number] = [19, 3];
 
 // ── shared readings of the snapshot ───────────────────────────────────────────────────────────
-
-function lastLine(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  // With --format, a Go template error can come last: prefer the line that explains.
-  return lines.find((l) => /cannot connect|permission denied|error|refused/i.test(l)) ??
-    lines[lines.length - 1] ?? "";
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 function versionTuple(v: string): [number, number] | undefined {
   const m = /^v?(\d+)\.(\d+)/.exec(v);
@@ -53,100 +48,9 @@ function originText(origin: Origin | undefined): string {
   return origin ? formatOrigin(origin) : "unknown origin";
 }
 
-export type DaemonState =
-  | { ok: true; serverVersion: string; apiVersion?: string }
-  | {
-    ok: false;
-    reason: "no-cli" | "absent" | "refused" | "permission" | "timeout" | "error";
-    message: string;
-    line?: string;
-  };
-
-function endpointName(s: DockerSnapshot): string {
-  return s.socket?.path ?? (s.tcp ? `tcp ${s.tcp.host}:${s.tcp.port}` : s.endpoint.url);
-}
-
 function modeString(mode: number): string {
   const rwx = (n: number) => (n & 4 ? "r" : "-") + (n & 2 ? "w" : "-") + (n & 1 ? "x" : "-");
   return rwx(mode >> 6) + rwx(mode >> 3) + rwx(mode);
-}
-
-/** Whether the daemon answered, and if not, which of the distinct failures it is. */
-export function daemonState(s: DockerSnapshot): DaemonState {
-  if (!s.cliPath || !s.version || s.version.notFound) {
-    return { ok: false, reason: "no-cli", message: "no docker CLI to reach the daemon with" };
-  }
-  const parsed = dockerVersionJson(s.version.stdout);
-  if (parsed?.server) {
-    return {
-      ok: true,
-      serverVersion: parsed.server.version,
-      ...(parsed.server.apiVersion ? { apiVersion: parsed.server.apiVersion } : {}),
-    };
-  }
-  const where = endpointName(s);
-  const line = lastLine(s.version.stderr);
-  const withLine = line ? { line } : {};
-  if (s.version.timedOut) {
-    return {
-      ok: false,
-      reason: "timeout",
-      message: `the docker daemon at ${where} did not answer within ${
-        seconds(s.version.durationMs)
-      } (hung or overloaded)`,
-      ...withLine,
-    };
-  }
-  const sock = s.socket;
-  if (sock && !sock.stat.exists && sock.stat.error === "ENOENT") {
-    return {
-      ok: false,
-      reason: "absent",
-      message: `the docker daemon is not running: ${sock.path} does not exist`,
-      ...withLine,
-    };
-  }
-  if (sock?.connect.outcome === "permission" || /permission denied/i.test(s.version.stderr)) {
-    return {
-      ok: false,
-      reason: "permission",
-      message: `permission denied on ${where}`,
-      ...withLine,
-    };
-  }
-  if (sock?.connect.outcome === "refused") {
-    return {
-      ok: false,
-      reason: "refused",
-      message:
-        `the docker daemon is not running: ${sock.path} exists but refuses connections (stale socket)`,
-      ...withLine,
-    };
-  }
-  if (s.tcp && s.tcp.connect.outcome !== "ok") {
-    return {
-      ok: false,
-      reason: s.tcp.connect.outcome === "timeout" ? "timeout" : "refused",
-      message: `the docker daemon is not reachable at ${where}: ${
-        s.tcp.connect.error ?? s.tcp.connect.outcome
-      }`,
-      ...withLine,
-    };
-  }
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running/i.test(s.version.stderr)) {
-    return {
-      ok: false,
-      reason: "refused",
-      message: `the docker daemon is not running or not reachable at ${where}`,
-      ...withLine,
-    };
-  }
-  return {
-    ok: false,
-    reason: "error",
-    message: `docker version failed (exit ${s.version.code ?? "killed"})`,
-    ...withLine,
-  };
 }
 
 /** Container markers of this machine (the platform's one detection). */
@@ -157,52 +61,90 @@ export function containerMarkers(
   return platformContainerMarkers(s.container, env);
 }
 
-/** Why this configuration means docker mode (then a missing docker is a failure). */
-export function dockerModeReasons(input: DoctorInput, inContainer: boolean): string[] {
-  const out: string[] = [];
-  const visit = (node: ConfNode, path: string) => {
+/**
+ * Docker mode as this run sees it. Only a docker flag (`--docker`) asks for docker mode; the
+ * docker settings (extra arguments, labels, the default image variable, the host mount) apply only
+ * when the agent runs with --docker, so on their own a missing docker is a warning, which says so
+ * (issue 8 §3).
+ */
+export interface DockerModeAsk {
+  /** Docker flags given (`flag --docker`): docker mode is asked for. */
+  flags: string[];
+  /** Docker settings that are set: they matter only with --docker. */
+  settings: string[];
+}
+
+export function dockerMode(input: DoctorInput, inContainer: boolean): DockerModeAsk {
+  const flags: string[] = [];
+  const settings: string[] = [];
+  const visit = (node: ConfNode) => {
     if (node.origin.kind === "flag" && /docker/i.test(node.origin.name)) {
-      out.push(`flag ${node.origin.name}`);
+      flags.push(`flag ${node.origin.name}`);
       return;
     }
-    if (node.type === "object") {
-      for (const [k, v] of node.entries) visit(v, path ? `${path}.${k}` : k);
-    }
+    if (node.type === "object") { for (const v of node.entries.values()) visit(v); }
   };
   const agentNode = getNode(input.agent.tree, ["agent"]);
-  if (agentNode) visit(agentNode, "agent");
+  if (agentNode) visit(agentNode);
   for (const name of ["CLEARML_AGENT_EXTRA_DOCKER_ARGS", "CLEARML_AGENT_EXTRA_DOCKER_LABELS"]) {
     const st = variableState(input.agent, name);
-    if (st && st.status !== "unset") out.push(`env ${st.name ?? name}`);
+    if (st && st.status !== "unset") settings.push(`env ${st.name ?? name}`);
   }
   const extra = getNode(input.agent.tree, ["agent", "extra_docker_arguments"]);
   if (
     extra && (extra.origin.kind === "file" || extra.origin.kind === "dynamic-env") &&
     (extra.type !== "list" || extra.items.length > 0)
-  ) out.push(`agent.extra_docker_arguments (${formatOrigin(extra.origin)})`);
+  ) settings.push(`agent.extra_docker_arguments (${formatOrigin(extra.origin)})`);
   const mount = variableState(input.agent, "CLEARML_AGENT_K8S_HOST_MOUNT");
   if (mount?.status === "set" && mount.name?.includes("DOCKER_HOST_MOUNT")) {
-    out.push(`env ${mount.name}`);
+    settings.push(`env ${mount.name}`);
   }
   // Inside a task container the agent itself sets CLEARML_DOCKER_IMAGE.
   const image = variableState(input.agent, "CLEARML_DOCKER_IMAGE");
-  if (image?.status === "set" && !inContainer) out.push(`env ${image.name}`);
-  return [...new Set(out)];
+  if (image?.status === "set" && !inContainer) settings.push(`env ${image.name}`);
+  return { flags: [...new Set(flags)], settings: [...new Set(settings)] };
+}
+
+function modeOf(s: DockerSnapshot, input: DoctorInput): DockerModeAsk {
+  return dockerMode(input, containerMarkers(s, input.env).length > 0);
+}
+
+/** Why a missing docker is only a warning although docker settings are set. */
+function settingsOnly(settings: readonly string[]): string {
+  return `docker settings are set (${
+    settings.join(", ")
+  }), but they apply only when the agent runs with --docker, and nothing here asks for docker mode`;
 }
 
 /** The result for a check that needs the docker CLI when there is none. */
 function noCli(s: DockerSnapshot, input: DoctorInput, what: string): CheckResult {
-  const reasons = dockerModeReasons(input, containerMarkers(s, input.env).length > 0);
-  if (reasons.length) {
+  const mode = modeOf(s, input);
+  if (mode.flags.length) {
     return {
       status: "fail",
-      summary: `docker CLI not found on PATH, but docker mode is asked for (${reasons.join(", ")})`,
+      summary: `docker CLI not found on PATH, but docker mode is asked for (${
+        mode.flags.join(", ")
+      })`,
       details: [
         "clearml-agent refuses to start in docker mode without it: Running in Docker mode, 'docker' command was not found",
       ],
-      evidence: { path: input.env.PATH ?? "", dockerMode: reasons },
+      evidence: { path: input.env.PATH ?? "", dockerMode: mode.flags },
       fix: {
         text: "Install the docker CLI (and engine), or run the agent without --docker",
+        docs: ["https://docs.docker.com/engine/install/"],
+      },
+    };
+  }
+  if (mode.settings.length) {
+    return {
+      status: "warn",
+      summary: `docker CLI not found on PATH: ${settingsOnly(mode.settings)}`,
+      details: [
+        "With --docker, clearml-agent refuses to start without it: Running in Docker mode, 'docker' command was not found",
+      ],
+      evidence: { path: input.env.PATH ?? "", dockerSettings: mode.settings },
+      fix: {
+        text: "Install the docker CLI (and engine) before running the agent with --docker",
         docs: ["https://docs.docker.com/engine/install/"],
       },
     };
@@ -266,11 +208,20 @@ function cliCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
   };
 }
 
-/** A daemon that does not answer only fails when something asks for docker mode. */
+/** A daemon that does not answer only fails when a docker flag asks for docker mode. */
 function daemonCheckOptional(s: DockerSnapshot, input: DoctorInput): CheckResult {
   const r = daemonCheck(s, input);
   if (r.status !== "fail") return r;
-  if (dockerModeReasons(input, containerMarkers(s, input.env).length > 0).length) return r;
+  const mode = modeOf(s, input);
+  if (mode.flags.length) return r;
+  if (mode.settings.length) {
+    return {
+      ...r,
+      status: "warn",
+      summary: `${r.summary} (${settingsOnly(mode.settings)})`,
+      evidence: { ...r.evidence, dockerSettings: mode.settings },
+    };
+  }
   return {
     ...r,
     status: "warn",

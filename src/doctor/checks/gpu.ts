@@ -19,6 +19,7 @@ import { cudnnHeader } from "../../platform/parse/cudnn_header.ts";
 import { visibleDevices } from "../../platform/parse/visible_devices.ts";
 import { variableState } from "../../settings/resolve.ts";
 import { formatOrigin } from "../../settings/tree.ts";
+import { seconds } from "../../platform/seconds.ts";
 import { cudaVersionInt10 } from "../../settings/normalize_cuda.ts";
 
 const DOCS_DRIVER = "https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/";
@@ -53,10 +54,6 @@ const SMI_EXIT: Readonly<Record<number, string>> = {
   18: "driver/library version mismatch",
   255: "other error",
 };
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 /** Whether this machine has an NVIDIA driver at all (the reason when not). */
 function noDriverReason(s: GpuSnapshot, d: DriverFacts): string | undefined {
