@@ -229,7 +229,7 @@ describe("detectCuda() equals the real clearml-agent 1.9.2 on this machine", {
     ["no nvcc on PATH", { PATH: "/usr/bin:/bin" }, ""],
   ];
   for (const [name, extra, conf] of cases) {
-    it(name, async () => {
+    it(name, { timeout: 60_000 }, async () => {
       const home = mkdtempSync(join(tmpdir(), "cuda-peer-"));
       try {
         const confPath = join(home, "clearml.conf");

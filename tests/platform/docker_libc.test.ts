@@ -193,13 +193,15 @@ describe("detectImageLibc() on images in a private docker daemon", {
       "usr/lib/libstdc++.so.6": { copy: "/usr/lib/x86_64-linux-gnu/libstdc++.so.6" },
       "usr/lib/libgcc_s.so.1": { copy: "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1" },
     });
-  });
+  }, { timeout: 120_000 });
 
   after(async () => {
     await removeDockerDaemon(daemon);
   });
 
-  it("the glibc image really runs a dynamic glibc program (the fixture is honest)", () => {
+  it("the glibc image really runs a dynamic glibc program (the fixture is honest)", {
+    timeout: 60_000,
+  }, () => {
     execFileSync("docker", [
       "-H",
       daemon!.host,
@@ -223,20 +225,24 @@ describe("detectImageLibc() on images in a private docker daemon", {
     ["t/musl-cxx:1", "musl", "/lib/ld-musl-x86_64.so.1", true, "x86_64"],
   ];
   for (const [image, libc, loader, cxx, arch] of cases) {
-    it(`${image}: ${libc}${cxx ? " with libstdc++" : ""}, ${arch}`, async () => {
-      const f = await detectImageLibc(image, { env, pull: false });
-      assert.equal(f.error, undefined, String(f.error));
-      assert.deepEqual(
-        [f.libc, f.loader, f.hasLibstdcxx, f.arch, f.os],
-        [libc, loader, cxx, arch, "linux"],
-        JSON.stringify(f),
-      );
-      assert.deepEqual(dockerImageFacts(f), {
-        imageLibc: libc,
-        imageArch: arch,
-        imageHasLibstdcxx: cxx,
-      });
-    });
+    it(
+      `${image}: ${libc}${cxx ? " with libstdc++" : ""}, ${arch}`,
+      { timeout: 60_000 },
+      async () => {
+        const f = await detectImageLibc(image, { env, pull: false });
+        assert.equal(f.error, undefined, String(f.error));
+        assert.deepEqual(
+          [f.libc, f.loader, f.hasLibstdcxx, f.arch, f.os],
+          [libc, loader, cxx, arch, "linux"],
+          JSON.stringify(f),
+        );
+        assert.deepEqual(dockerImageFacts(f), {
+          imageLibc: libc,
+          imageArch: arch,
+          imageHasLibstdcxx: cxx,
+        });
+      },
+    );
   }
 
   it("leaves no container behind", () => {
@@ -250,7 +256,9 @@ describe("detectImageLibc() on images in a private docker daemon", {
     assert.match(f.error ?? "", /docker image inspect t\/nope:1: .*(No such image|no such image)/i);
   });
 
-  it("an image that cannot be pulled is unknown, with docker pull's message", async () => {
+  it("an image that cannot be pulled is unknown, with docker pull's message", {
+    timeout: 60_000,
+  }, async () => {
     const f = await detectImageLibc("127.0.0.1:9/none/x:1", { env, pull: true, timeoutMs: 20_000 });
     assert.equal(f.libc, "unknown");
     assert.match(f.error ?? "", /^docker pull 127\.0\.0\.1:9\/none\/x:1: /);
