@@ -10,16 +10,16 @@ import { columns, renderData } from "./output.ts";
 import { configGet, configShow } from "./config_show.ts";
 import { toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";
-import { maskTree } from "../settings/mask.ts";
+import { maskDocument, maskText, maskTree } from "../settings/mask.ts";
 import { parseHocon } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
-import { UsageError } from "../errors.ts";
+import { ExitStatus, UsageError } from "../errors.ts";
 
 export const registerConfig: Register = (parent, ctx) => {
   const config = new Command("config").description(
     "the effective clearml.conf configuration, as the SDK or the agent sees it",
-  );
+  ).enablePositionalOptions();
   addGlobalOptions(config);
 
   const show = addGlobalOptions(
@@ -63,13 +63,21 @@ export const registerConfig: Register = (parent, ctx) => {
         envFiles: snap.envFiles,
         files: r.files,
       };
-      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
-      return;
+      ctx.out(
+        await renderData(g.showSecrets ? data : maskDocument(data), opts.json ? "json" : "yaml"),
+      );
+    } else {
+      const rows = r.files.map((
+        f,
+      ) => [f.status, f.path, f.reason + (f.key ? ` → ${f.key}` : "")]);
+      ctx.out(rows.length ? columns(rows) : "no configuration file is searched\n");
+      for (const f of r.files) if (f.error) ctx.out(`  ${maskText(f.error)}\n`);
+      for (const f of snap.envFiles) ctx.out(`env-file ${f}\n`);
     }
-    const rows = r.files.map((f) => [f.status, f.path, f.reason + (f.key ? ` → ${f.key}` : "")]);
-    ctx.out(rows.length ? columns(rows) : "no configuration file is searched\n");
-    for (const f of r.files) if (f.error) ctx.out(`  ${f.error}\n`);
-    for (const f of snap.envFiles) ctx.out(`env-file ${f}\n`);
+    // a file that does not parse stops the consumer: a configuration error
+    if (r.files.some((f) => f.status === "error" || f.status === "unreadable")) {
+      throw new ExitStatus(3);
+    }
   });
 
   const parse = addGlobalOptions(

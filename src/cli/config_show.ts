@@ -6,9 +6,9 @@ import { resolveAsStarted } from "./resolve_for.ts";
 import { renderData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";
-import { maskTree } from "../settings/mask.ts";
+import { maskText, maskTree } from "../settings/mask.ts";
 import { lookup, type Resolution } from "../settings/resolve.ts";
-import { ConfigError, ExitStatus } from "../errors.ts";
+import { ConfigError, ExitStatus, UsageError } from "../errors.ts";
 
 export interface ShowOptions {
   for: "sdk" | "agent";
@@ -26,11 +26,13 @@ export function failOnFatal(r: Resolution, ctx?: CliContext): void {
   const stops = r.fatal.filter((d) => d.stops !== "use");
   for (const d of r.fatal) {
     if (d.stops === "use") {
-      ctx?.err(`clearml: error: ${d.message} (running a task stops on it; shown anyway)\n`);
+      ctx?.err(
+        `clearml: error: ${maskText(d.message)} (running a task stops on it; shown anyway)\n`,
+      );
     }
   }
   if (stops.length === 0) return;
-  const lines = stops.map((d) => `  ${d.message}`).join("\n");
+  const lines = stops.map((d) => `  ${maskText(d.message)}`).join("\n");
   throw new ConfigError(
     `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${lines}`,
   );
@@ -43,7 +45,7 @@ function originMap(tree: ConfNode): Record<string, string> {
 }
 
 function warn(ctx: CliContext, r: Resolution): void {
-  for (const d of r.diagnostics) ctx.err(`clearml: ${d.level}: ${d.message}\n`);
+  for (const d of r.diagnostics) ctx.err(`clearml: ${d.level}: ${maskText(d.message)}\n`);
 }
 
 export async function configShow(
@@ -74,6 +76,9 @@ export async function configGet(
   key: string,
   opts: Omit<ShowOptions, "hocon">,
 ): Promise<void> {
+  if (key.trim() === "") {
+    throw new UsageError("config get: expected a dotted key such as api.api_server, got ''");
+  }
   const r = await resolveAsStarted(takeSnapshot(ctx, g), opts.for);
   failOnFatal(r, ctx);
   warn(ctx, r);

@@ -18,6 +18,7 @@ import type { DoctorInput } from "../doctor/types.ts";
 import { VERSION } from "../version.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
 import { offlineReason } from "../doctor/offline.ts";
+import { maskDocument } from "../settings/mask.ts";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -73,11 +74,28 @@ export const registerDoctor: Register = (parent, ctx) => {
         throw new UsageError(`--category ${name}: expected one of ${[...known].join(", ")}`);
       }
     }
+    if (opts.redactHosts && !opts.report) {
+      throw new UsageError("--redact-hosts only applies to --report (add --report)");
+    }
+    if (opts.report && opts.json) {
+      throw new UsageError("--report prints Markdown and --json prints JSON: choose one");
+    }
     const sel = { only: opts.check, skip: opts.skip, categories: opts.category };
     for (const id of [...(opts.check ?? []), ...(opts.skip ?? [])]) {
       if (selectedIds(CATEGORIES, { only: [id] }).size === 0) {
         throw new UsageError(`no check matches ${id} (see clearml doctor --list-checks)`);
       }
+    }
+    if (selectedIds(CATEGORIES, sel).size === 0) {
+      throw new UsageError(
+        `no check to run: ${
+          [
+            ...(opts.category ?? []).map((c) => `--category ${c}`),
+            ...(opts.check ?? []).map((c) => `--check ${c}`),
+            ...(opts.skip ?? []).map((c) => `--skip ${c}`),
+          ].join(" ")
+        } select nothing together (see clearml doctor --list-checks)`,
+      );
     }
     const t0 = performance.now();
     const snap = takeSnapshot(ctx, g);
@@ -98,7 +116,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       },
     };
     const checks = await runDoctor(input, CATEGORIES, sel);
-    const report: DoctorReport = {
+    const full: DoctorReport = {
       schema: "clearml.doctor/v1",
       version: VERSION,
       platform: `${process.platform}-${process.arch}`,
@@ -110,8 +128,15 @@ export const registerDoctor: Register = (parent, ctx) => {
       exitCode: exitCodeOf(checks, Boolean(opts.strict)),
       checks,
     };
-    if (opts.report) ctx.out(renderMarkdown(report, { redactHosts: Boolean(opts.redactHosts) }));
-    else if (opts.json) ctx.out(await renderData(report, "json"));
+    // checks mask what they know; this catches what any of them quotes (docker argument strings,
+    // URLs, `NAME=VALUE` pairs) in every rendering
+    const report = g.showSecrets ? full : maskDocument(full);
+    if (opts.report) {
+      ctx.out(renderMarkdown(report, {
+        redactHosts: Boolean(opts.redactHosts),
+        secretsShown: Boolean(g.showSecrets),
+      }));
+    } else if (opts.json) ctx.out(await renderData(report, "json"));
     else {
       ctx.out(renderText(report, {
         color: ctx.stdoutIsTTY && g.color !== false && !("NO_COLOR" in ctx.env),

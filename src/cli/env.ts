@@ -7,12 +7,10 @@ import { resolveFor } from "./resolve_for.ts";
 import { renderData } from "./output.ts";
 import { envList } from "./env_list.ts";
 import { envCheck } from "../settings/env_check.ts";
-import { type ExportFormat, renderExport } from "../settings/env_export.ts";
+import { type ExportFormat, renderExport, selectExport } from "../settings/env_export.ts";
 import { explain } from "../settings/explain.ts";
-import { findVariable } from "../settings/catalogue.ts";
-import { DYNAMIC_PREFIX } from "../settings/dynamic_env.ts";
-import { isSecretName, maskSecret } from "../settings/mask.ts";
-import { ExitStatus } from "../errors.ts";
+import { maskText } from "../settings/mask.ts";
+import { ExitStatus, UsageError } from "../errors.ts";
 
 export const registerEnv: Register = (parent, ctx) => {
   const env = addGlobalOptions(
@@ -27,7 +25,9 @@ export const registerEnv: Register = (parent, ctx) => {
         new Option("--for <consumer>", "only what this program reads").choices(
           ["sdk", "agent"] as const,
         ),
-      ),
+      )
+      // `env check --json` is check's flag, not the list's
+      .enablePositionalOptions(),
   );
   env.action((opts, cmd) => envList(ctx, globalsOf(cmd), opts));
 
@@ -38,6 +38,9 @@ export const registerEnv: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output")),
   );
   explainCmd.action(async (name, opts, cmd) => {
+    if (name.trim() === "") {
+      throw new UsageError("env explain: expected a variable name or a dotted key, got ''");
+    }
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const resolutions = {
@@ -69,7 +72,14 @@ export const registerEnv: Register = (parent, ctx) => {
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
     const agent = resolveFor(snap, "agent");
-    const findings = envCheck({ env: snap.env, agentTree: agent.tree });
+    // messages and fixes quote values: masked like every other output
+    const findings = envCheck({ env: snap.env, agentTree: agent.tree }).map((f) =>
+      g.showSecrets ? f : {
+        ...f,
+        message: maskText(f.message),
+        ...(f.fix === undefined ? {} : { fix: maskText(f.fix) }),
+      }
+    );
     const errors = findings.filter((f) => f.level === "error").length;
     const warnings = findings.filter((f) => f.level === "warning").length;
     if (opts.json || cmd.optsWithGlobals().json) {
@@ -90,32 +100,44 @@ export const registerEnv: Register = (parent, ctx) => {
 
   const exportCmd = addGlobalOptions(
     new Command("export")
-      .description("emit the effective ClearML variables for another tool")
+      .description(
+        "emit the ClearML variables set here for another tool (name others to add them)",
+      )
+      .argument("[names...]", "export only these variables (any name, e.g. SHELL)")
       .addOption(
         new Option("--format <format>", "output format")
           .choices(["dotenv", "docker", "k8s", "github"] as const)
           .default("dotenv" as const),
-      ),
+      )
+      .addOption(new Option("--json").hideHelp())
+      .addOption(new Option("--yaml").hideHelp()),
   );
-  exportCmd.action((opts, cmd) => {
+  exportCmd.action((names, opts, cmd) => {
+    if (opts.json || opts.yaml) {
+      throw new UsageError(
+        `env export writes variables, not a document: use --format dotenv|docker|k8s|github ` +
+          `instead of --${opts.json ? "json" : "yaml"} (or \`clearml env --${
+            opts.json ? "json" : "yaml"
+          }\` for the listing)`,
+      );
+    }
     const g = globalsOf(cmd);
     const snap = takeSnapshot(ctx, g);
-    const vars: Array<[string, string]> = [];
-    let masked = 0;
-    for (const n of Object.keys(snap.env).sort()) {
-      const v = findVariable(n);
-      if (!v && !n.startsWith(DYNAMIC_PREFIX)) continue;
-      let value = snap.env[n] ?? "";
-      if ((v ? v.secret : isSecretName(n)) && !g.showSecrets) {
-        value = maskSecret(value);
-        masked++;
-      }
-      vars.push([n, value]);
+    const sel = selectExport(snap.env, { names, showSecrets: g.showSecrets });
+    ctx.out(renderExport(sel.vars, opts.format as ExportFormat));
+    const say = (text: string) => ctx.err(`clearml: ${text}\n`);
+    if (sel.masked) say(`${sel.masked} secret value(s) masked; add --show-secrets to export them`);
+    if (sel.notClearml.length) {
+      say(
+        `left out ${sel.notClearml.join(", ")}: read by ClearML but not ClearML settings ` +
+          `(they describe this machine); name them to export them, e.g. ` +
+          `clearml env export ${sel.notClearml[0]}`,
+      );
     }
-    ctx.out(renderExport(vars, opts.format as ExportFormat));
-    if (masked) {
-      ctx.err(`clearml: ${masked} secret value(s) masked; add --show-secrets to export them\n`);
+    if (sel.unknown.length) {
+      say(`left out ${sel.unknown.join(", ")}: no program reads them (see clearml env check)`);
     }
+    if (sel.unset.length) say(`not set, not exported: ${sel.unset.join(", ")}`);
   });
 
   env.addCommand(explainCmd).addCommand(check).addCommand(exportCmd);

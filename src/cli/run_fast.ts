@@ -27,6 +27,7 @@ export async function runFast(cmd: FastCommand, ctx: CliContext): Promise<number
     }
     return 0;
   } catch (e: unknown) {
-    return exitCodeFor(e, ctx, Boolean("g" in cmd && cmd.g.verbose));
+    const json = cmd.kind === "version" ? cmd.json : Boolean(cmd.opts.json);
+    return exitCodeFor(e, ctx, Boolean("g" in cmd && cmd.g.verbose), json);
   }
 }

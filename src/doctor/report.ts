@@ -1,7 +1,7 @@
 /** The doctor's report: counts, exit code, and its three renderings (text, JSON, Markdown). */
 import { styleText } from "node:util";
 import type { CategoryName, CheckReport, Status } from "./types.ts";
-import { maskUrlPassword } from "../settings/mask.ts";
+import { maskText } from "../settings/mask.ts";
 
 export interface DoctorReport {
   schema: "clearml.doctor/v1";
@@ -120,7 +120,13 @@ export function redactHosts(text: string): string {
     );
 }
 
-export function renderMarkdown(r: DoctorReport, opts: { redactHosts: boolean }): string {
+export interface MarkdownOptions {
+  redactHosts: boolean;
+  /** `--show-secrets`: the report must not claim to be redacted. */
+  secretsShown?: boolean;
+}
+
+export function renderMarkdown(r: DoctorReport, opts: MarkdownOptions): string {
   const rows = r.checks.map((c) =>
     `| ${c.status} | \`${c.id}\` | ${c.summary.replaceAll("|", "\\|").replaceAll("\n", " ")} |`
   );
@@ -150,10 +156,12 @@ export function renderMarkdown(r: DoctorReport, opts: { redactHosts: boolean }):
     "",
     ...details,
     "",
-    "_Secrets are removed from this report" +
-    (opts.redactHosts ? "; host names and IP addresses too._" : "._"),
+    opts.secretsShown
+      ? "_Secrets are NOT removed from this report (--show-secrets): do not share it as is._"
+      : "_Secrets are removed from this report" +
+        (opts.redactHosts ? "; host names and IP addresses too._" : "._"),
     "",
   ].join("\n");
-  md = maskUrlPassword(md);
+  if (!opts.secretsShown) md = maskText(md);
   return opts.redactHosts ? redactHosts(md) : md;
 }

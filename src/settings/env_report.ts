@@ -7,7 +7,7 @@ import type { Plain } from "./tree.ts";
 import { CATALOGUE } from "./catalogue.ts";
 import { readVariable, ruleFor } from "./read_variable.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
-import { isSecretName, maskSecret } from "./mask.ts";
+import { MASK, maskEnvValue, maskPlain, maskText } from "./mask.ts";
 
 export interface ConsumerView {
   status: "set" | "unset" | "invalid";
@@ -55,11 +55,12 @@ function view(
   const s = readVariable(v, consumer, env);
   const out: ConsumerView = { status: s.status };
   if (s.name) out.name = s.name;
-  if (s.value !== undefined) {
-    out.value = v.secret && !showSecrets ? maskSecret(String(s.value)) : s.value;
-  }
+  const name = s.name ?? v.name;
+  if (s.value !== undefined) out.value = showSecrets ? s.value : maskPlain(s.value, [name]);
   if (s.error) {
-    out.error = v.secret && !showSecrets ? s.error.replaceAll(s.raw ?? "\0", "********") : s.error;
+    // the message quotes the value: hide it whole when the name is secret
+    const quoted = v.secret && s.raw ? s.error.replaceAll(s.raw, MASK) : s.error;
+    out.error = showSecrets ? s.error : maskText(quoted);
   }
   return out;
 }
@@ -99,7 +100,7 @@ export function envReport(
     if (shown !== undefined) {
       row.shownName = shown;
       const raw = env[shown] ?? "";
-      row.value = v.secret && !showSecrets ? maskSecret(raw) : raw;
+      row.value = showSecrets ? raw : maskEnvValue(shown, raw);
       row.source = fromFile.get(shown) ?? "env";
     }
     for (const c of consumers) row.consumers[c] = view(v, c, env, showSecrets);
@@ -111,7 +112,7 @@ export function envReport(
   const dynamic = Object.keys(env).filter((n) => n.startsWith(DYNAMIC_PREFIX)).sort().map((n) => ({
     name: n,
     path: dynamicPath(n),
-    value: isSecretName(n) && !showSecrets ? maskSecret(env[n] ?? "") : env[n] ?? "",
+    value: showSecrets ? env[n] ?? "" : maskEnvValue(n, env[n] ?? ""),
     source: fromFile.get(n) ?? "env",
   }));
   const unknown = Object.keys(env)

@@ -7,10 +7,10 @@ import type { Resolution } from "./resolve.ts";
 import { CATALOGUE, findVariable, knownNames } from "./catalogue.ts";
 import { readVariable } from "./read_variable.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
-import { formatOrigin, getNode, splitPath, toPlain } from "./tree.ts";
+import { formatOrigin, getNode, type Plain, splitPath, toPlain } from "./tree.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { knownConfigKeys } from "./defaults/index.ts";
-import { maskSecret, maskTree } from "./mask.ts";
+import { MASK, maskPlain, maskText, maskTree } from "./mask.ts";
 
 export interface ExplainInput {
   env: Readonly<Record<string, string>>;
@@ -32,14 +32,16 @@ const APPLY_TEXT: Record<ConsumerRule["apply"], string> = {
   "none": "read directly, no configuration key",
 };
 
-function show(value: unknown, secret: boolean, showSecrets: boolean): string {
-  if (value === undefined) return "(unset)";
-  if (secret && !showSecrets) return maskSecret(String(value));
-  return JSON.stringify(value);
+/** A variable's converted value, masked by its name and by what it holds. */
+function shown(value: Plain, name: string, showSecrets: boolean): Plain {
+  return showSecrets ? value : maskPlain(value, [name]);
 }
 
 function explainVariable(v: Variable, input: ExplainInput): Explanation {
   const lines: string[] = [];
+  // conversion errors quote the value
+  const reveal = (text: string, raw?: string) =>
+    input.showSecrets ? text : maskText(v.secret && raw ? text.replaceAll(raw, MASK) : text);
   lines.push(`${v.name}${v.aliases.length ? ` (also: ${v.aliases.join(", ")})` : ""}`);
   lines.push(`  ${v.description}`);
   lines.push(`  type: ${v.type}; read by: ${v.readers.join(", ")}${v.secret ? "; secret" : ""}`);
@@ -62,9 +64,10 @@ function explainVariable(v: Variable, input: ExplainInput): Explanation {
     if (rule.note) lines.push(`    note: ${rule.note}`);
     let now: string;
     if (s.status === "set") {
-      now = `${show(s.value, v.secret, input.showSecrets)} from ${s.name}` +
+      now = `${JSON.stringify(shown(s.value as Plain, s.name ?? v.name, input.showSecrets))} ` +
+        `from ${s.name}` +
         (s.origin?.kind === "env" && s.origin.file ? ` (in ${s.origin.file})` : "");
-    } else if (s.status === "invalid") now = `INVALID: ${s.error}`;
+    } else if (s.status === "invalid") now = `INVALID: ${reveal(s.error ?? "", s.raw)}`;
     else now = "unset" + (s.empty.length ? ` (${s.empty.join(", ")} empty, counts as unset)` : "");
     lines.push(`    here: ${now}`);
     if (node && key) {
@@ -79,10 +82,8 @@ function explainVariable(v: Variable, input: ExplainInput): Explanation {
       name: s.name,
       value: s.value === undefined
         ? undefined
-        : v.secret && !input.showSecrets
-        ? maskSecret(String(s.value))
-        : s.value,
-      error: s.error,
+        : shown(s.value, s.name ?? v.name, input.showSecrets),
+      error: s.error === undefined ? undefined : reveal(s.error, s.raw),
       effective: node && key ? { key, origin: formatOrigin(node.origin) } : undefined,
     };
   }
@@ -147,14 +148,32 @@ function explainKey(key: string, input: ExplainInput, via?: string): Explanation
   return { known: known || Boolean(via), text: lines.join("\n") + "\n", data };
 }
 
-export function explain(name: string, input: ExplainInput): Explanation {
+export function explain(asked: string, input: ExplainInput): Explanation {
+  // `clearml_api_host` is the variable CLEARML_API_HOST, not a configuration key; the programs
+  // read names case-sensitively, so say which spelling they read
+  const upper = asked.toUpperCase();
+  const variableName = findVariable(asked) || !findVariable(upper) ? asked : upper;
+  const name = asked.startsWith(DYNAMIC_PREFIX.toLowerCase()) ? upper : variableName;
+  const caseNote = name !== asked
+    ? `  (names are case-sensitive: the programs read ${name}, not ${asked})\n`
+    : "";
+  const e = explainName(name, input);
+  if (caseNote) {
+    e.text = e.text.replace("\n", `\n${caseNote}`);
+    e.data.asked = asked;
+  }
+  return e;
+}
+
+function explainName(name: string, input: ExplainInput): Explanation {
   const v = findVariable(name);
   if (v) return explainVariable(v, input);
   if (name.startsWith(DYNAMIC_PREFIX)) {
     const d = input.resolutions.agent.dynamic.find((x) => x.name === name);
     const e = explainKey(dynamicPath(name), input, name);
-    if (d?.error) e.text += `  error: ${d.error}\n`;
-    e.data.dynamic = { name, path: dynamicPath(name), error: d?.error };
+    const error = d?.error && !input.showSecrets ? maskText(d.error) : d?.error;
+    if (error) e.text += `  error: ${error}\n`;
+    e.data.dynamic = { name, path: dynamicPath(name), error };
     return e;
   }
   if (name.includes(".") || /^[a-z_]+$/.test(name)) return explainKey(name, input);

@@ -1,11 +1,20 @@
 /**
  * Secret masking for every output: variable listings, configuration printouts, printed docker
- * commands. Follows clearml-agent's rules (agent-exec §0.6 and §2.10) and masks a little more
- * where the agent leaks (one-token `--env=K=V`, URL passwords in any config value).
+ * commands, doctor reports, error messages. One place decides, by what a value IS:
+ * - a value whose name (variable or key, at any depth) is secret-like (`isSecretName`, the
+ *   agent's `sanitize_config_printout` rules) is hidden whole;
+ * - a tree (config subtree, dynamic `CLEARML_AGENT__…` value) is walked key by key;
+ * - a list of strings is an argv: `-e NAME=VALUE` pairs are looked at across elements;
+ * - any other text has its URL passwords, secret `NAME=VALUE` pairs and quoted
+ *   `"secret": "…"` pairs masked (`maskText`).
+ * Follows clearml-agent's rules (agent-exec §0.6 and §2.10) and masks more where the agent leaks
+ * (one-token `--env=K=V`, URL passwords in any config value). Every scan is linear in its input.
  */
-import type { ConfNode } from "./tree.ts";
-import { getNode } from "./tree.ts";
+import type { ConfNode, Plain } from "./tree.ts";
+import { getNode, toPlain } from "./tree.ts";
 import { AGENT_DEFAULTS } from "./defaults/agent.ts";
+import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
+import { parseHocon } from "./hocon/parse.ts";
 
 export const MASK = "********";
 
@@ -13,13 +22,14 @@ export const MASK = "********";
 const SECRET_WORDS = /secret|pass|token|account_key|contents/i;
 /** `AZURE_STORAGE_KEY`, `OPENAI_API_KEY`, `ssh_private_key` hold secrets… */
 const KEY_SUFFIX = /_key$/i;
-/** …but access keys and user keys are identifiers that the products print. */
+/** …but access keys, user keys and public keys are identifiers that the products print. */
 const PUBLIC_KEY_SUFFIX = /(?:access|user|public)_key$/i;
 
 /**
  * Whether an environment variable name or a config key segment names a secret. Case-insensitive.
- * `CLEARML_API_ACCESS_KEY`, `api.credentials.access_key` and `sdk.aws.s3.key` are not secrets;
- * `CLEARML_API_SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `AZURE_STORAGE_KEY`, `git_pass` are.
+ * `CLEARML_API_ACCESS_KEY`, `api.credentials.access_key`, `ssh_public_key` and `sdk.aws.s3.key`
+ * are not secrets; `CLEARML_API_SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `AZURE_STORAGE_KEY`,
+ * `git_pass` are.
  */
 export function isSecretName(name: string): boolean {
   if (SECRET_WORDS.test(name)) return true;
@@ -38,17 +48,179 @@ export function lastFour(value: string): string {
   return `…${value.slice(-4)}`;
 }
 
-/**
- * `scheme://user:password@` anywhere in a string. The password stops at whitespace, `/` or `@`,
- * as the netloc of a URL does; token-only userinfo (`https://token@host`) has no `:` and is kept,
- * like the agent keeps it.
- */
-const URL_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]+@/g;
+// ---- text: hand-written scanners, each character looked at a bounded number of times ----
 
-/** The string with the password of every `scheme://user:password@host` URL in it masked. */
-export function maskUrlPassword(text: string): string {
-  return text.replace(URL_PASSWORD, `$1${MASK}@`);
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `[A-Za-z0-9+.-]`: a URL scheme after its first letter. */
+const isSchemeChar = (c: number) => isLetter(c) || isDigit(c) || c === 43 || c === 46 || c === 45;
+/** `[A-Za-z0-9_.-]`: a variable name, a dotted key, a `--flag`. */
+const isKeyChar = (c: number) => isLetter(c) || isDigit(c) || c === 95 || c === 46 || c === 45;
+const SLASH = 47, AT = 64, COLON = 58, EQUALS = 61, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
+
+/** A run of replacements applied to `text` left to right. */
+class Splicer {
+  private parts: string[] = [];
+  private last = 0;
+  constructor(private readonly text: string) {}
+  /** Replace `[start, end)`; ranges come in increasing order and never overlap. */
+  mask(start: number, end: number): void {
+    this.parts.push(this.text.slice(this.last, start), MASK);
+    this.last = end;
+  }
+  done(): string {
+    if (this.parts.length === 0) return this.text;
+    this.parts.push(this.text.slice(this.last));
+    return this.parts.join("");
+  }
+}
+
+/**
+ * The password of every `scheme://user:password@` in `text` masked. The password stops at
+ * whitespace, `/` or `@`, as the netloc of a URL does; token-only userinfo (`https://token@host`)
+ * has no `:` and is kept, like the agent keeps it.
+ */
+export function maskUrlPassword(text: string): string {
+  const out = new Splicer(text);
+  const n = text.length;
+  let from = 0;
+  for (;;) {
+    const sep = text.indexOf("://", from);
+    if (sep < 0) break;
+    from = sep + 3;
+    // a scheme is a run of scheme characters holding a letter (the match may start at any letter)
+    let hasLetter = false;
+    for (let j = sep - 1; j >= 0 && isSchemeChar(text.charCodeAt(j)); j--) {
+      if (isLetter(text.charCodeAt(j))) {
+        hasLetter = true;
+        break;
+      }
+    }
+    if (!hasLetter) continue;
+    let p = sep + 3;
+    for (; p < n; p++) {
+      const c = text.charCodeAt(p);
+      if (isSpace(c) || c === SLASH || c === AT || c === COLON) break;
+    }
+    if (text.charCodeAt(p) !== COLON) continue;
+    const start = ++p;
+    for (; p < n; p++) {
+      const c = text.charCodeAt(p);
+      if (isSpace(c) || c === SLASH || c === AT) break;
+    }
+    if (p === start || text.charCodeAt(p) !== AT) continue;
+    out.mask(start, p);
+    from = p + 1;
+  }
+  return out.done();
+}
+
+/** The index of the quote closing one opened before `from` (`"` honours `\` escapes), or -1. */
+function closingQuote(text: string, from: number, quote: number): number {
+  if (quote === SQUOTE) return text.indexOf("'", from);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === quote) return i;
+  }
+  return -1;
+}
+
+const isQuote = (c: number) => c === DQUOTE || c === SQUOTE;
+/** Where an unquoted HOCON/YAML value ends: a newline, `,`, `}`, `]` or `#`. */
+const endsBareValue = (c: number) =>
+  c === 10 || c === 13 || c === 44 || c === 125 || c === 93 || c === 35;
+
+export interface MaskTextOptions {
+  /**
+   * The text is HOCON or YAML (a dynamic variable's value that did not parse): an unquoted value
+   * after `secret: ` runs to the end of the line, `,`, `}` or `]`. Off for free text, where
+   * "passed: 3" is a sentence, not a secret.
+   */
+  configText?: boolean;
+}
+
+/**
+ * Secret `NAME=VALUE` pairs (`-e MY_TOKEN=V`, `--password=V`, `?token=V`, `"NAME=V"`) and quoted
+ * `"secret_key": "V"` / `secret: 'V'` pairs of `text`, values masked. An unquoted `=` value runs
+ * to the next whitespace or quote, a quoted one (or one whose name opens a quoted word) to its
+ * closing quote.
+ */
+function maskSecretPairs(text: string, opts: MaskTextOptions): string {
+  const out = new Splicer(text);
+  const n = text.length;
+  let floor = 0; // nothing before this is looked at again
+  for (let i = 0; i < n; i++) {
+    const sep = text.charCodeAt(i);
+    if (sep !== EQUALS && sep !== COLON) continue;
+    // the name: key characters before the separator, or a quoted key before a colon
+    let keyEnd = i;
+    let keyQuote = 0;
+    if (sep === COLON && i > floor && isQuote(text.charCodeAt(i - 1))) {
+      keyQuote = text.charCodeAt(i - 1);
+      keyEnd = i - 1;
+    }
+    let k = keyEnd;
+    while (k > floor && isKeyChar(text.charCodeAt(k - 1))) k--;
+    if (k === keyEnd) continue;
+    if (keyQuote && text.charCodeAt(k - 1) !== keyQuote) continue;
+    if (!isSecretName(text.slice(k, keyEnd))) continue;
+    // the value
+    let v = i + 1;
+    if (sep === COLON) {
+      while (v < n && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
+    }
+    const first = text.charCodeAt(v);
+    let start: number;
+    let end: number;
+    let next: number;
+    if (isQuote(first)) {
+      start = v + 1;
+      const close = closingQuote(text, start, first);
+      end = close < 0 ? n : close;
+      next = close < 0 ? n : close + 1;
+    } else if (sep === EQUALS && k > floor && isQuote(text.charCodeAt(k - 1))) {
+      // "NAME=a b": the word is quoted from before its name
+      start = v;
+      const close = closingQuote(text, start, text.charCodeAt(k - 1));
+      end = close < 0 ? n : close;
+      next = end;
+    } else if (sep === EQUALS) {
+      // to the end of the word; a quote ends it too (`argument "-e X_TOKEN=V": …`)
+      start = v;
+      end = v;
+      while (end < n && !isSpace(text.charCodeAt(end)) && !isQuote(text.charCodeAt(end))) end++;
+      next = end;
+    } else if (keyQuote || opts.configText) {
+      start = v;
+      end = v;
+      while (end < n && !endsBareValue(text.charCodeAt(end))) end++;
+      while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+      next = end;
+    } else continue;
+    if (end > start && text.slice(start, end) !== MASK) out.mask(start, end);
+    floor = next;
+    i = next - 1;
+  }
+  return out.done();
+}
+
+/**
+ * Free text fit for printing: URL passwords, secret `NAME=VALUE` pairs and quoted secret
+ * `key: "value"` pairs masked. For error messages, doctor details, docker argument strings and
+ * the values of variables whose name is not itself secret.
+ */
+export function maskText(text: string, opts: MaskTextOptions = {}): string {
+  return maskSecretPairs(maskUrlPassword(text), opts);
+}
+
+// ---- argv ----
 
 /** The names the agent always hides in docker commands (exact, case-sensitive; §2.10). */
 const AGENT_SECRET_ENV: ReadonlySet<string> = new Set([
@@ -78,7 +250,8 @@ export interface MaskArgvOptions {
 
 /**
  * A printable copy of a docker (or other) command argv: values of `-e/--env NAME=VALUE` whose NAME
- * is secret-like or in `extraSecretNames` become `********`, URL passwords anywhere are masked.
+ * is secret-like or in `extraSecretNames` become `********`, URL passwords anywhere are masked,
+ * and (unless agent-compatible) every token goes through `maskText`.
  * The argv that runs is never masked; only what is printed or logged.
  */
 export function maskArgv(
@@ -91,7 +264,8 @@ export function maskArgv(
   const extra = new Set(extraSecretNames);
   const isSecret = (name: string) =>
     extra.has(name) || (compat ? AGENT_SECRET_ENV.has(name) : isSecretName(name));
-  const maskUrls = (text: string) => (urls ? maskUrlPassword(text) : text);
+  const maskFree = (text: string) =>
+    compat ? (urls ? maskUrlPassword(text) : text) : urls ? maskText(text) : text;
 
   // `NAME=VALUE` with a real variable name; anything else (`pip -e git+https://…#egg=x`) is null.
   const maskPair = (pair: string): string | null => {
@@ -104,8 +278,8 @@ export function maskArgv(
       const parts = value.split(/\s+/).filter((part) => part !== "");
       return `${name}=${maskArgv(parts, extraSecretNames, options).join(" ")}`;
     }
-    if (isSecret(name)) return `${name}=${MASK}`;
-    return `${name}=${maskUrls(value)}`;
+    if (isSecret(name)) return `${name}=${maskSecret(value)}`;
+    return `${name}=${maskFree(value)}`;
   };
 
   const out: string[] = [];
@@ -133,10 +307,12 @@ export function maskArgv(
         continue;
       }
     }
-    out.push(compat && token.startsWith("-") ? token : maskUrls(token));
+    out.push(compat && token.startsWith("-") ? token : maskFree(token));
   }
   return out;
 }
+
+// ---- trees ----
 
 /** Key-name regexes of `agent.sanitize_config_printout` (agent-exec §0.6). */
 export interface PrintoutRules {
@@ -146,17 +322,11 @@ export interface PrintoutRules {
   hideSecretsRecursive: RegExp[];
   /** A matching key is shown even when `hideSecrets` matches it. */
   dontHideSecrets: RegExp[];
-  /** A matching key holds docker arguments, masked with `maskArgv`. */
-  dockerCommands: RegExp[];
-  // The agent's `urls` rule (`^extra_index_url$`) is subsumed: every string value gets its URL
-  // passwords masked.
+  // The agent's `docker_commands` (`^extra_docker_arguments$`) and `urls` (`^extra_index_url$`)
+  // rules are subsumed: every string list is masked as an argv, every string as text.
 }
 
-type RuleName =
-  | "hide_secrets"
-  | "hide_secrets_recursive"
-  | "dont_hide_secrets"
-  | "docker_commands";
+type RuleName = "hide_secrets" | "hide_secrets_recursive" | "dont_hide_secrets";
 
 function compile(patterns: readonly unknown[]): RegExp[] {
   const out: RegExp[] = [];
@@ -181,7 +351,6 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
     hideSecrets: compile(get("hide_secrets")),
     hideSecretsRecursive: compile(get("hide_secrets_recursive")),
     dontHideSecrets: compile(get("dont_hide_secrets")),
-    dockerCommands: compile(get("docker_commands")),
   };
 }
 
@@ -200,77 +369,82 @@ export function printoutRulesFrom(root: ConfNode): PrintoutRules {
   });
 }
 
-/** `default_docker.arguments` and match-rule `arguments` are docker argv too (ours, not the agent's). */
-const OUR_DOCKER_COMMAND_KEYS = [/^arguments$/];
-
 const matchesAny = (patterns: readonly RegExp[], name: string) =>
   patterns.some((pattern) => pattern.test(name));
 
-/** A docker argument list given as one string: masked token by token, rejoined only if changed. */
-function maskCommandString(text: string): string {
-  const tokens = text.split(/\s+/).filter((token) => token !== "");
-  const masked = maskArgv(tokens);
-  return masked.every((token, i) => token === tokens[i]) ? text : masked.join(" ");
-}
-
-type Mode = "plain" | "hide" | "docker";
-
-function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
-  switch (node.type) {
-    case "object": {
-      const entries = new Map<string, ConfNode>();
-      for (const [key, child] of node.entries) {
-        entries.set(key, maskNode(child, childMode(key, mode, rules), rules));
-      }
-      return { type: "object", entries, origin: node.origin };
-    }
-    case "list": {
-      if (mode === "docker") {
-        const strings = node.items.map((item) =>
-          item.type === "scalar" && typeof item.value === "string" ? item.value : null
-        );
-        if (strings.every((s) => s !== null)) {
-          const masked = maskArgv(strings as string[]);
-          return {
-            type: "list",
-            items: node.items.map((item, i): ConfNode => ({
-              type: "scalar",
-              value: masked[i] ?? null,
-              origin: item.origin,
-            })),
-            origin: node.origin,
-          };
-        }
-      }
-      return {
-        type: "list",
-        items: node.items.map((item) => maskNode(item, mode, rules)),
-        origin: node.origin,
-      };
-    }
-    case "scalar": {
-      const { value } = node;
-      if (mode === "hide") {
-        if (value === null || value === "") return node;
-        return { type: "scalar", value: MASK, origin: node.origin };
-      }
-      if (typeof value !== "string") return node;
-      const masked = mode === "docker" ? maskCommandString(value) : maskUrlPassword(value);
-      return masked === value ? node : { type: "scalar", value: masked, origin: node.origin };
-    }
-  }
-}
+/** `hide`: every value below is hidden; `plain`: keys decide, strings are masked as text. */
+type Mode = "plain" | "hide";
 
 function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
   if (parent === "hide") return "hide";
   if (matchesAny(rules.hideSecretsRecursive, key)) return "hide";
-  if (!matchesAny(rules.dontHideSecrets, key)) {
-    if (isSecretName(key) || matchesAny(rules.hideSecrets, key)) return "hide";
+  if (matchesAny(rules.dontHideSecrets, key)) return "plain";
+  return isSecretName(key) || matchesAny(rules.hideSecrets, key) ? "hide" : "plain";
+}
+
+function modeAt(path: readonly string[], rules: PrintoutRules): Mode {
+  let mode: Mode = "plain";
+  for (const key of path) mode = childMode(key, mode, rules);
+  return mode;
+}
+
+/** A list whose items are all strings is an argv (`-e NAME=VALUE` spans two items). */
+function stringsOf(items: readonly Plain[]): string[] | undefined {
+  return items.every((item) => typeof item === "string") ? items as string[] : undefined;
+}
+
+/** The one decision for a scalar: hidden whole, or masked as text. */
+function maskScalar<T extends Plain>(value: T, mode: Mode): T | string {
+  if (mode === "hide") return value === null || value === "" ? value : MASK;
+  return typeof value === "string" ? maskText(value) : value;
+}
+
+function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
+  switch (node.type) {
+    case "object": {
+      let changed = false;
+      const entries = new Map<string, ConfNode>();
+      for (const [key, child] of node.entries) {
+        const masked = maskNode(child, childMode(key, mode, rules), rules);
+        changed ||= masked !== child;
+        entries.set(key, masked);
+      }
+      return changed ? { type: "object", entries, origin: node.origin } : node;
+    }
+    case "list": {
+      const strings = mode === "plain"
+        ? stringsOf(node.items.map((item) => item.type === "scalar" ? item.value : null))
+        : undefined;
+      const items = strings
+        ? maskArgv(strings).map((value, i): ConfNode => {
+          const item = node.items[i] as ConfNode;
+          return value === strings[i] ? item : { type: "scalar", value, origin: item.origin };
+        })
+        : node.items.map((item) => maskNode(item, mode, rules));
+      return items.some((item, i) => item !== node.items[i])
+        ? { type: "list", items, origin: node.origin }
+        : node;
+    }
+    case "scalar": {
+      const value = maskScalar(node.value, mode);
+      return value === node.value ? node : { type: "scalar", value, origin: node.origin };
+    }
   }
-  if (matchesAny(rules.dockerCommands, key) || matchesAny(OUR_DOCKER_COMMAND_KEYS, key)) {
-    return "docker";
+}
+
+function maskPlainIn(value: Plain, mode: Mode, rules: PrintoutRules): Plain {
+  if (Array.isArray(value)) {
+    const strings = mode === "plain" ? stringsOf(value) : undefined;
+    return strings ? maskArgv(strings) : value.map((item) => maskPlainIn(item, mode, rules));
   }
-  return parent === "docker" ? "docker" : "plain";
+  if (value !== null && typeof value === "object") {
+    const out: { [key: string]: Plain } = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = maskPlainIn(child, childMode(key, mode, rules), rules);
+    }
+    return out;
+  }
+  return maskScalar(value, mode);
 }
 
 export interface MaskTreeOptions {
@@ -284,15 +458,73 @@ export interface MaskTreeOptions {
 }
 
 /**
- * A copy of a configuration tree fit for printing, origins kept: values under secret-named keys
- * (isSecretName or the printout rules) become `********` (empty and null values stay, to show
- * "not set"); everything below `environment` is hidden; docker argument lists go through
- * `maskArgv`; URL passwords in every other string are masked.
+ * A copy of a configuration tree fit for printing, origins kept (unchanged nodes are shared):
+ * values under secret-named keys (isSecretName or the printout rules) become `********` (empty and
+ * null values stay, to show "not set"); everything below `environment` is hidden; string lists
+ * go through `maskArgv`; every other string through `maskText`.
  */
 export function maskTree<T extends ConfNode>(node: T, options: MaskTreeOptions = {}): T {
   const rules = options.rules ?? DEFAULT_PRINTOUT_RULES;
-  let mode: Mode = "plain";
-  for (const key of options.path ?? []) mode = childMode(key, mode, rules);
   // maskNode keeps the node's kind.
-  return maskNode(node, mode, rules) as T;
+  return maskNode(node, modeAt(options.path ?? [], rules), rules) as T;
+}
+
+/** `maskTree` for plain data (a converted variable value, a JSON document) at `path`. */
+export function maskPlain(value: Plain, path: readonly string[] = []): Plain {
+  return maskPlainIn(value, modeAt(path, DEFAULT_PRINTOUT_RULES), DEFAULT_PRINTOUT_RULES);
+}
+
+/** Values that may hold a HOCON tree: the agent parses a dynamic variable's value as HOCON. */
+const TREE_START = /^\s*[[{]/;
+
+/**
+ * The value of environment variable `name` fit for printing. A secret-like name hides the whole
+ * value; a dynamic `CLEARML_AGENT__…` name is judged by the configuration path it sets, and a
+ * tree it holds is masked key by key (then shown as JSON, which the agent reads the same way);
+ * any other value is masked as text (URL passwords, `-e NAME=VALUE` pairs).
+ */
+export function maskEnvValue(name: string, value: string): string {
+  const dynamic = name.startsWith(DYNAMIC_PREFIX) ? dynamicPath(name) : undefined;
+  const path = dynamic === undefined ? [name] : dynamic.split(".");
+  if (isSecretName(name) || modeAt(path, DEFAULT_PRINTOUT_RULES) === "hide") {
+    return maskSecret(value);
+  }
+  if (dynamic && TREE_START.test(value)) {
+    let tree: ConfNode | undefined;
+    try {
+      tree = getNode(parseHocon(`${dynamic}: ${value}`, { file: name }), path);
+    } catch {
+      // not HOCON (or a substitution we cannot resolve here): read it as config text
+      return maskText(value, { configText: true });
+    }
+    if (tree) {
+      const masked = maskTree(tree, { path });
+      if (masked !== tree) return JSON.stringify(toPlain(masked));
+    }
+  }
+  return maskText(value);
+}
+
+/**
+ * Any JSON-like document of ours (a doctor report, its evidence): every string masked as text and
+ * every string list as an argv. Keys are our own field names here, not configuration keys, so they
+ * decide nothing (`bypassVariable` is not a password); whoever puts a configuration subtree in it
+ * masks it with `maskTree`/`maskPlain` first.
+ */
+export function maskDocument<T>(value: T): T {
+  return maskDocumentIn(value) as T;
+}
+
+function maskDocumentIn(value: unknown): unknown {
+  if (typeof value === "string") return maskText(value);
+  if (Array.isArray(value)) {
+    const strings = stringsOf(value as Plain[]);
+    return strings ? maskArgv(strings) : value.map(maskDocumentIn);
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = maskDocumentIn(child);
+    return out;
+  }
+  return value;
 }

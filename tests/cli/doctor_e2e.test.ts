@@ -43,11 +43,19 @@ describe("clearml doctor (subprocess)", () => {
     assert.equal(runCli(["doctor", "--timeout", "soon"], { env: { HOME: home } }).code, 2);
   });
 
-  it("--report prints redacted Markdown", () => {
-    const r = runCli(["doctor", "--offline", "--report", "--check", "config"], {
-      env: { HOME: home, CLEARML_API_SECRET_KEY: "VERYSECRETVALUE" },
-    });
+  it("--report prints redacted Markdown: a secret it shows when asked is removed otherwise", () => {
+    // the agent's docker arguments do not split: env.values quotes the value in its finding
+    const env = {
+      HOME: home,
+      CLEARML_AGENT_EXTRA_DOCKER_ARGS: "-e MY_TOKEN=VERYSECRETVALUE 'unbalanced",
+    };
+    const args = ["doctor", "--offline", "--report", "--check", "env.values"];
+    const asked = runCli([...args, "--show-secrets"], { env });
+    assert.match(asked.stdout, /VERYSECRETVALUE/);
+    assert.match(asked.stdout, /NOT removed/);
+    const r = runCli(args, { env });
     assert.match(r.stdout, /^## clearml doctor report/m);
+    assert.match(r.stdout, /MY_TOKEN=\*{8}/);
     assert.doesNotMatch(r.stdout, /VERYSECRETVALUE/);
   });
 });

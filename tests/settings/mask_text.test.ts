@@ -1,0 +1,199 @@
+/** maskText, maskEnvValue, maskPlain, maskDocument: a value is masked by what it is (issue 8 §1). */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  isSecretName,
+  maskDocument,
+  maskEnvValue,
+  maskPlain,
+  maskText,
+} from "../../src/settings/mask.ts";
+import { CATALOGUE } from "../../src/settings/catalogue.ts";
+
+describe("isSecretName() and the catalogue", () => {
+  it("agrees with every catalogue entry's secret flag, so one rule decides", () => {
+    const disagree = CATALOGUE.flatMap((v) => [v.name, ...v.aliases])
+      .filter((n) =>
+        isSecretName(n) !== CATALOGUE.find((v) => v.name === n || v.aliases.includes(n))!.secret
+      );
+    assert.deepEqual(disagree, []);
+  });
+
+  it("shows public keys and hides private ones (the public suffix)", () => {
+    assert.equal(isSecretName("ssh_public_key"), false);
+    assert.equal(isSecretName("SSH_PUBLIC_KEY"), false);
+    assert.equal(isSecretName("ssh_private_key"), true);
+    assert.equal(isSecretName("public_key_secret"), true);
+    assert.equal(isSecretName("PUBLIC_KEY_PATH"), false);
+  });
+});
+
+describe("maskText()", () => {
+  const cases: Array<[string, string, string]> = [
+    ["keeps plain text", "nothing to hide here: a=b", "nothing to hide here: a=b"],
+    [
+      "masks a URL password",
+      "from https://u:pw@h.example.com/x",
+      "from https://u:********@h.example.com/x",
+    ],
+    [
+      "masks -e pairs with secret names in a docker argument string",
+      "-e URL=https://u:PW@host/x -e MY_TOKEN=V --rm -e CLEARML_API_SECRET_KEY=S",
+      "-e URL=https://u:********@host/x -e MY_TOKEN=******** --rm -e CLEARML_API_SECRET_KEY=********",
+    ],
+    [
+      "keeps pairs with public names",
+      "-e CLEARML_API_ACCESS_KEY=AK -e PLAIN=1",
+      "-e CLEARML_API_ACCESS_KEY=AK -e PLAIN=1",
+    ],
+    [
+      "masks --env=NAME=VALUE",
+      "--env=AWS_SECRET_ACCESS_KEY=X",
+      "--env=AWS_SECRET_ACCESS_KEY=********",
+    ],
+    [
+      "masks a flag's value",
+      "tool --password=hunter2 --user=me",
+      "tool --password=******** --user=me",
+    ],
+    [
+      "masks a query token",
+      "GET /x?access_token=abc&y=1 HTTP/1.1",
+      "GET /x?access_token=******** HTTP/1.1",
+    ],
+    ["masks a quoted value, quotes kept", 'MY_TOKEN="a b c" next', 'MY_TOKEN="********" next'],
+    [
+      "masks a shell word quoted before its name",
+      `-e "MY_TOKEN=a b" -e 'X_PASS=c d' x`,
+      `-e "MY_TOKEN=********" -e 'X_PASS=********' x`,
+    ],
+    [
+      "masks inside a JSON list",
+      '["-e","GIT_TOKEN=t1","--rm"]',
+      '["-e","GIT_TOKEN=********","--rm"]',
+    ],
+    [
+      "masks a JSON secret pair",
+      '{"access_key":"AK","secret_key":"S\\"x"}',
+      '{"access_key":"AK","secret_key":"********"}',
+    ],
+    [
+      "masks a HOCON pair with a quoted value",
+      '{access_key: "AK", secret_key: "S"}',
+      '{access_key: "AK", secret_key: "********"}',
+    ],
+    [
+      "keeps a sentence with a colon",
+      "passed: 3 checks, token: expired",
+      "passed: 3 checks, token: expired",
+    ],
+    ["keeps an empty value", "MY_TOKEN= x", "MY_TOKEN= x"],
+    [
+      "is idempotent",
+      "MY_TOKEN=******** https://u:********@h",
+      "MY_TOKEN=******** https://u:********@h",
+    ],
+    ["masks to the end when a quote is not closed", 'X_TOKEN="abc def', 'X_TOKEN="********'],
+  ];
+  for (const [name, input, expected] of cases) {
+    it(name, () => assert.equal(maskText(input), expected));
+  }
+
+  it("reads unquoted HOCON values when told the text is configuration", () => {
+    assert.equal(
+      maskText("{secret_key: S1 S2, x: 1}", { configText: true }),
+      "{secret_key: ********, x: 1}",
+    );
+    assert.equal(maskText("{secret_key: S1, x: 1}"), "{secret_key: S1, x: 1}");
+  });
+});
+
+describe("maskEnvValue()", () => {
+  it("hides a secret-named variable whole", () => {
+    assert.equal(maskEnvValue("CLEARML_API_SECRET_KEY", "https://u:p@h"), "********");
+    assert.equal(maskEnvValue("CLEARML_AGENT__AGENT__GIT_PASS", "x"), "********");
+    assert.equal(maskEnvValue("CLEARML_API_SECRET_KEY", ""), "");
+  });
+
+  it("masks the URL password of a host variable", () => {
+    assert.equal(
+      maskEnvValue("CLEARML_API_HOST", "https://user:pw@api.x.com"),
+      "https://user:********@api.x.com",
+    );
+  });
+
+  it("masks -e pairs in a docker argument variable", () => {
+    assert.equal(
+      maskEnvValue("CLEARML_AGENT_EXTRA_DOCKER_ARGS", "-e MY_TOKEN=V -e A=1"),
+      "-e MY_TOKEN=******** -e A=1",
+    );
+  });
+
+  it("masks secret keys inside a dynamic variable's tree", () => {
+    assert.equal(
+      maskEnvValue("CLEARML_AGENT__API__CREDENTIALS", '{access_key: "AK", secret_key: S}'),
+      '{"access_key":"AK","secret_key":"********"}',
+    );
+    assert.equal(
+      maskEnvValue("CLEARML_AGENT__SDK__AWS__S3__CREDENTIALS", '[{bucket: b, secret: "S"}]'),
+      '[{"bucket":"b","secret":"********"}]',
+    );
+  });
+
+  it("keeps a dynamic tree without secrets as written", () => {
+    const v = "{ image: python }";
+    assert.equal(maskEnvValue("CLEARML_AGENT__AGENT__DEFAULT_DOCKER", v), v);
+  });
+
+  it("hides a dynamic value below `environment`", () => {
+    assert.equal(maskEnvValue("CLEARML_AGENT__ENVIRONMENT__FOO", "bar"), "********");
+  });
+
+  it("masks a dynamic tree that does not parse as configuration text", () => {
+    assert.equal(
+      maskEnvValue("CLEARML_AGENT__API__CREDENTIALS", "{secret_key: S, x: ${NOPE}}"),
+      "{secret_key: ********, x: ${NOPE}}",
+    );
+  });
+});
+
+describe("maskPlain()", () => {
+  it("hides every item of a converted value under a secret name", () => {
+    assert.deepEqual(maskPlain(["a", "b"], ["CLEARML_AGENT_GIT_PASS"]), ["********", "********"]);
+  });
+
+  it("masks an argv list across elements", () => {
+    assert.deepEqual(
+      maskPlain(["-e", "MY_TOKEN=V", "--env", "U=https://u:p@h"], [
+        "CLEARML_AGENT_EXTRA_DOCKER_ARGS",
+      ]),
+      ["-e", "MY_TOKEN=********", "--env", "U=https://u:********@h"],
+    );
+  });
+
+  it("walks trees by key", () => {
+    assert.deepEqual(maskPlain({ credentials: [{ key: "k", secret: "s" }], n: 1 }), {
+      credentials: [{ key: "k", secret: "********" }],
+      n: 1,
+    });
+  });
+});
+
+describe("maskDocument()", () => {
+  it("masks strings and argv lists, and keys decide nothing", () => {
+    const doc = {
+      bypassVariable: "NO_PROXY",
+      token: { user: "me" },
+      details: ["docker args: -e AWS_SECRET_ACCESS_KEY=X"],
+      argv: ["-e", "GIT_TOKEN=t"],
+      n: 3,
+    };
+    assert.deepEqual(maskDocument(doc), {
+      bypassVariable: "NO_PROXY",
+      token: { user: "me" },
+      details: ["docker args: -e AWS_SECRET_ACCESS_KEY=********"],
+      argv: ["-e", "GIT_TOKEN=********"],
+      n: 3,
+    });
+  });
+});
