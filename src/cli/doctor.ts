@@ -19,6 +19,8 @@ import { VERSION } from "../version.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
 import { offlineReason } from "../doctor/offline.ts";
 import { maskDocument } from "../settings/mask.ts";
+import { knownHosts } from "../doctor/redact_hosts.ts";
+import { hostname } from "node:os";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -134,6 +136,14 @@ export const registerDoctor: Register = (parent, ctx) => {
     if (opts.report) {
       ctx.out(renderMarkdown(report, {
         redactHosts: Boolean(opts.redactHosts),
+        hosts: opts.redactHosts
+          ? knownHosts({
+            trees: [input.sdk.tree, input.agent.tree],
+            env: input.env,
+            evidence: checks.map((c) => c.evidence),
+            machine: hostname(),
+          })
+          : [],
         secretsShown: Boolean(g.showSecrets),
       }));
     } else if (opts.json) ctx.out(await renderData(report, "json"));

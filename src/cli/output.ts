@@ -1,3 +1,5 @@
+import { displayWidth } from "./display_width.ts";
+
 export type Format = "text" | "json" | "yaml";
 
 /** Pick the output format from `--json` / `--yaml`; both given is a usage error upstream. */
@@ -15,18 +17,21 @@ export async function renderData(data: unknown, format: "json" | "yaml"): Promis
   return YAML.stringify(data, { lineWidth: 0 });
 }
 
-/** Left-aligned columns, no table library needed. */
+/** Left-aligned columns, no table library needed; aligned by display width (CJK takes two). */
 export function columns(rows: string[][], gap = 2): string {
   const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  return rows
+  const cells = rows.map((row) =>
+    row.map((cell, i) => {
+      const width = displayWidth(cell);
+      widths[i] = Math.max(widths[i] ?? 0, width);
+      return { cell, width };
+    })
+  );
+  return cells
     .map((row) =>
-      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + gap)))
-        .join("").trimEnd()
+      row.map(({ cell, width }, i) =>
+        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) + gap - width)
+      ).join("").trimEnd()
     )
     .join("\n") + (rows.length ? "\n" : "");
 }

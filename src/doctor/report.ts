@@ -2,6 +2,7 @@
 import { styleText } from "node:util";
 import type { CategoryName, CheckReport, Status } from "./types.ts";
 import { maskText } from "../settings/mask.ts";
+import { redactHosts } from "./redact_hosts.ts";
 
 export interface DoctorReport {
   schema: "clearml.doctor/v1";
@@ -56,6 +57,33 @@ const COLORS: Record<Status, "green" | "yellow" | "red" | "gray" | "magenta"> = 
   error: "magenta",
 };
 
+/** `FAIL: `, `warn: `… that a check puts before each of several findings. */
+const LEVEL_PREFIX = /^(?:FAIL|fail|warn|WARN|ok|error|ERROR|skip): /;
+/** ` (+2 more)` that a summary adds after its first finding. */
+const MORE_SUFFIX = / \(\+\d+ more\)$/;
+
+/**
+ * The detail lines worth printing under a check: each once, and not the line that the summary
+ * already says (with or without its `FAIL: ` prefix or ` (+N more)` suffix).
+ */
+export function shownDetails(c: CheckReport): string[] {
+  const summary = c.summary.replace(MORE_SUFFIX, "").trim();
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const line of c.details ?? []) {
+    const bare = line.replace(LEVEL_PREFIX, "").trim();
+    if (bare === summary || seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
+  }
+  return out;
+}
+
+/** Fix commands, each once (a check with three failing hosts suggests the same command thrice). */
+function fixCommands(c: CheckReport): string[] {
+  return [...new Set(c.fix?.commands ?? [])];
+}
+
 export interface TextOptions {
   color: boolean;
   utf8: boolean;
@@ -81,10 +109,10 @@ export function renderText(r: DoctorReport, o: TextOptions): string {
       lines.push(` ${paint(c.status, glyph)} ${c.id.padEnd(width)}  ${c.summary}${time}`);
       const showDetails = o.verbose || (c.status !== "pass" && c.status !== "skip");
       const pad = " ".repeat(width + 5);
-      if (showDetails) { for (const d of c.details ?? []) lines.push(`${pad}${d}`); }
+      if (showDetails) { for (const d of shownDetails(c)) lines.push(`${pad}${d}`); }
       if (c.fix && c.status !== "pass") {
         if (c.fix.text) lines.push(`${pad}fix: ${c.fix.text}`);
-        for (const cmd of c.fix.commands ?? []) lines.push(`${pad}  $ ${cmd}`);
+        for (const cmd of fixCommands(c)) lines.push(`${pad}  $ ${cmd}`);
         for (const d of c.fix.docs ?? []) lines.push(`${pad}  see ${d}`);
       }
     }
@@ -105,23 +133,10 @@ export function renderText(r: DoctorReport, o: TextOptions): string {
   return lines.join("\n") + "\n";
 }
 
-/** Replace host names and IP addresses by stable placeholders. */
-export function redactHosts(text: string): string {
-  const seen = new Map<string, string>();
-  const sub = (h: string) => {
-    if (!seen.has(h)) seen.set(h, `<host-${seen.size + 1}>`);
-    return seen.get(h)!;
-  };
-  return text
-    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, sub)
-    .replace(
-      /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63})\b/gi,
-      (h) => /\.(ts|js|json|conf|md|txt|py|sh|so|h|log|cfg|yaml|yml|whl)$/i.test(h) ? h : sub(h),
-    );
-}
-
 export interface MarkdownOptions {
+  /** `--redact-hosts`: these host names and addresses (see `knownHosts`) are replaced. */
   redactHosts: boolean;
+  hosts?: readonly string[];
   /** `--show-secrets`: the report must not claim to be redacted. */
   secretsShown?: boolean;
 }
@@ -130,15 +145,17 @@ export function renderMarkdown(r: DoctorReport, opts: MarkdownOptions): string {
   const rows = r.checks.map((c) =>
     `| ${c.status} | \`${c.id}\` | ${c.summary.replaceAll("|", "\\|").replaceAll("\n", " ")} |`
   );
-  const details = r.checks.filter((c) => c.status !== "pass" && (c.details?.length || c.fix))
+  const details = r.checks.filter((c) =>
+    c.status !== "pass" && (shownDetails(c).length || c.fix?.text || fixCommands(c).length)
+  )
     .map((c) =>
       [
         `### ${c.id} (${c.status})`,
         "",
         "```",
-        ...(c.details ?? []),
+        ...shownDetails(c),
         ...(c.fix?.text ? [`fix: ${c.fix.text}`] : []),
-        ...(c.fix?.commands ?? []).map((x) => `$ ${x}`),
+        ...fixCommands(c).map((x) => `$ ${x}`),
         "```",
       ].join("\n")
     );
@@ -163,5 +180,5 @@ export function renderMarkdown(r: DoctorReport, opts: MarkdownOptions): string {
     "",
   ].join("\n");
   if (!opts.secretsShown) md = maskText(md);
-  return opts.redactHosts ? redactHosts(md) : md;
+  return opts.redactHosts ? redactHosts(md, opts.hosts ?? []) : md;
 }

@@ -142,6 +142,14 @@ describe("doctor config checks", () => {
     assert.match(r.summary, /means TRUE/);
   });
 
+  it("says what to run before the alternative in its fix lines (issue 8 §5: not 'or set …')", async () => {
+    for (const id of ["config.files", "config.credentials"]) {
+      const r = await runCheck(configCategory, id, doctorInput(), noModes);
+      assert.equal(r.status, "warn", id);
+      assert.match(r.fix?.text ?? "", /^Run clearml-init .*, or set CLEARML_API_/, id);
+    }
+  });
+
   it("catches user-pain A9: placeholder credentials", async () => {
     const input = doctorInput({
       CLEARML_API_ACCESS_KEY: "ACCESSKEY",

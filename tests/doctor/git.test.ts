@@ -154,6 +154,17 @@ describe("git.auth", () => {
     assert.ok(r.details?.some((d) => /not passed into docker containers/.test(d)));
   });
 
+  it("says every host when agent.git_host is empty, not 'for : user' (issue 8 §5)", () => {
+    const r = run(
+      "git.auth",
+      snapshot(),
+      { CLEARML_AGENT_GIT_USER: "gituser", CLEARML_AGENT_GIT_PASS: "tok-123456" },
+      { [CONF]: 'agent { git_host: "" }' },
+    );
+    assert.equal(r.status, "pass");
+    assert.match(r.summary, /^https credentials for every host: user gituser/);
+  });
+
   it("warns when the git host is a URL instead of a host name", () => {
     const r = run("git.auth", snapshot(), {
       CLEARML_AGENT_GIT_USER: "me",

@@ -5,11 +5,15 @@ import { runDoctor, selectedIds } from "../../src/doctor/run.ts";
 import {
   type DoctorReport,
   exitCodeOf,
-  redactHosts,
   renderMarkdown,
   renderText,
+  shownDetails,
   summarize,
 } from "../../src/doctor/report.ts";
+import { knownHosts, redactHosts } from "../../src/doctor/redact_hosts.ts";
+import { fromPlain } from "../../src/settings/tree.ts";
+import { configCategory } from "../../src/doctor/checks/config.ts";
+import { HOME } from "../_helpers/resolve.ts";
 import type { Category, CheckReport } from "../../src/doctor/types.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
 
@@ -121,15 +125,111 @@ describe("doctor report", () => {
     const md = renderMarkdown(report, { redactHosts: false });
     assert.match(md, /\| warn \| `a\.warn` \|/);
     assert.doesNotMatch(md, /:pw@/);
-    const red = renderMarkdown(report, { redactHosts: true });
+    const red = renderMarkdown(report, {
+      redactHosts: true,
+      hosts: ["api.example.com", "10.1.2.3"],
+    });
     assert.doesNotMatch(red, /api\.example\.com|10\.1\.2\.3/);
     assert.match(red, /<host-1>/);
+    assert.match(red, /`a\.warn`/, "a check id is not a host");
   });
 
-  it("redactHosts() keeps file names", () => {
+  it("redactHosts() replaces only the hosts it is given, whole, the same one by the same name", () => {
+    const text = "server.api: vm:0 registers as vm on api.example.com (API.example.com); " +
+      "clearml-parent-worker-id=vm:cpu:0; /var/run/docker.sock; vmstat; vm.other.org; clearml.conf";
     assert.equal(
-      redactHosts("see clearml.conf on api.example.com"),
-      "see clearml.conf on <host-1>",
+      redactHosts(text, ["api.example.com", "vm"]),
+      "server.api: <host-1>:0 registers as <host-1> on <host-2> (<host-2>); " +
+        "clearml-parent-worker-id=<host-1>:cpu:0; /var/run/docker.sock; vmstat; vm.other.org; " +
+        "clearml.conf",
     );
+    assert.equal(redactHosts(text, []), text);
+  });
+});
+
+describe("knownHosts()", () => {
+  it("takes configured hosts, resolved addresses and the machine's name, nothing else", () => {
+    const origin = { kind: "default", source: "test" } as const;
+    const tree = fromPlain({
+      api: {
+        api_server: "https://user:pw@api.example.com:8008",
+        files_server: "http://[fd00::1]:8081",
+        credentials: { access_key: "server.api" },
+      },
+      agent: { git_host: "git.example.org", docker_socket: "/var/run/docker.sock" },
+    }, origin);
+    const hosts = knownHosts({
+      trees: [tree],
+      env: { HTTPS_PROXY: "http://proxy.corp:3128", SHELL: "http://not.read" },
+      evidence: [{ dns: { addresses: [{ address: "10.9.8.7", family: 4 }] } }, undefined],
+      machine: "vm.local",
+    });
+    assert.deepEqual(hosts.sort(), [
+      "10.9.8.7",
+      "api.example.com",
+      "fd00::1",
+      "git.example.org",
+      "proxy.corp",
+      "vm",
+      "vm.local",
+    ]);
+  });
+
+  it("leaves out localhost, which is nobody's secret", () => {
+    const origin = { kind: "default", source: "test" } as const;
+    const tree = fromPlain({ api: { api_server: "http://localhost:8008" } }, origin);
+    assert.deepEqual(knownHosts({ trees: [tree], env: {}, evidence: [], machine: "" }), []);
+  });
+});
+
+describe("shownDetails()", () => {
+  const base: CheckReport = {
+    id: "x.y",
+    category: "server",
+    title: "",
+    status: "fail",
+    durationMs: 0,
+    summary: "api http://h:9: refused (+1 more)",
+  };
+  it("drops the lines that repeat the summary, with or without their level prefix", () => {
+    const details = [
+      "FAIL: api http://h:9: refused",
+      "warn: web http://h:9: refused",
+      "api http://h:9: refused",
+      "warn: web http://h:9: refused",
+    ];
+    assert.deepEqual(shownDetails({ ...base, details }), ["warn: web http://h:9: refused"]);
+  });
+
+  it("prints config.types' finding once, not again below its summary (issue 8 §5)", async () => {
+    const input = doctorInput({}, {
+      [`${HOME}/clearml.conf`]: 'sdk.development.worker.report_period_sec: "abc"',
+    });
+    const [c] = await runDoctor(input, [configCategory] as Category<unknown>[], {
+      only: ["config.types"],
+    });
+    assert.equal(c?.status, "warn");
+    const text = renderText({ ...report, checks: [c!] }, {
+      color: false,
+      utf8: true,
+      verbose: false,
+    });
+    assert.equal(text.split("report_period_sec is").length - 1, 1, text);
+  });
+
+  it("prints a parse error once under config.files (issue 8 §5)", () => {
+    const error = "/x/bad.conf:1:4: Unexpected end of input; expected '}'";
+    const c: CheckReport = {
+      ...base,
+      id: "config.files",
+      summary: error,
+      details: ["error  /x/bad.conf  (CLEARML_CONFIG_FILE)", error, error, error],
+    };
+    const text = renderText({ ...report, checks: [c] }, {
+      color: false,
+      utf8: true,
+      verbose: false,
+    });
+    assert.equal(text.split(error).length - 1, 1, text);
   });
 });

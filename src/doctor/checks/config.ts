@@ -57,7 +57,11 @@ function files(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
       status: "warn",
       summary: "no configuration file found: only environment variables and defaults apply",
       details,
-      fix: { commands: ["clearml-init"], text: "or set CLEARML_API_HOST and the credentials" },
+      fix: {
+        commands: ["clearml-init"],
+        text:
+          "Run clearml-init to write ~/clearml.conf, or set CLEARML_API_HOST and the credentials",
+      },
     };
   }
   return { status: "pass", summary: `read ${parsed.map((f) => f.path).join(", ")}`, details };
@@ -189,7 +193,8 @@ function credentials(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
       summary: 'no credentials: the SDK stops with "It seems ClearML is not configured"',
       fix: {
         commands: ["clearml-init"],
-        text: "or set CLEARML_API_ACCESS_KEY and CLEARML_API_SECRET_KEY",
+        text: "Run clearml-init to write the credentials to ~/clearml.conf, or set " +
+          "CLEARML_API_ACCESS_KEY and CLEARML_API_SECRET_KEY",
       },
     };
   }

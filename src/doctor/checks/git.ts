@@ -217,7 +217,8 @@ function auth(_s: GitSnapshot, input: DoctorInput): CheckResult {
   }
   let summary: string;
   if (c.user && c.pass) {
-    summary = `https credentials for ${c.host ?? "every host"}: user ${c.user} (${g.user.from})` +
+    // an empty agent.git_host restricts nothing, like an unset one
+    summary = `https credentials for ${c.host || "every host"}: user ${c.user} (${g.user.from})` +
       (c.translateSsh === false ? "" : "; ssh URLs are turned into https");
   } else if (c.forceSsh) {
     summary = "ssh forced: https URLs become ssh://git@host/…, authenticated with ssh keys";

@@ -1,0 +1,112 @@
+/**
+ * Masking is linear (issue 9 §1): the time for 10 MB against the time for 1 MB, for the text
+ * masker on runs of every character class it looks at, and for commands that print long values
+ * (run in-process). Linear means ~10×; the target is ≤ 12× (a quadratic scanner gives ~100×).
+ *
+ *   bun scripts/bench/mask_linear.ts [--runs 3]
+ *   deno run -A scripts/bench/mask_linear.ts
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { maskEnvValue, maskText } from "../../src/settings/mask.ts";
+import { run } from "../../src/cli/run.ts";
+import type { CliContext } from "../../src/cli/context.ts";
+import { mixedRuns, repeatTo, RUN_UNITS } from "../../tests/_helpers/long_values.ts";
+import { fmtMs } from "./_stats.ts";
+
+const TARGET = 12;
+const SMALL = 1_000_000;
+const LARGE = 10_000_000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+const RUNS = arg("runs", 5);
+
+async function time(f: () => unknown): Promise<number> {
+  await f(); // warm-up: compiled code and grown heaps, not first-run costs
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await f();
+    samples.push(performance.now() - t0);
+  }
+  // the fastest run: the least disturbed by other processes and collections
+  return Math.min(...samples);
+}
+
+const rows: Array<[string, number, number]> = [];
+/** `prepare(size)` builds the input outside the timing; the function it returns is timed. */
+async function measure(label: string, prepare: (size: number) => () => unknown): Promise<void> {
+  const small = await time(prepare(SMALL));
+  const large = await time(prepare(LARGE));
+  rows.push([label, small, large]);
+  const ratio = large / small;
+  console.log(
+    `${label.padEnd(48)} 1 MB ${fmtMs(small).padStart(10)}   10 MB ${fmtMs(large).padStart(10)}` +
+      `   ×${ratio.toFixed(1)}${ratio > TARGET ? "  OVER TARGET" : ""}`,
+  );
+}
+
+console.log(`masking, 1 MB vs 10 MB (fastest of ${RUNS}; target ≤ ${TARGET}×)`);
+for (const unit of RUN_UNITS) {
+  await measure(`maskText, a run of ${JSON.stringify(unit)}`, (n) => {
+    const text = repeatTo(unit, n);
+    return () => {
+      maskText(text);
+      maskText(text, { configText: true });
+    };
+  });
+}
+await measure(
+  "maskEnvValue, a dynamic tree of mixed runs",
+  (n) => {
+    const value = `[${JSON.stringify(mixedRuns(n))}]`;
+    return () => maskEnvValue("CLEARML_AGENT__SDK__X", value);
+  },
+);
+
+// whole commands, in-process: a long token in the environment and in clearml.conf
+const home = mkdtempSync(join(tmpdir(), "clearml-bench-"));
+function command(argv: string[]): (n: number) => () => Promise<number> {
+  return (n) => {
+    const value = mixedRuns(n);
+    const conf = join(home, `clearml-${n}.conf`);
+    writeFileSync(conf, `sdk.long: ${JSON.stringify(value)}\n`);
+    const ctx: CliContext = {
+      env: {
+        HOME: home,
+        CLEARML_CONFIG_FILE: conf,
+        CLEARML_AGENT_EXTRA_DOCKER_ARGS: value,
+        CLEARML_WORKER_NAME: value,
+      },
+      cwd: home,
+      home,
+      out: () => {},
+      err: () => {},
+      stdoutIsTTY: false,
+    };
+    return () => run(argv.map((a) => a.replace("CONF", conf)), ctx);
+  };
+}
+for (
+  const argv of [
+    ["env", "--json", "--all"],
+    ["env", "export", "--format", "k8s"],
+    ["config", "show", "--yaml"],
+    ["config", "get", "sdk.long"],
+    ["config", "parse", "CONF", "--json"],
+  ]
+) {
+  await measure(`clearml ${argv.join(" ")}`, command(argv));
+}
+rmSync(home, { recursive: true, force: true });
+
+const worst = rows.reduce((a, b) => (b[2] / b[1] > a[2] / a[1] ? b : a));
+console.log(
+  `\nworst growth: ×${(worst[2] / worst[1]).toFixed(1)} (${worst[0]}); target ≤ ${TARGET}×: ` +
+    (worst[2] / worst[1] <= TARGET ? "met" : "NOT met"),
+);
