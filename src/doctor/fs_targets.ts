@@ -32,24 +32,8 @@ function absolute(path: string, cwd: string): string {
   return isAbsolute(path) ? path : join(cwd, path);
 }
 
-/**
- * `tempfile.gettempdir()`'s candidates in order: `TMPDIR`, `TEMP`, `TMP` (when non-empty), then
- * `/tmp`, `/var/tmp`, `/usr/tmp`, then the working directory. Python takes the first one it can
- * create a file in.
- */
-export function tempDirCandidates(
-  env: Readonly<Record<string, string>>,
-  cwd: string,
-): Array<{ source: string; path: string }> {
-  const out: Array<{ source: string; path: string }> = [];
-  for (const name of ["TMPDIR", "TEMP", "TMP"]) {
-    const value = env[name];
-    if (value) out.push({ source: `env ${name}`, path: absolute(value, cwd) });
-  }
-  for (const path of ["/tmp", "/var/tmp", "/usr/tmp"]) out.push({ source: "default", path });
-  out.push({ source: "working directory", path: cwd });
-  return out;
-}
+/** Python's temp-dir candidates: the platform's one rule (src/platform/temp_stdout.ts). */
+export { tempDirCandidates } from "../platform/temp_stdout.ts";
 
 /** `CLEARML_AGENT_TEMP_STDOUT_FILE_DIR` as the agent uses it: no `~` expansion, relative to cwd. */
 export function tempStdoutTarget(input: DoctorInput): FsTarget | undefined {
