@@ -5,12 +5,13 @@
  */
 import { hostname } from "node:os";
 import type { ApiClient } from "../api/client.ts";
-import { type TaskDoc, taskFromValue } from "./task.ts";
+import type { TaskDoc } from "./task.ts";
+import { fetchTaskDoc } from "../api/task_doc.ts";
 import type { LogSink, TaskOutcome } from "./run_types.ts";
 import { LogShipper } from "./daemon_log.ts";
 import { TaskJournal } from "./daemon_journal.ts";
 
-export type DaemonApi = Pick<ApiClient, "call" | "send">;
+export type DaemonApi = Pick<ApiClient, "call" | "send" | "host">;
 
 /** Runs one task: the daemon's seam to the runner (plan + runTask in production). */
 export type TaskRunner = (
@@ -35,6 +36,8 @@ export interface TaskContext {
   /** Aborts when the daemon is told to stop (SIGTERM). */
   shutdown: AbortSignal;
   say: (line: string) => void;
+  /** Services mode: each task runs as worker `<daemon id>:service:<task id>` (agent-exec §5.2). */
+  serviceWorkers?: boolean;
 }
 
 export interface TaskResult {
@@ -130,8 +133,7 @@ export async function runPulledTask(
 
   let task: TaskDoc;
   try {
-    const data = await api.call("tasks", "get_by_id", { task: taskId });
-    task = taskFromValue(data.task, `tasks.get_by_id ${taskId}`);
+    task = await fetchTaskDoc(api, taskId);
   } catch (e) {
     shipper.note(`Could not read task ${taskId}: ${errorText(e)}`, "ERROR");
     await api.call("tasks", "failed", {
@@ -197,7 +199,8 @@ export async function runPulledTask(
 
   let outcome: TaskOutcome;
   try {
-    outcome = await ctx.runner(task, { sink: shipper, signal: control.signal, worker });
+    const runAs = ctx.serviceWorkers ? `${worker}:service:${taskId}` : worker;
+    outcome = await ctx.runner(task, { sink: shipper, signal: control.signal, worker: runAs });
   } catch (e) {
     outcome = { status: "failed", exitCode: null, stdoutFile: "", reason: errorText(e) };
     shipper.note(`Task failed: ${outcome.reason}`, "ERROR");

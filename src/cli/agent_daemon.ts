@@ -175,6 +175,7 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
         shutdown: shutdown.signal,
         say,
         concurrency: services === 0 ? 1 : services,
+        serviceWorkers: services !== 0,
       });
     } finally {
       process.off("SIGTERM", onSignal);
