@@ -10,6 +10,7 @@ import { fetchTaskDoc } from "../api/task_doc.ts";
 import type { LogSink, TaskOutcome } from "./run_types.ts";
 import { LogShipper } from "./daemon_log.ts";
 import { TaskJournal } from "./daemon_journal.ts";
+import { changedBy, reportOutcome } from "./daemon_status.ts";
 
 export type DaemonApi = Pick<ApiClient, "call" | "send" | "host">;
 
@@ -81,7 +82,6 @@ export async function runPulledTask(
   queueId: string,
 ): Promise<TaskResult> {
   const { api, worker } = ctx;
-  const changedBy = `Changed by clearml-agent ${worker}`;
   const warn = (what: string, e: unknown) => ctx.say(`Warning: ${what} failed: ${errorText(e)}`);
   const report = (extra: Record<string, unknown>) =>
     api.call("workers", "status_report", {
@@ -140,7 +140,7 @@ export async function runPulledTask(
       task: taskId,
       force: true,
       status_reason: `could not read the task: ${errorText(e)}`.slice(0, 250),
-      status_message: changedBy,
+      status_message: changedBy(worker),
     }).catch((e2) => warn("tasks.failed", e2));
     return finish({ task: taskId, status: "failed" });
   }
@@ -212,30 +212,15 @@ export async function runPulledTask(
   }
   ctx.say(`DONE: Running task '${taskId}', exit status ${outcome.exitCode ?? outcome.status}`);
 
-  const final = async (action: "completed" | "failed" | "stopped", reason: string) => {
-    await api.call("tasks", action, {
-      task: taskId,
-      status_reason: reason,
-      status_message: changedBy,
-      ...(action === "completed" ? {} : { force: true }),
-    }).catch((e) => warn(`tasks.${action}`, e));
-  };
   if (stop === "stopped") {
     shipper.note("Process aborted by user");
-    await final("stopped", "task was stopped by tasks.stop");
+    await reportOutcome(api, taskId, worker, outcome, true, warn);
     return finish({ task: taskId, status: "stopped", stop, outcome });
   }
   if (stop && stop !== "shutdown") {
     // Someone else changed the task (reset, dequeued, deleted): leave its status alone.
     return finish({ task: taskId, status: outcome.status, stop, outcome });
   }
-  if (outcome.status === "completed") await final("completed", "worker execution done");
-  else if (outcome.status === "stopped") await final("stopped", "user abort");
-  else {
-    await final(
-      "failed",
-      outcome.reason ?? `worker execution exit code ${outcome.exitCode ?? "unknown"}`,
-    );
-  }
+  await reportOutcome(api, taskId, worker, outcome, false, warn);
   return finish({ task: taskId, status: outcome.status, ...(stop ? { stop } : {}), outcome });
 }

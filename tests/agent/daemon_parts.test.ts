@@ -16,6 +16,7 @@ import { LogShipper } from "../../src/agent/daemon_log.ts";
 import { claimOrphans, TaskJournal } from "../../src/agent/daemon_journal.ts";
 import { agentsToStop, liveAgents, register } from "../../src/agent/daemon_registry.ts";
 import { executeArgv } from "../../src/agent/daemon_runner.ts";
+import { finalStatus } from "../../src/agent/daemon_status.ts";
 import { ApiClient } from "../../src/api/client.ts";
 import type { RetryPolicy } from "../../src/api/settings.ts";
 import { fakeToken, type Seen, startScripted } from "../api/_scripted_server.ts";
@@ -277,5 +278,40 @@ describe("executeArgv()", () => {
       "--docker",
       "python:3.10",
     ]);
+  });
+});
+
+describe("finalStatus()", () => {
+  it("maps an outcome to the agent's status change and reason (agent-exec §5.10)", () => {
+    const o = (
+      status: "completed" | "failed" | "stopped",
+      exitCode: number | null,
+      reason?: string,
+    ) => ({
+      status,
+      exitCode,
+      stdoutFile: "f",
+      ...(reason ? { reason } : {}),
+    });
+    assert.deepEqual(finalStatus(o("completed", 0), false), {
+      action: "completed",
+      reason: "worker execution done",
+    });
+    assert.deepEqual(finalStatus(o("failed", 3), false), {
+      action: "failed",
+      reason: "worker execution exit code 3",
+    });
+    assert.deepEqual(
+      finalStatus(o("failed", null, "git clone failed"), false).reason,
+      "git clone failed",
+    );
+    assert.deepEqual(finalStatus(o("stopped", 254), false), {
+      action: "stopped",
+      reason: "user abort",
+    });
+    assert.deepEqual(finalStatus(o("stopped", null), true), {
+      action: "stopped",
+      reason: "task was stopped by tasks.stop",
+    });
   });
 });

@@ -10,6 +10,7 @@ import { rmSync } from "node:fs";
 import { runDaemon } from "../../src/agent/daemon.ts";
 import type { TaskResult } from "../../src/agent/daemon_task.ts";
 import type { ApiClient } from "../../src/api/client.ts";
+import { executeFromServer } from "../../src/agent/daemon_execute.ts";
 import {
   apiFor,
   createShellTask,
@@ -172,5 +173,30 @@ describe("agent daemon against clearml serve", { skip: SKIP }, () => {
       assert.equal((await taskOf(api, id)).status, "completed");
       assert.match(await logOf(api, id), new RegExp(`n${i}\n`));
     }
+  });
+
+  it("execute --id with monitoring dequeues, starts, runs, ships the log and reports", {
+    timeout: 120_000,
+  }, async () => {
+    const id = await createShellTask(api, "execute-task", "echo via execute; exit 4", queue);
+    const run = shellRunner();
+    const lines: string[] = [];
+    const outcome = await executeFromServer({
+      api,
+      taskId: id,
+      worker: "exec-host:1234",
+      monitoring: true,
+      run: (task, sink) => run(task, { sink, signal: new AbortController().signal, worker: "x" }),
+      say: (l) => lines.push(l),
+      logFlushMs: 100,
+    });
+    assert.equal(outcome.exitCode, 4);
+    const t = await taskOf(api, id);
+    assert.equal(t.status, "failed");
+    assert.equal(t.status_reason, "worker execution exit code 4");
+    assert.equal(t.status_message, "Changed by clearml-agent exec-host:1234");
+    assert.deepEqual(await api.call("queues", "get_next_task", { queue }), {}, "dequeued");
+    assert.match(await logOf(api, id), /via execute\n/);
+    assert.deepEqual(lines, []);
   });
 });
