@@ -8,18 +8,20 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { keyedArgs, RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
+import { join } from "node:path";
+import {
+  clientConf,
+  keyedArgs,
+  peer,
+  RawApi,
+  REAL_PARTS,
+  type ServeProcess,
+  startServe,
+} from "../server/_serve_process.ts";
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PEERS = [
-  join(HERE, "../../../shared/peers/clearml-agent.sh"),
-  "/work/shared/peers/clearml-agent.sh",
-];
+const enabled = REAL_PARTS;
 const KEY = "ACCEPTANCEKEY0123456789ABCDEF";
 const SECRET = "acceptanceSecret0123456789abcdefghijklmnopqrstuvwx";
 /** Unique per run: the agent refuses a worker id it believes is running (its journal in TMPDIR). */
@@ -75,8 +77,7 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
   const ids: Record<string, string> = {};
 
   before(async () => {
-    const peer = PEERS.find((p) => existsSync(p));
-    if (!peer) throw new Error(`the real clearml-agent is not at ${PEERS.join(" or ")}`);
+    const launcher = peer("clearml-agent.sh");
     dir = mkdtempSync(join(tmpdir(), "clearml-serve-agent-"));
     server = await startServe(keyedArgs(join(dir, "data"), KEY, SECRET));
     client = api();
@@ -100,11 +101,9 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
     mkdirSync(join(dir, "tmp"), { recursive: true });
     writeFileSync(
       join(home, "clearml.conf"),
-      `api {\n  api_server: "${server.url}"\n  web_server: "${server.url}"\n  files_server: "${server.url}"\n` +
-        `  credentials { access_key: "${KEY}", secret_key: "${SECRET}" }\n}\n` +
-        `agent { worker_id: "${WORKER}" }\n`,
+      clientConf(server.url, KEY, SECRET, `agent { worker_id: "${WORKER}" }\n`),
     );
-    agent = spawn(peer, ["daemon", "--queue", "default", "--foreground"], {
+    agent = spawn(launcher, ["daemon", "--queue", "default", "--foreground"], {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,

@@ -1,7 +1,22 @@
 /** `clearml serve` as a subprocess (the CLI from source, under the current runtime). */
 import { type ChildProcess, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { MAIN, ROOT } from "../_helpers/cli.ts";
+
+/** Tests of real parts run when CI=true or CLEARML_IT=1 (then a missing part is a failure). */
+export const REAL_PARTS = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+
+/** A launcher of ../shared/peers (the real clearml-agent or SDK); throws when it is missing. */
+export function peer(file: string): string {
+  const places = [join(ROOT, "..", "..", "shared", "peers", file), `/work/shared/peers/${file}`];
+  const found = places.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`${file} of the real ClearML programs is not at ${places.join(" or ")}`);
+  }
+  return found;
+}
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
@@ -24,6 +39,12 @@ export function serveArgs(args: string[]): string[] {
 /** `--port 0 --data DIR --access-key K --secret-key S`: any free port, fixed keys. */
 export function keyedArgs(data: string, key: string, secret: string): string[] {
   return ["--port", "0", "--data", data, "--access-key", key, "--secret-key", secret];
+}
+
+/** A `clearml.conf` pointing ClearML's own clients at a server with a key pair. */
+export function clientConf(url: string, key: string, secret: string, extra = ""): string {
+  return `api {\n  api_server: "${url}"\n  web_server: "${url}"\n  files_server: "${url}"\n` +
+    `  credentials { access_key: "${key}", secret_key: "${secret}" }\n}\n${extra}`;
 }
 
 /** Start `clearml serve ARGS` (add `--port 0`) and wait until it listens. */
