@@ -4,9 +4,8 @@
  * captures into the temp stdout file and ships; the child's environment carries the worker id.
  * The child reads the settings itself, so a daemon and `agent execute` run a task the same way.
  */
-import { randomBytes } from "node:crypto";
+import { canCreateFile, chooseTempStdoutDir, stdoutFilePath } from "../platform/temp_stdout.ts";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Resolution } from "../settings/resolve.ts";
 import type { TaskRunner } from "./daemon_task.ts";
 import { TaskLog } from "./task_log.ts";
@@ -47,8 +46,9 @@ export function executeArgv(o: DaemonRunnerOptions, task: string, self: string[]
 
 export function daemonRunner(o: DaemonRunnerOptions): TaskRunner {
   return async (task, io) => {
-    const dir = o.env.CLEARML_AGENT_TEMP_STDOUT_FILE_DIR || o.env.TMPDIR || tmpdir();
-    const stdoutFile = join(dir, `.clearml_agent_out.${randomBytes(4).toString("hex")}.txt`);
+    // the agent's rule: the variable, else tempfile's directory (src/platform/temp_stdout.ts)
+    const dir = chooseTempStdoutDir(o.env, process.cwd(), canCreateFile)?.dir ?? tmpdir();
+    const stdoutFile = stdoutFilePath(dir);
     const log = TaskLog.open(
       stdoutFile,
       io.sink,

@@ -10,6 +10,7 @@ import { arch as osArch, hostname, platform } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { DockerHostFacts, HostFacts, PythonFound } from "./plan_types.ts";
 import { findExecutable } from "../platform/find_executable.ts";
+import { randomTempName, tempfileDir } from "../platform/temp_stdout.ts";
 import { shimTarget } from "../doctor/probes/_pyenv.ts";
 
 /** The names the agent tries, newest first (agent-exec §5.7, the docker script's 3.20…3.5). */
@@ -29,21 +30,16 @@ const UNAME: Readonly<Record<string, string>> = {
   riscv64: "riscv64",
 };
 
-/** Python's `tempfile.gettempdir()` on POSIX: TMPDIR, TEMP, TMP, else /tmp. */
-export function pythonTempDir(env: Readonly<Record<string, string>>): string {
-  for (const name of ["TMPDIR", "TEMP", "TMP"]) {
-    const v = env[name];
-    if (v && existsSync(v)) return v.replace(/\/+$/, "") || "/";
-  }
-  return "/tmp";
+/** Python's `tempfile.gettempdir()`: the platform's rule (src/platform/temp_stdout.ts). */
+export function pythonTempDir(
+  env: Readonly<Record<string, string>>,
+  cwd: string = process.cwd(),
+): string {
+  return tempfileDir(env, cwd) ?? "/tmp";
 }
 
 /** 8 characters of `[a-z0-9_]`, as Python's tempfile names. */
-export function randomName(): string {
-  const chars = "abcdefghijklmnopqrstuvwxyz0123456789_";
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return [...bytes].map((b) => chars[b % chars.length]).join("");
-}
+export const randomName = randomTempName;
 
 function versionOfName(path: string): string | null {
   const m = /^python(\d+\.\d+)$/.exec(basename(path));

@@ -7,6 +7,7 @@
  * A step that cannot run ends the task as failed with a reason naming the setting or input
  * that caused it; nothing here throws for bad input.
  */
+import { stdoutFilePath } from "../platform/temp_stdout.ts";
 import { existsSync, statSync } from "node:fs";
 import { ClearmlError } from "../errors.ts";
 import { type HostFacts, type Plan, type PlanSettings, stepOf } from "./plan_types.ts";
@@ -40,7 +41,7 @@ function stdoutFileOf(plan: Plan, host: HostFacts): { path: string; dir: string;
   const s = stepOf(plan, "stdout-file");
   if (s) return { path: s.path, dir: s.dir, why: s.why };
   const dir = host.tmpdir;
-  return { path: `${dir}/.clearml_agent_out.${host.random.stdout}.txt`, dir, why: "tmpdir" };
+  return { path: stdoutFilePath(dir, host.random.stdout), dir, why: "tmpdir" };
 }
 
 function failed(stdoutFile: string, reason: string): TaskOutcome {

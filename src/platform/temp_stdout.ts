@@ -10,7 +10,7 @@
  */
 import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { open, readdir, rm, stat, statfs } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join, resolve } from "node:path";
 
 export const TEMP_STDOUT_VARIABLE = "CLEARML_AGENT_TEMP_STDOUT_FILE_DIR";
 export const STDOUT_PREFIX = ".clearml_agent_out.";
@@ -19,8 +19,9 @@ const STDOUT_NAME = /^\.clearml_agent_out\.[a-z0-9_]{8}\.txt$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Absolute and normalised (`/tmp/` → `/tmp`), as Python's `os.path.abspath`. */
 function absolute(path: string, cwd: string): string {
-  return isAbsolute(path) ? path : join(cwd, path);
+  return resolve(cwd, path);
 }
 
 /**
@@ -124,6 +125,11 @@ export function tempStdoutFile(
     };
   }
   return { ...chosen, path: stdoutFilePath(chosen.dir, random) };
+}
+
+/** `tempfile.gettempdir()`: the first candidate a file can be created in (this machine). */
+export function tempfileDir(env: Env, cwd: string): string | undefined {
+  return tempDirCandidates(env, cwd).find((c) => canCreateFile(c.path))?.path;
 }
 
 /** 8 characters of `[a-z0-9_]`, as Python's tempfile names. */
