@@ -27,7 +27,7 @@ export function failOnFatal(r: Resolution, ctx?: CliContext): void {
   for (const d of r.fatal) {
     if (d.stops === "use") {
       ctx?.err(
-        `clearml: error: ${maskText(d.message)} (running a task stops on it; shown anyway)\n`,
+        `clearml: warning: ${maskText(d.message)} (running a task stops on it; shown anyway)\n`,
       );
     }
   }

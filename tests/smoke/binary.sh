@@ -32,12 +32,17 @@ echo "$out" | grep -q 'SMOKESECRET' && fail "config show printed a secret"
 "$BIN" config get api.files_server | grep -qx 'http://localhost:8081' || fail "config get"
 echo "smoke: ok config show / get"
 
+# A value that stops only a task run is shown with a warning; an unparsable file stops: exit 3.
+CLEARML_CPU_ONLY=maybe "$BIN" config show --for agent > /dev/null 2> err.txt \
+  || fail "CLEARML_CPU_ONLY=maybe: config show must still print"
+grep -q 'warning: CLEARML_CPU_ONLY' err.txt || fail "CLEARML_CPU_ONLY warning"
+printf 'a { b: 1\n' > broken.conf
 set +e
-CLEARML_CPU_ONLY=maybe "$BIN" config show --for agent > /dev/null 2> err.txt; rc=$?
+"$BIN" --config-file broken.conf config show > /dev/null 2> err.txt; rc=$?
 set -e
-[ "$rc" -eq 3 ] || fail "CLEARML_CPU_ONLY=maybe: exit $rc, expected 3"
-grep -q 'CLEARML_CPU_ONLY' err.txt || fail "CLEARML_CPU_ONLY message"
-echo "smoke: ok exit 3 on an invalid agent boolean"
+[ "$rc" -eq 3 ] || fail "unparsable clearml.conf: exit $rc, expected 3"
+grep -q 'broken.conf:2:1' err.txt || fail "unparsable clearml.conf: no file:line:col"
+echo "smoke: ok a warning for an invalid agent boolean, exit 3 on an unparsable file"
 
 "$BIN" doctor --offline --json > doctor.json || [ $? -eq 1 ] || fail "doctor exit"
 grep -q '"schema": "clearml.doctor/v1"' doctor.json || fail "doctor --json schema"
