@@ -150,6 +150,8 @@ export interface PipInstall {
   argv: string[];
   /** For `requirements`: the file body (after PyTorch substitutions), written at the edge. */
   requirementsText?: string;
+  /** Run only if this file exists (a repository's requirements.txt). */
+  ifExists?: string;
 }
 
 export interface PythonEnvStep {
