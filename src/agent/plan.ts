@@ -30,8 +30,8 @@ import { normalizeCudaVersion } from "../settings/normalize_cuda.ts";
 /** The worker id and its parent (the daemon's id; the same outside services mode). */
 export function planWorkerIds(
   view: SettingsView,
-  settings: PlanSettings,
-  host: HostFacts,
+  settings: Pick<PlanSettings, "options">,
+  host: Pick<HostFacts, "hostname" | "pid">,
   taskId: string,
 ): { id: string; parent: string } {
   const o = settings.options;

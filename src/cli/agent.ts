@@ -8,9 +8,16 @@ import type { Register } from "./program.ts";
 import { addGlobalOptions } from "./global_options.ts";
 import { registerAgentDaemon } from "./agent_daemon.ts";
 import { registerAgentList } from "./agent_list.ts";
+import { registerAgentPlan } from "./agent_plan.ts";
+import { registerAgentK8sPod } from "./agent_k8s_pod.ts";
 
 /** Subcommand registrars, in help order; each adds its command to the `agent` group. */
-export const AGENT_SUBCOMMANDS: Register[] = [registerAgentDaemon, registerAgentList];
+export const AGENT_SUBCOMMANDS: Register[] = [
+  registerAgentPlan,
+  registerAgentK8sPod,
+  registerAgentDaemon,
+  registerAgentList,
+];
 
 export const registerAgent: Register = (parent, ctx) => {
   const agent = addGlobalOptions(
