@@ -1745,6 +1745,7 @@ export const CATALOGUE: readonly Variable[] = [
     description: "Skip pip install clearml-agent in k8s-glue pods and the shipped agent images.",
     notes: [
       "Not read by the daemon's docker mode: its containers always upgrade clearml-agent unless --standalone-mode.",
+      "Ours: containers run this clearml binary mounted read-only, so nothing is installed; only the pip-install fallback (an image this binary cannot run) and the k8s pod start script (clearml agent k8s-pod) install clearml-agent, and of those only the k8s script reads this variable.",
     ],
     spec: "agent-exec.md §1 row 23, T89",
   },
