@@ -7,7 +7,7 @@ import { renderData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
 import { renderHocon } from "../settings/render_hocon.ts";
 import { maskText, maskTree } from "../settings/mask.ts";
-import { lookup, type Resolution } from "../settings/resolve.ts";
+import { type Diagnostic, lookup, type Resolution } from "../settings/resolve.ts";
 import { ConfigError, ExitStatus, UsageError } from "../errors.ts";
 
 export interface ShowOptions {
@@ -44,8 +44,25 @@ function originMap(tree: ConfNode): Record<string, string> {
   return out;
 }
 
-function warn(ctx: CliContext, r: Resolution): void {
-  for (const d of r.diagnostics) ctx.err(`clearml: ${d.level}: ${maskText(d.message)}\n`);
+function warn(ctx: CliContext, r: Resolution, except?: Diagnostic): void {
+  const shown = r.diagnostics.filter((d) => d !== except);
+  const messages = shown.map((d) => `${d.level}: ${maskText(d.message)}`);
+  for (const message of new Set(messages)) {
+    ctx.err(`clearml: ${message}
+`);
+  }
+}
+
+/**
+ * Keys the consumer cannot compute (the SDK raises when it needs them, e.g. a web host that
+ * cannot be derived): the printout shows the rest, and the command exits 3.
+ */
+function unusable(r: Resolution): Diagnostic[] {
+  return r.diagnostics.filter((d) => d.level === "error" && d.stops === "use");
+}
+
+function keysOf(d: Diagnostic): string[] {
+  return d.keys ?? [d.subject];
 }
 
 export async function configShow(
@@ -65,9 +82,8 @@ export async function configShow(
     };
     if (opts.origin) data.origins = originMap(tree);
     ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
-    return;
-  }
-  ctx.out(renderHocon(tree, { origins: Boolean(opts.origin) }));
+  } else ctx.out(renderHocon(tree, { origins: Boolean(opts.origin) }));
+  if (unusable(r).length > 0) throw new ExitStatus(3);
 }
 
 export async function configGet(
@@ -81,8 +97,13 @@ export async function configGet(
   }
   const r = await resolveAsStarted(takeSnapshot(ctx, g), opts.for);
   failOnFatal(r, ctx);
-  warn(ctx, r);
   const found = lookup(r, key);
+  // The consumer stops when it needs this key: that error is the answer (exit 3).
+  const stop = found
+    ? undefined
+    : unusable(r).find((d) => keysOf(d).some((k) => k === key || k.startsWith(`${key}.`)));
+  warn(ctx, r, stop);
+  if (stop) throw new ConfigError(stop.message);
   if (!found) {
     if (opts.json || opts.yaml) {
       const data = { schema: "clearml.config-get/v1", consumer: r.consumer, key, found: false };

@@ -21,6 +21,7 @@ import { offlineReason } from "../doctor/offline.ts";
 import { maskDocument } from "../settings/mask.ts";
 import { knownHosts } from "../doctor/redact_hosts.ts";
 import { hostname } from "node:os";
+import { doctorTimeoutMs } from "../doctor/timeout_option.ts";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -66,10 +67,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       } else ctx.out(columns(rows));
       return;
     }
-    const seconds = Number(opts.timeout);
-    if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(`--timeout ${opts.timeout}: expected a positive number of seconds`);
-    }
+    const timeoutMs = doctorTimeoutMs(opts.timeout);
     const known = new Set(CATEGORIES.map((x) => x.name as string));
     for (const name of opts.category ?? []) {
       if (!known.has(name)) {
@@ -110,7 +108,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       agent: resolveFor(snap, "agent"),
       options: {
         offline: Boolean(opts.offline),
-        timeoutMs: Math.round(seconds * 1000),
+        timeoutMs,
         repo: opts.repo,
         probeGit: Boolean(opts.probeGit),
         queues: opts.queue ?? [],

@@ -73,7 +73,11 @@ export const registerEnv: Register = (parent, ctx) => {
     const snap = takeSnapshot(ctx, g);
     const agent = resolveFor(snap, "agent");
     // messages and fixes quote values: masked like every other output
-    const findings = envCheck({ env: snap.env, agentTree: agent.tree }).map((f) =>
+    const findings = envCheck({
+      env: snap.env,
+      agentTree: agent.tree,
+      sdkDiagnostics: resolveFor(snap, "sdk").diagnostics,
+    }).map((f) =>
       g.showSecrets ? f : {
         ...f,
         message: maskText(f.message),

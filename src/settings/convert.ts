@@ -101,7 +101,18 @@ export function convert(id: ConverterId, raw: string): ConvertResult {
     case "verify-cert": {
       // Not a bool spelling: the string is handed to `requests` as a CA bundle path.
       const value = pyStrip(raw);
-      return ok(tryStrtobool(value) ?? value);
+      const bool = tryStrtobool(value);
+      if (bool !== undefined) return ok(bool);
+      // A word with no path separator and no extension is a misspelled boolean, not a bundle.
+      if (/[/\\.]/.test(value)) return ok(value);
+      return {
+        ok: true,
+        value,
+        warning: `${pyRepr(value)} is not a true/false spelling, so the SDK uses it as the path ` +
+          `of a CA bundle: its first request fails with "Could not find a suitable TLS CA ` +
+          `certificate bundle, invalid path: ${value}" (accepted: y, yes, t, true, on, 1 or ` +
+          `n, no, f, false, off, 0, or a CA file path)`,
+      };
     }
     case "req-method": {
       const value = pyStrip(raw);

@@ -10,6 +10,7 @@ import { invalidMessage } from "./invalid_message.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { isClearmlName } from "./env_report.ts";
 import { DYNAMIC_PREFIX } from "./dynamic_env.ts";
+import type { Diagnostic } from "./resolve.ts";
 
 export interface Finding {
   level: "error" | "warning" | "info";
@@ -23,6 +24,8 @@ export interface EnvCheckInput {
   env: Readonly<Record<string, string>>;
   /** The agent's resolved tree, for conflicts with configuration keys. */
   agentTree?: ConfNode;
+  /** The SDK's resolution problems: hosts it cannot derive from the variables given. */
+  sdkDiagnostics?: readonly Diagnostic[];
 }
 
 const DEAD: Record<string, string> = {
@@ -164,6 +167,17 @@ export function envCheck(input: EnvCheckInput): Finding[] {
       code: "token-overrides-keys",
       subject: "CLEARML_AUTH_TOKEN",
       message: "CLEARML_AUTH_TOKEN is set: the access key and secret key are ignored",
+    });
+  }
+
+  for (const d of input.sdkDiagnostics ?? []) {
+    if (d.level !== "error" || d.stops !== "use") continue;
+    out.push({
+      level: "error",
+      code: "host-derivation",
+      subject: d.subject,
+      message: d.message,
+      fix: "run `clearml config get api.web_server --origin` to see what the SDK derives",
     });
   }
 

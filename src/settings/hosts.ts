@@ -9,7 +9,10 @@ export const DEFAULT_API_HOST = "https://api.clear.ml";
 export const DEFAULT_WEB_HOST = "https://app.clear.ml";
 export const DEFAULT_FILES_HOST = "https://files.clear.ml";
 
-export type Derived = { ok: true; value: string; rule: string } | { ok: false; error: string };
+export type Derived =
+  | { ok: true; value: string; rule: string }
+  /** `reported`: a diagnostic already says it (the files host fails with the web host). */
+  | { ok: false; error: string; reported?: boolean };
 
 const NO_WEB = "Could not detect ClearML web application server";
 

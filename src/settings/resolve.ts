@@ -62,6 +62,8 @@ export interface Diagnostic {
    * task), not while it loads its configuration, so `config show` still prints.
    */
   stops?: "load" | "use";
+  /** The configuration keys the problem leaves without a usable value. */
+  keys?: string[];
 }
 
 export interface Resolution {

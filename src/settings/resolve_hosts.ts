@@ -1,7 +1,9 @@
 /**
  * Place the three hosts the SDK would use into the tree (sdk-config.md §2.2, §5): the env
  * variable, else the config key, else (API) `api.host` then the built-in default, else (web,
- * files) derived. A host that cannot be derived is left out with an error diagnostic.
+ * files) derived. A web or files variable that strips to nothing (`/`) makes the SDK derive the
+ * host without reading the config key. A host that cannot be derived is left out with one error
+ * diagnostic, which names every key it leaves without a value.
  */
 import { type ConfNode, deleteNode, getNode, type Origin, scalarNode, setNode } from "./tree.ts";
 import type { VariableState } from "./read_variable.ts";
@@ -40,6 +42,8 @@ function fromConfig(
     diagnostics.push({
       level: "error",
       subject: key.join("."),
+      keys: [key.join(".")],
+      stops: "use",
       message: `${key.join(".")} is not a string: the SDK crashes when it reads it`,
     });
     return "crash";
@@ -48,6 +52,8 @@ function fromConfig(
     diagnostics.push({
       level: "error",
       subject: key.join("."),
+      keys: [key.join(".")],
+      stops: "use",
       message: `${key.join(".")} is null: the SDK crashes with AttributeError (None.rstrip) ` +
         `unless the matching environment variable is set; remove the key or give a URL`,
     });
@@ -57,6 +63,8 @@ function fromConfig(
     diagnostics.push({
       level: "error",
       subject: key.join("."),
+      keys: [key.join(".")],
+      stops: "use",
       message: `${key.join(".")} is ${node.value}, not a URL: the SDK crashes when it reads it`,
     });
     return "crash";
@@ -76,6 +84,8 @@ export function resolveSdkHosts(
     diagnostics.push({
       level: "error",
       subject: "CLEARML_API_HOST",
+      keys: ["api.api_server"],
+      stops: "use",
       message: "CLEARML_API_HOST strips to an empty host: the SDK raises " +
         '"ClearML host was not set, check your configuration file or environment variable"',
     });
@@ -98,31 +108,60 @@ export function resolveSdkHosts(
 
   const place = (key: string, envName: string, derive: () => Derived): Derived => {
     const env = fromEnv(variables, envName);
-    if (env) {
+    if (env && env.value !== "") {
       tree = setNode(tree, ["api", key], scalarNode(env.value, env.origin));
       return { ok: true, value: env.value, rule: envName };
     }
-    const c = fromConfig(tree, ["api", key], diagnostics);
-    if (c === "crash") return { ok: false, error: `api.${key} is unusable` };
-    if (c) {
-      tree = setNode(tree, ["api", key], scalarNode(c.value, c.origin));
-      return { ok: true, value: c.value, rule: `api.${key}` };
+    if (!env) {
+      const c = fromConfig(tree, ["api", key], diagnostics);
+      if (c === "crash") return { ok: false, error: `api.${key} is unusable`, reported: true };
+      if (c) {
+        tree = setNode(tree, ["api", key], scalarNode(c.value, c.origin));
+        return { ok: true, value: c.value, rule: `api.${key}` };
+      }
     }
     const d = derive();
     if (d.ok) {
+      const stripped = env ? `${envName} strips to nothing, so ` : "";
       tree = setNode(
         tree,
         ["api", key],
-        scalarNode(d.value, { kind: "derived", from: `API host ${api!.value} (${d.rule})` }),
+        scalarNode(d.value, {
+          kind: "derived",
+          from: `${stripped}API host ${api!.value} (${d.rule})`,
+        }),
       );
     } else {
       // The SDK raises here: show no value rather than the empty default.
       tree = deleteNode(tree, ["api", key]);
-      diagnostics.push({ level: "error", subject: `api.${key}`, message: d.error });
+      if (!d.reported) {
+        const keys = key === "web_server" && !filesGiven
+          ? ["api.web_server", "api.files_server"]
+          : [`api.${key}`];
+        diagnostics.push({
+          level: "error",
+          subject: `api.${key}`,
+          keys,
+          stops: "use",
+          message: `${d.error}: the SDK raises ValueError when it needs ${
+            keys.join(" and ")
+          } (Task.init does); set ${
+            keys.map((k) => k === "api.web_server" ? "CLEARML_WEB_HOST" : "CLEARML_FILES_HOST")
+              .join(" and ")
+          } (or ${keys.join(" and ")} in clearml.conf)`,
+        });
+        d.reported = true;
+      }
     }
     return d;
   };
 
+  // A files host given outright does not depend on the web host.
+  const filesEnv = fromEnv(variables, "CLEARML_FILES_HOST");
+  const filesConf = getNode(tree, ["api", "files_server"]);
+  const filesGiven = (filesEnv !== undefined && filesEnv.value !== "") ||
+    (filesEnv === undefined && filesConf?.type === "scalar" &&
+      typeof filesConf.value === "string" && filesConf.value !== "");
   let webMemo: Derived | undefined;
   const web = (): Derived => (webMemo ??= place(
     "web_server",

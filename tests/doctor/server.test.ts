@@ -238,11 +238,11 @@ describe("serverCategory", () => {
     }
   });
 
-  it("skips every check offline with the reason (user-pain A11)", () => {
+  it("skips every network check offline with the reason (user-pain A11)", () => {
     const s = snap([], {
       offline: "CLEARML_OFFLINE_MODE=1 turns on offline mode: the SDK contacts no server",
     });
-    for (const c of serverChecks) {
+    for (const c of serverChecks.filter((c) => c.id !== "server.url")) {
       const r = c.run(s, INPUT);
       assert.equal(r.status, "skip", c.id);
       assert.match(r.summary, /^skipped: CLEARML_OFFLINE_MODE=1 turns on offline mode/);
@@ -284,7 +284,13 @@ describe("offlineReason()", () => {
       },
     );
     assert.match(s.offline ?? "", /offline mode/);
-    assert.deepEqual(s.targets, []);
+    // The URLs are still there for server.url, but nothing was probed.
+    assert.deepEqual(s.targets.map((t) => t.url.display), [
+      "http://10.255.255.1:8008",
+      "http://10.255.255.1:8080",
+      "http://10.255.255.1:8081",
+    ]);
+    assert.ok(s.targets.every((t) => !t.dns && !t.tcp && !t.tls && /^offline:/.test(t.skipped!)));
   });
 });
 
@@ -316,7 +322,7 @@ describe("server.url", () => {
     assert.match(r.summary, /wrapped in quotes/);
   });
 
-  it("warns when the web host cannot be derived and says how the SDK fails", () => {
+  it("fails when the web host cannot be derived and says how the SDK fails", () => {
     const s = snap([host({ url: "http://10.0.0.1" })], {
       missing: [{
         role: "web",
@@ -325,7 +331,7 @@ describe("server.url", () => {
       }],
     });
     const r = check("server.url", s);
-    assert.equal(r.status, "warn");
+    assert.equal(r.status, "fail");
     assert.match(r.summary, /no web host: Could not detect ClearML web application server/);
   });
 

@@ -51,7 +51,18 @@ const ROWS: Row[] = [
   ["verify-cert", "off", ok(false), "sdk #67"],
   ["verify-cert", "/etc/ssl/ca.pem", ok("/etc/ssl/ca.pem"), "sdk #67"],
   ["verify-cert", "yes", ok(true), "sdk #68"],
-  ["verify-cert", "flase", ok("flase"), "sdk §3 row 23"],
+  [
+    "verify-cert",
+    "flase",
+    ok(
+      "flase",
+      "'flase' is not a true/false spelling, so the SDK uses it as the path of a CA bundle: " +
+        'its first request fails with "Could not find a suitable TLS CA certificate bundle, ' +
+        'invalid path: flase" (accepted: y, yes, t, true, on, 1 or n, no, f, false, off, 0, ' +
+        "or a CA file path)",
+    ),
+    "sdk §3 row 23",
+  ],
   // #71-#73: request method
   ["req-method", "post", ok("post"), "sdk #71"],
   ["req-method", pyStrip(" PUT "), ok("PUT"), "sdk #71"],

@@ -12,6 +12,7 @@ import {
 import { defaultsFor, knownConfigKeys } from "../../settings/defaults/index.ts";
 import { didYouMean } from "../../settings/did_you_mean.ts";
 import { lastFour } from "../../settings/mask.ts";
+import { tryStrtobool } from "../../settings/convert.ts";
 
 export interface ConfigSnapshot {
   /** Permission bits of each parsed file (POSIX), by path. */
@@ -149,7 +150,9 @@ function types(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
     const pos = node.origin.kind === "file"
       ? ` at ${node.origin.file}:${node.origin.line}:${node.origin.col}`
       : "";
-    if (want === "boolean" && got === "string") {
+    if (want === "boolean" && got === "string" && key.endsWith("api.verify_certificate")) {
+      bad.push(verifyCertificateString(key, String(node.value), pos));
+    } else if (want === "boolean" && got === "string") {
       const v = String(node.value);
       bad.push(
         `${key} is the string ${JSON.stringify(v)}${pos}, not a boolean` +
@@ -174,6 +177,24 @@ function types(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
     details: bad,
     fix: { text: "write booleans unquoted (true/false), numbers unquoted, lists in [ ]" },
   };
+}
+
+/**
+ * `api.verify_certificate` as a string: the SDK runs strtobool on a string (`"false"` → no
+ * verification, any other word → a CA bundle path); clearml-agent 1.9.2 hands any string to
+ * requests as a CA bundle path, which fails at the first HTTPS request unless the file exists.
+ */
+function verifyCertificateString(key: string, v: string, pos: string): string {
+  const bool = tryStrtobool(v);
+  const sdk = bool === undefined
+    ? `the SDK uses it as a CA bundle path`
+    : `the SDK reads it as ${bool} (it runs strtobool on strings)`;
+  return `${key} is the string ${JSON.stringify(v)}${pos}: ${sdk}, but clearml-agent hands ` +
+    `${JSON.stringify(v)} to requests as a CA bundle path, so its first HTTPS request fails ` +
+    `with "Could not find a suitable TLS CA certificate bundle, invalid path: ${v}"; write ` +
+    `${bool === undefined ? "the path as it is only if it is one, else " : ""}${
+      bool === false ? "false" : "true"
+    } unquoted`;
 }
 
 function credentials(_s: ConfigSnapshot, input: DoctorInput): CheckResult {

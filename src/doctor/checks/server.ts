@@ -171,10 +171,8 @@ function urlCheck(s: ServerSnapshot): CheckResult {
   }
   for (const m of s.missing) {
     if (m.consumer !== "sdk") continue; // the agent's missing host is server.default_host's
-    rows.push({
-      status: m.role === "api" ? "fail" : "warn",
-      line: `no ${m.role} host: ${m.message}`,
-    });
+    // The SDK raises where it needs a host it cannot derive (Task.init).
+    rows.push({ status: "fail", line: `no ${m.role} host: ${m.message}` });
   }
   // user-pain B15: the three roles are different services.
   const sdk = s.targets.filter((t) => t.consumers.includes("sdk"));
@@ -992,7 +990,8 @@ function guarded(
 }
 
 export const serverChecks: ReadonlyArray<Check<ServerSnapshot>> = [
-  guarded("server.url", "server URLs are well-formed", urlCheck),
+  // Pure URL checks: they run offline too.
+  { id: "server.url", title: "server URLs are well-formed", run: (s) => urlCheck(s) },
   guarded("server.default_host", "the API host is not a silent default", defaultHostCheck),
   guarded("server.localhost_in_container", "no localhost host inside a container", localhostCheck),
   guarded("server.proxy", "proxy settings fit the servers", proxyCheck),

@@ -285,6 +285,19 @@ async function probeTarget(target: TargetSpec, ctx: Ctx): Promise<HostProbe> {
   return host;
 }
 
+/** A host with its URL facts only, and why nothing else was probed. */
+function unprobed(t: TargetSpec, skipped: string): HostProbe {
+  return {
+    role: t.role,
+    consumers: t.consumers,
+    url: urlFacts(t.url, t.role),
+    ...(t.origin ? { origin: t.origin } : {}),
+    method: methodOf(t.resolution).method,
+    proxy: {},
+    skipped,
+  };
+}
+
 export async function probeServer(
   input: DoctorInput,
   tools: ProbeTools,
@@ -306,9 +319,13 @@ export async function probeServer(
     missing: [],
   };
   const offline = offlineReason(input);
-  if (offline) return { ...snapshot, offline };
   const plan = planTargets(input);
   snapshot.missing = plan.missing;
+  if (offline) {
+    // No network, but the URLs themselves are still checked (server.url).
+    const targets = plan.targets.map((t) => unprobed(t, `offline: ${offline}`));
+    return { ...snapshot, targets, offline };
+  }
   const ctx: Ctx = {
     signal: tools.signal,
     stepMs: tools.stepTimeoutMs,
@@ -317,16 +334,10 @@ export async function probeServer(
   };
   snapshot.targets = await Promise.all(
     plan.targets.map((t) =>
-      probeTarget(t, ctx).catch((e: unknown): HostProbe => ({
-        // A bug in one host's probe must not hide the others.
-        role: t.role,
-        consumers: t.consumers,
-        url: urlFacts(t.url, t.role),
-        ...(t.origin ? { origin: t.origin } : {}),
-        method: methodOf(t.resolution).method,
-        proxy: {},
-        skipped: `the probe failed: ${e instanceof Error ? e.message : String(e)}`,
-      }))
+      // A bug in one host's probe must not hide the others.
+      probeTarget(t, ctx).catch((e: unknown) =>
+        unprobed(t, `the probe failed: ${e instanceof Error ? e.message : String(e)}`)
+      )
     ),
   );
   snapshot.budgetExhausted = tools.signal.aborted;

@@ -42,7 +42,7 @@ export interface Plan {
 }
 
 function missingMessage(r: Resolution, key: string): string {
-  const d = r.diagnostics.find((x) => x.subject === key);
+  const d = r.diagnostics.find((x) => x.subject === key || x.keys?.includes(key));
   return d?.message ?? `${key} is not set and cannot be derived`;
 }
 
