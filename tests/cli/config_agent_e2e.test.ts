@@ -86,3 +86,18 @@ describe("config get with indexed keys", () => {
     assert.equal(out.code, 1);
   });
 });
+
+describe("doctor on a clearml.conf that is not UTF-8", () => {
+  it("fails config.files with the file, the line and the byte", () => {
+    const h = home({
+      "clearml.conf": new Uint8Array([...Buffer.from('# x\nagent.worker_name: "caf'), 0xe9, 0x22]),
+    });
+    const r = runCli(["doctor", "--offline", "--check", "config.files", "--json"], {
+      env: { HOME: h },
+    });
+    const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === "config.files");
+    assert.equal(check.status, "fail");
+    assert.match(check.summary, new RegExp(`${h}/clearml\\.conf:2: byte 0xe9 .*not UTF-8`));
+    assert.equal(r.code, 1);
+  });
+});
