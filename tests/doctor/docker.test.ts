@@ -913,7 +913,10 @@ describe("probeDocker()", () => {
     const { tools, calls } = fakeTools({
       "/usr/bin/docker version": ran(fixture("version_daemon_20.10.stdout")),
       "/usr/bin/docker info": ran(fixture("info_nvidia_26.1.stdout")),
+      "/usr/bin/docker image inspect --format {{.Os}}": ran("linux amd64 \n"),
       "/usr/bin/docker image inspect": ran("sha256:0123456789abcdef0123\n"),
+      "/usr/bin/docker create": ran("c0ffee\n"),
+      "/usr/bin/docker cp -L c0ffee:/lib64/ld-linux-x86-64.so.2 -": ran("tar"),
     });
     const host = fakeHost({
       executables: ["/usr/bin/docker"],
@@ -929,7 +932,23 @@ describe("probeDocker()", () => {
     const s = await probeDocker(input, tools, host, "linux");
     assert.equal(calls[0]?.env?.DOCKER_HOST, "unix:///tmp/d.sock");
     assert.equal(calls[0]?.timeoutMs, 2500);
-    assert.deepEqual(calls.map((c) => c.args[0]), ["version", "info", "image"]);
+    // version, info and the image; then, the image being here, its libc: create, cp…, rm
+    assert.deepEqual(calls.slice(0, 5).map((c) => c.args[0]), [
+      "version",
+      "info",
+      "image",
+      "image",
+      "create",
+    ]);
+    assert.deepEqual(calls[calls.length - 1]?.args, ["rm", "-f", "c0ffee"]);
+    assert.equal(s.imageLibc?.libc, "glibc");
+    const image = check("docker.image", s, input);
+    assert.ok(
+      image.details?.includes(
+        "libc: glibc (x86_64): clearml agent mounts its glibc build into it",
+      ),
+      String(image.details),
+    );
     assert.deepEqual(s.socket?.path, "/tmp/d.sock");
     assert.deepEqual(s.user, {
       uid: 1000,

@@ -88,6 +88,13 @@ describe("docker probe against a private docker daemon", () => {
     });
     const r = (await runChecks(withImage)).get("docker.image")!;
     assert.equal(r.evidence?.local, true, JSON.stringify(r));
+    assert.equal(r.evidence?.libc, "none", "a static busybox image has no libc");
+    assert.ok(
+      r.details?.includes(
+        "libc: none (x86_64): clearml agent installs clearml-agent with pip in it instead",
+      ),
+      String(r.details),
+    );
     assert.ok(
       r.details?.some((d) => d.startsWith("present locally (sha256:")),
       String(r.details?.join("\n")),

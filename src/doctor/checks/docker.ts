@@ -24,6 +24,7 @@ import {
   lastLine,
 } from "../../platform/docker_daemon.ts";
 import { seconds } from "../../platform/seconds.ts";
+import type { ImageLibcFacts } from "../../platform/docker_libc.ts";
 
 const DOCS_DOCKER = "https://clear.ml/docs/latest/docs/clearml_agent/clearml_agent_execution_env";
 const DOCS_TOOLKIT =
@@ -504,6 +505,23 @@ function runtimesCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
   };
 }
 
+/** What the agent runs in the image, from its libc (issue 6: glibc build, musl build, or pip). */
+function libcLine(f: ImageLibcFacts): string {
+  const where = f.arch ? ` (${f.arch})` : "";
+  switch (f.libc) {
+    case "glibc":
+      return `libc: glibc${where}: clearml agent mounts its glibc build into it`;
+    case "musl":
+      return f.hasLibstdcxx
+        ? `libc: musl with libstdc++${where}: clearml agent mounts its musl build into it`
+        : `libc: musl without libstdc++.so.6/libgcc_s.so.1${where}: clearml agent installs clearml-agent with pip in it instead`;
+    case "none":
+      return `libc: none${where}: clearml agent installs clearml-agent with pip in it instead`;
+    case "unknown":
+      return `libc: unknown (${f.error ?? "not read"})`;
+  }
+}
+
 function imageCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
   const a = agentDockerImage(input.agent);
   const from = originText(a.origin);
@@ -576,6 +594,11 @@ function imageCheck(s: DockerSnapshot, input: DoctorInput): CheckResult {
         : "not present locally: the first task pulls it (a private registry needs docker login)",
     );
     evidence.local = s.image.inspect.code === 0;
+  }
+  if (s.imageLibc) {
+    details.push(libcLine(s.imageLibc));
+    evidence.libc = s.imageLibc.libc;
+    evidence.arch = s.imageLibc.arch;
   }
   if (warnings.length) status = "warn";
   return {

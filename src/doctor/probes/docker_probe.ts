@@ -1,6 +1,7 @@
 /**
  * Doctor's docker probe: the platform's docker facts (src/platform/docker_facts.ts) with the
- * run's step runner, the agent's default image looked up locally, and the in-container side of
+ * run's step runner, the agent's default image looked up locally (and, when present, its libc:
+ * which build of this binary the agent mounts into it), and the in-container side of
  * `CLEARML_AGENT_*_HOST_MOUNT`.
  */
 import type { DoctorInput, ProbeTools } from "../types.ts";
@@ -10,6 +11,7 @@ import { type HostFacts, nodeHostFacts, type StatResult } from "../../platform/h
 import { type DockerFacts, gatherDockerFacts } from "../../platform/docker_facts.ts";
 import { agentDockerImage } from "../parse/agent_docker_image.ts";
 import { dockerImageRef } from "../parse/docker_image_ref.ts";
+import { detectImageLibc, type ImageLibcFacts } from "../../platform/docker_libc.ts";
 
 export {
   DEFAULT_CDI_DIRS,
@@ -23,6 +25,8 @@ export {
 export interface DockerSnapshot extends DockerFacts {
   /** The in-container side of `CLEARML_AGENT_*_HOST_MOUNT`, when set. */
   hostMountTarget?: { path: string; stat: StatResult };
+  /** The default image's libc, when it is present locally (what the agent mounts into it). */
+  imageLibc?: ImageLibcFacts;
 }
 
 export async function probeDocker(
@@ -55,5 +59,19 @@ export async function probeDocker(
     }),
     podPath ? host.stat(podPath).then((stat) => ({ path: podPath, stat })) : undefined,
   ]);
-  return { ...facts, ...(hostMountTarget ? { hostMountTarget } : {}) };
+  // The image is here: which build of this binary it can run (nothing is pulled or started).
+  const imageLibc = facts.cliPath && facts.image?.inspect.code === 0 && !tools.signal.aborted
+    ? await detectImageLibc(facts.image.ref, {
+      docker: facts.cliPath,
+      env: { ...env, LC_ALL: "C", LANG: "C" },
+      pull: false,
+      timeoutMs: tools.stepTimeoutMs,
+      exec: (cmd, args, o) => tools.exec(cmd, args, o),
+    })
+    : undefined;
+  return {
+    ...facts,
+    ...(hostMountTarget ? { hostMountTarget } : {}),
+    ...(imageLibc ? { imageLibc } : {}),
+  };
 }
