@@ -82,6 +82,9 @@ export async function captureStreams(
         if (echo && !echo.write(chunk)) await new Promise((r) => echo.once("drain", r));
         stats.lines += split.push(chunk);
       }
+    } catch (e: unknown) {
+      // a stream closed without its end (a process that never started, on Deno) ends it
+      if ((e as NodeJS.ErrnoException)?.code !== "ERR_STREAM_PREMATURE_CLOSE") throw e;
     } finally {
       stats.lines += split.end();
     }

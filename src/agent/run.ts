@@ -81,6 +81,10 @@ export async function runTask(input: RunTaskInput): Promise<TaskOutcome> {
     for (const w of plan.warnings) log.write(w);
     if (plan.mode === "docker") {
       const r = await runDocker(plan, settings, host, log, input);
+      if (r.startError) {
+        r.startError =
+          `docker could not start (is the docker CLI installed and on PATH?): ${r.startError}`;
+      }
       return outcomeOf(r, out.path, log);
     }
     return await runLocal(input, log, out.path);
@@ -146,5 +150,6 @@ async function runLocal(input: RunTaskInput, log: TaskLog, stdoutFile: string) {
     ...(signal ? { signal } : {}),
     ...(input.graceMs !== undefined ? { graceMs: input.graceMs } : {}),
   });
+  if (r.startError) r.startError = `${argv[0]} could not start (${cmd.why}): ${r.startError}`;
   return outcomeOf(r, stdoutFile, log);
 }

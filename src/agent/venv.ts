@@ -173,6 +173,7 @@ export async function installPythonEnv(
 ): Promise<void> {
   if (step.mode === "skip") return;
   for (const install of step.installs) {
+    if (install.ifExists && !existsSync(install.ifExists)) continue;
     writeRequirements(install);
     const code = await run(install.argv, log, opts, `pip install (${install.what})`);
     if (code === 0) continue;

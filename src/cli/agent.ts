@@ -10,10 +10,14 @@ import { registerAgentDaemon } from "./agent_daemon.ts";
 import { registerAgentList } from "./agent_list.ts";
 import { registerAgentPlan } from "./agent_plan.ts";
 import { registerAgentK8sPod } from "./agent_k8s_pod.ts";
+import { registerAgentExecute } from "./agent_execute.ts";
+import { registerAgentBuild } from "./agent_build.ts";
 
 /** Subcommand registrars, in help order; each adds its command to the `agent` group. */
 export const AGENT_SUBCOMMANDS: Register[] = [
   registerAgentPlan,
+  registerAgentExecute,
+  registerAgentBuild,
   registerAgentK8sPod,
   registerAgentDaemon,
   registerAgentList,

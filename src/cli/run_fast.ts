@@ -24,10 +24,13 @@ export async function runFast(cmd: FastCommand, ctx: CliContext): Promise<number
       case "config-get":
         await (await import("./config_show.ts")).configGet(ctx, cmd.g, cmd.key, cmd.opts);
         break;
+      case "agent-execute":
+        await (await import("./agent_task_run.ts")).agentExecute(ctx, cmd.g, cmd.opts);
+        break;
     }
     return 0;
   } catch (e: unknown) {
-    const json = cmd.kind === "version" ? cmd.json : Boolean(cmd.opts.json);
+    const json = cmd.kind === "version" ? cmd.json : Boolean("json" in cmd.opts && cmd.opts.json);
     return exitCodeFor(e, ctx, Boolean("g" in cmd && cmd.g.verbose), json);
   }
 }

@@ -52,6 +52,8 @@ const ACCEPTED: string[][] = [
   ["config", "get", "api.web_server", "--origin", "--json"],
   ["config", "get", "no.such.key"],
   ["config", "get", "api.credentials.secret_key", "--show-secrets"],
+  ["agent", "execute", "--task-file", "no-such-task.json", "--cpu-only"],
+  ["agent", "execute", "--task-file=no-such-task.json", "--gpus", "0,1"],
 ];
 const REJECTED: string[][] = [
   [],
@@ -67,6 +69,10 @@ const REJECTED: string[][] = [
   ["config", "files"],
   ["doctor"],
   ["--version", "env"],
+  ["agent", "execute"],
+  ["agent", "execute", "--task-file", "t.json", "--docker"],
+  ["agent", "build", "--task-file", "t.json"],
+  ["env", "--cpu-only"],
 ];
 
 describe("parseFast()", () => {

@@ -148,3 +148,14 @@ describe("runTask() keeps secrets out of its own lines", () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe("runTask() with a command that cannot start", () => {
+  it("fails the task with the program and the reason, not a crash", async () => {
+    const dir = workDir();
+    const plan = localPlan([commandStep(["no-such-program-here", "x"], dir)], dir);
+    const o = await runTask({ plan, settings: settings(), host: host(), sink: memorySink() });
+    assert.equal(o.status, "failed");
+    assert.match(o.reason!, /^no-such-program-here could not start \(test\): \S/);
+    rmSync(dir, { recursive: true });
+  });
+});
