@@ -32,7 +32,13 @@ interface Running {
   done: Promise<void>;
 }
 
-function startDaemon(api: ApiClient, queue: string, worker: string, stateDir: string): Running {
+function startDaemon(
+  api: ApiClient,
+  queue: string,
+  worker: string,
+  stateDir: string,
+  concurrency = 1,
+): Running {
   const shutdown = new AbortController();
   const results: TaskResult[] = [];
   const done = runDaemon({
@@ -49,6 +55,8 @@ function startDaemon(api: ApiClient, queue: string, worker: string, stateDir: st
     shutdown: shutdown.signal,
     say: () => {},
     onTask: (r) => results.push(r),
+    concurrency,
+    serviceWorkers: concurrency !== 1,
   });
   return {
     results,
@@ -198,5 +206,28 @@ describe("agent daemon against clearml serve", { skip: SKIP }, () => {
     assert.deepEqual(await api.call("queues", "get_next_task", { queue }), {}, "dequeued");
     assert.match(await logOf(api, id), /via execute\n/);
     assert.deepEqual(lines, []);
+  });
+
+  it("services mode runs tasks side by side, each as <id>:service:<task>", {
+    timeout: 120_000,
+  }, async () => {
+    // Each task waits until all three have started: run one after the other, they time out.
+    const meet = tempDir("clearml-svc-");
+    const script = (i: number) =>
+      `echo "as $CLEARML_WORKER_ID"; touch ${meet}/${i}; ` +
+      `for n in $(seq 1 100); do [ $(ls ${meet} | wc -l) -ge 3 ] && exit 0; sleep 0.1; done; exit 9`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await createShellTask(api, `svc-${i}`, script(i), queue));
+    const d = startDaemon(api, queue, "svc-host:0", stateDir, 3);
+    try {
+      await waitFor("three tasks", () => ids.every((id) => d.results.some((r) => r.task === id)));
+    } finally {
+      await d.stop();
+      rmSync(meet, { recursive: true, force: true });
+    }
+    for (const id of ids) {
+      assert.equal((await taskOf(api, id)).status, "completed", "all three met");
+      assert.match(await logOf(api, id), new RegExp(`as svc-host:0:service:${id}\n`));
+    }
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * `clearml agent daemon` process control against `clearml serve`: `--detached` returns at once
+ * and leaves a registered worker (id `<name>:cpu:<slot>` with `--cpu-only`, slot 1 when slot 0 is
+ * taken), `--stop` terminates it by SIGTERM and it unregisters; a queue name that does not exist is
+ * a usage error unless `--create-queue`.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "../_helpers/cli.ts";
+import { type Serve, SKIP, startServe, tempDir, waitFor } from "./daemon_helpers.ts";
+
+if (SKIP) it(`skips the daemon process-control test: ${SKIP}`, { skip: SKIP }, () => {});
+
+describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
+  let serve: Serve;
+  let dir: string;
+  let env: Record<string, string>;
+  const cli = (args: string[]) => runCli(args, { env });
+  const workers = () =>
+    (JSON.parse(cli(["agent", "list", "--json"]).stdout).workers as Array<{ id: string }>).map((
+      w,
+    ) => w.id);
+  before(async () => {
+    serve = await startServe();
+    dir = tempDir();
+    mkdirSync(join(dir, "tmp"));
+    env = { ...serve.env, HOME: dir, TMPDIR: join(dir, "tmp"), CLEARML_WORKER_NAME: "ctl-host" };
+  }, { timeout: 60_000 });
+  after(async () => {
+    await serve?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    "starts two detached daemons as slots 0 and 1 and stops them",
+    { timeout: 120_000 },
+    async () => {
+      const a = cli(["agent", "daemon", "--queue", "default", "--cpu-only", "--detached"]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.match(a.stderr, /running in the background \(pid \d+\), log: /);
+      await waitFor("slot 0", () => workers().includes("ctl-host:cpu:0") || undefined, 60_000);
+      const b = cli(["agent", "daemon", "--queue", "default", "--cpu-only", "--detached"]);
+      assert.equal(b.code, 0, b.stderr);
+      await waitFor("slot 1", () => workers().includes("ctl-host:cpu:1") || undefined, 60_000);
+      const registry = readdirSync(join(dir, "tmp")).filter((f) => f.startsWith(".clearmlagent_"));
+      assert.equal(registry.length, 2);
+      assert.deepEqual(
+        registry.map((f) => readFileSync(join(dir, "tmp", f), "utf8")).sort(),
+        ["ctl-host:cpu:0\n0", "ctl-host:cpu:1\n1"],
+      );
+
+      const stop = cli(["agent", "daemon", "--cpu-only", "--stop", "ctl-host:cpu:1"]);
+      assert.equal(stop.code, 0, stop.stderr);
+      assert.match(stop.stderr, /Stopping agent ctl-host:cpu:1 \(pid \d+\)/);
+      await waitFor(
+        "slot 1 to unregister",
+        () => !workers().includes("ctl-host:cpu:1") || undefined,
+        60_000,
+      );
+      assert.ok(workers().includes("ctl-host:cpu:0"));
+      // --stop alone: this invocation's name, the first matching daemon.
+      assert.equal(cli(["agent", "daemon", "--cpu-only", "--stop"]).code, 0);
+      await waitFor(
+        "slot 0 to unregister",
+        () => !workers().includes("ctl-host:cpu:0") || undefined,
+        60_000,
+      );
+      await waitFor(
+        "the registry to empty",
+        () =>
+          readdirSync(join(dir, "tmp")).filter((f) => f.startsWith(".clearmlagent_")).length ===
+            0 ||
+          undefined,
+      );
+      const none = cli(["agent", "daemon", "--cpu-only", "--stop"]);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /No running clearml agent daemon to stop/);
+    },
+  );
+
+  it("refuses an unknown queue unless --create-queue", { timeout: 60_000 }, () => {
+    const r = cli(["agent", "daemon", "--queue", "nope-queue", "--foreground", "--stop"]);
+    // --stop does not look at queues: nothing running here.
+    assert.equal(r.code, 1);
+    const bad = cli(["agent", "daemon", "--queue", "nope-queue", "--foreground"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--queue nope-queue: no queue of that name on the server/);
+  });
+});
