@@ -11,6 +11,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
 import { connect } from "./task_api.ts";
+import { resolveAsStarted } from "./resolve_for.ts";
 import { runDaemon } from "../agent/daemon.ts";
 import { agentsToStop, liveAgents, register } from "../agent/daemon_registry.ts";
 import { visibleDevices, workerId } from "../agent/worker_id.ts";
@@ -97,7 +98,7 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
 
     const shutdown = new AbortController();
     // Not the shutdown signal: the task's final status and log must still go out after SIGTERM.
-    const { api, resolution, env } = await connect(ctx, g, "agent");
+    const { api, resolution, env, snap } = await connect(ctx, g, "agent");
     const name = text(resolution, "agent.worker_name") || hostname();
     const configured = text(resolution, "agent.worker_id") || undefined;
     const devices = visibleDevices(env, {
@@ -159,11 +160,13 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
         reportMs: 30_000,
         logFlushMs: 1000,
         runner: daemonRunner({
-          resolution,
+          // as `agent execute` resolves: with the start-up values the agent's session derives
+          resolution: await resolveAsStarted(snap, "agent"),
           env,
-          worker: reg.id,
+          home: snap.home,
+          cwd: snap.cwd,
           cpuOnly,
-          ...(g.configFile ? { configFile: g.configFile } : {}),
+          say,
           servicesMode: services,
           ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
           ...(opts.docker !== undefined

@@ -4,7 +4,7 @@
  */
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
-import { takeSnapshot } from "./snapshot.ts";
+import { type Snapshot, takeSnapshot } from "./snapshot.ts";
 import { resolveFor } from "./resolve_for.ts";
 import type { Resolution } from "../settings/resolve.ts";
 import type { Consumer } from "../settings/variable.ts";
@@ -16,6 +16,7 @@ export interface Connected {
   api: ApiClient;
   resolution: Resolution;
   env: Record<string, string>;
+  snap: Snapshot;
 }
 
 export async function connect(
@@ -40,5 +41,5 @@ export async function connect(
       : {}),
     ...extra,
   });
-  return { api, resolution, env: snap.env };
+  return { api, resolution, env: snap.env, snap };
 }

@@ -15,7 +15,7 @@ import { addBatch, MAX_MESSAGE_CHARS, messagesOf } from "../../src/api/events.ts
 import { LogShipper } from "../../src/agent/daemon_log.ts";
 import { claimOrphans, TaskJournal } from "../../src/agent/daemon_journal.ts";
 import { agentsToStop, liveAgents, register } from "../../src/agent/daemon_registry.ts";
-import { executeArgv } from "../../src/agent/daemon_runner.ts";
+import { runOptions } from "../../src/agent/daemon_runner.ts";
 import { finalStatus } from "../../src/agent/daemon_status.ts";
 import { ApiClient } from "../../src/api/client.ts";
 import type { RetryPolicy } from "../../src/api/settings.ts";
@@ -255,29 +255,33 @@ describe("the local agent registry", () => {
   });
 });
 
-describe("executeArgv()", () => {
-  it("runs `agent execute --id` with the daemon's device and docker flags", () => {
+describe("runOptions()", () => {
+  it("plans a daemon's task as execute, for the task's worker, with the daemon's flags", () => {
     const o = {
       resolution: resolveWith("agent"),
       env: {},
-      worker: "h:0",
+      home: "/home/u",
+      cwd: "/home/u",
       cpuOnly: true,
       servicesMode: 0,
       docker: ["python:3.10"],
-      configFile: "/etc/c.conf",
+      say: () => {},
     };
-    assert.deepEqual(executeArgv(o, "T1", ["clearml"]), [
-      "clearml",
-      "agent",
-      "execute",
-      "--id",
-      "T1",
-      "--config-file",
-      "/etc/c.conf",
-      "--cpu-only",
-      "--docker",
-      "python:3.10",
-    ]);
+    assert.deepEqual(runOptions(o, "h:cpu:0"), {
+      command: "execute",
+      workerId: "h:cpu:0",
+      cpuOnly: true,
+      docker: ["python:3.10"],
+    });
+    assert.deepEqual(
+      runOptions({ ...o, cpuOnly: false, docker: undefined, gpus: "0,1", servicesMode: -1 }, "w"),
+      {
+        command: "execute",
+        workerId: "w",
+        gpus: "0,1",
+        servicesMode: -1,
+      },
+    );
   });
 });
 
