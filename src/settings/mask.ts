@@ -64,20 +64,30 @@ const isSchemeChar = (c: number) => isLetter(c) || isDigit(c) || c === 43 || c =
 const isKeyChar = (c: number) => isLetter(c) || isDigit(c) || c === 95 || c === 46 || c === 45;
 const SLASH = 47, AT = 64, COLON = 58, EQUALS = 61, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
 
-/** A run of replacements applied to `text` left to right. */
+/**
+ * A run of replacements applied to `text` left to right. Pieces are joined every few thousand,
+ * so that a text with millions of masked values does not keep millions of small strings alive
+ * (their collection made 10× the input cost 20× the time).
+ */
 class Splicer {
   private parts: string[] = [];
+  private chunks: string[] = [];
   private last = 0;
   constructor(private readonly text: string) {}
   /** Replace `[start, end)`; ranges come in increasing order and never overlap. */
   mask(start: number, end: number): void {
     this.parts.push(this.text.slice(this.last, start), MASK);
     this.last = end;
+    if (this.parts.length >= 4096) {
+      this.chunks.push(this.parts.join(""));
+      this.parts = [];
+    }
   }
   done(): string {
-    if (this.parts.length === 0) return this.text;
+    if (this.last === 0 && this.parts.length === 0) return this.text;
     this.parts.push(this.text.slice(this.last));
-    return this.parts.join("");
+    this.chunks.push(this.parts.join(""));
+    return this.chunks.join("");
   }
 }
 
