@@ -26,8 +26,10 @@ import type {
   DoctorOptions,
   ProbeTools,
 } from "../../src/doctor/types.ts";
-import { gitCategory, type GitSnapshot } from "../../src/doctor/checks/git.ts";
-import { pythonCategory, type PythonSnapshot } from "../../src/doctor/checks/python.ts";
+import { gitCategory } from "../../src/doctor/checks/git.ts";
+import type { GitSnapshot } from "../../src/doctor/probes/git_snapshot.ts";
+import { pythonCategory } from "../../src/doctor/checks/python.ts";
+import type { PythonSnapshot } from "../../src/doctor/probes/python_snapshot.ts";
 import { fsCategory } from "../../src/doctor/checks/fs.ts";
 import { probeSsh } from "../../src/doctor/probes/git_probe.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
