@@ -5,7 +5,7 @@
  * the probe's snapshot; the doctor changes nothing.
  */
 import type { Category, Check, CheckResult, DoctorInput, Status } from "../types.ts";
-import type { FsTarget } from "../fs_targets.ts";
+import { worse } from "../worse_status.ts";
 import { probeFs } from "../probes/fs_probe.ts";
 import type { DirFacts, FsSnapshot } from "../probes/fs_snapshot.ts";
 
@@ -24,9 +24,6 @@ export function formatBytes(n: number): string {
   if (n >= MiB) return `${(n / MiB).toFixed(0)} MiB`;
   return `${Math.max(0, Math.round(n / 1024))} KiB`;
 }
-
-const RANK: Record<Status, number> = { pass: 0, skip: 0, warn: 1, fail: 2, error: 3 };
-const worse = (a: Status, b: Status): Status => (RANK[b] > RANK[a] ? b : a);
 
 interface Verdict {
   status: Status;

@@ -4,24 +4,16 @@
  * and an opt-in `git ls-remote` (user-pain D23-D26). Checks are pure functions of the snapshot.
  */
 import type { Category, Check, CheckResult, DoctorInput, Status } from "../types.ts";
-import { type CloneUrl, cloneUrl, type CredentialUse, maskGitUrl } from "../../agent/git_url.ts";
+import { type CloneUrl, cloneUrl, maskGitUrl } from "../../agent/git_url.ts";
 import { type GitSettings, gitSettings, usesAskPass } from "../git_settings.ts";
 import { knownHostMatch } from "../known_hosts.ts";
 import { sshOption } from "../ssh_config.ts";
 import { keyModeTooOpen } from "../ssh_key_info.ts";
+import { worse } from "../worse_status.ts";
 import { probeGit } from "../probes/git_probe.ts";
-import type {
-  GitSnapshot,
-  KnownHostsFile,
-  LsRemoteResult,
-  SshKeyFile,
-  SshSnapshot,
-} from "../probes/git_snapshot.ts";
+import type { GitSnapshot } from "../probes/git_snapshot.ts";
 
 import { MASK } from "../../settings/mask.ts";
-
-const RANK: Record<Status, number> = { pass: 0, skip: 0, warn: 1, fail: 2, error: 3 };
-const worse = (a: Status, b: Status): Status => (RANK[b] > RANK[a] ? b : a);
 
 // ── git.installed ────────────────────────────────────────────────────────────────────────────
 

@@ -5,7 +5,7 @@
  * probe's snapshot.
  */
 import type { Category, Check, CheckResult, DoctorInput } from "../types.ts";
-import { errorLine, isVenv, type PythonFacts } from "../python_introspect.ts";
+import { errorLine, isVenv } from "../python_introspect.ts";
 import { type PythonChoice, selectPython } from "../python_select.ts";
 import { probePython } from "../probes/python_probe.ts";
 import type { PyInterpreter, PythonSnapshot } from "../probes/python_snapshot.ts";
