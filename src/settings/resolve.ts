@@ -172,7 +172,6 @@ function applyAgentEnv(tree: ConfNode, variables: readonly VariableState[]): Con
     if (s.status !== "set" || !rule?.key || rule.apply !== "env-map" || !truthy(s.value)) continue;
     if (rule.key.includes(".0.")) continue; // list-element keys: appendListEntries
     tree = setNode(tree, splitPath(rule.key), withOrigin(s.value ?? null, envOrigin(s)));
-    if (s.variable.name === "CLEARML_CPU_ONLY") tree = applyCpuOnly(tree, envOrigin(s));
   }
   tree = appendListEntries(tree, variables);
   // Point of use: the variable replaces the key where the agent reads it.
