@@ -32,13 +32,6 @@ export class ConfigError extends ClearmlError {
   }
 }
 
-/** A bug of ours (exit 4). */
-export class InternalError extends ClearmlError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 4, options);
-  }
-}
-
 /** End the command with `exitCode` after it has printed its own output (e.g. doctor found a failure). */
 export class ExitStatus extends ClearmlError {
   constructor(exitCode: number) {

@@ -1,16 +1,21 @@
 import { homedir } from "node:os";
 import type { CliContext } from "./cli/context.ts";
 import { parseFast } from "./cli/fast_path.ts";
+import { writeFd } from "./runtime/write_fd.ts";
 
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
 
+const argv = process.argv.slice(2);
+const fast = parseFast(argv);
 const ctx: CliContext = {
   env,
   cwd: process.cwd(),
   home: homedir(),
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
+  // The fast-path commands print once, synchronously: a plain write spares building the
+  // process.stdout stream. The others (doctor, agent, serve) keep the streams.
+  out: fast ? (s) => writeFd(1, s) : (s) => void process.stdout.write(s),
+  err: fast ? (s) => writeFd(2, s) : (s) => void process.stderr.write(s),
   // a getter: the stream objects are made on first use, only by commands that echo a task
   get streams() {
     return { stdout: process.stdout, stderr: process.stderr };
@@ -20,8 +25,6 @@ const ctx: CliContext = {
     return process.getBuiltinModule("node:tty").isatty(1);
   },
 };
-const argv = process.argv.slice(2);
-const fast = parseFast(argv);
 // The common commands skip loading commander (see fast_path.ts); everything else uses it.
 const code = fast
   ? await (await import("./cli/run_fast.ts")).runFast(fast, ctx)

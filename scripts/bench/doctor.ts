@@ -7,7 +7,7 @@
  *   bun scripts/bench/doctor.ts [RUNS]
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmtMs, median } from "./_stats.ts";
@@ -44,6 +44,14 @@ const hang = await startFakeServer({ mode: "hang" });
 try {
   const floorMs = await series(floor, [], base, runs);
   const offline = await series(bin, ["doctor", "--offline", "--json"], base, runs);
+  // pyenv shims first on PATH, as pyenv users have them (each shim is a shell script)
+  const shims = join(process.env.PYENV_ROOT ?? join(process.env.HOME ?? "", ".pyenv"), "shims");
+  const withShims = existsSync(shims)
+    ? await series(bin, ["doctor", "--offline", "--json"], {
+      ...base,
+      PATH: `${shims}:${base.PATH}`,
+    }, runs)
+    : undefined;
 
   const conf = (host: string) =>
     `api { api_server: "${host}", web_server: "${host}", files_server: "${host}"\n` +
@@ -66,6 +74,11 @@ try {
     `  doctor --offline:                   ${fmtMs(offline)}  (${
       (offline / floorMs).toFixed(1)
     }x floor; target ≤ 300 ms)`,
+  );
+  console.log(
+    `  doctor --offline, pyenv shims:      ${
+      withShims === undefined ? `no ${shims} here` : fmtMs(withShims)
+    }  (target ≤ 300 ms)`,
   );
   console.log(`  doctor, local HTTPS API:            ${fmtMs(online)}  (target ≤ 1000 ms)`);
   console.log(`  doctor --timeout 3, black-holed API: ${fmtMs(blackholed)}  (target ≤ 3500 ms)`);

@@ -15,7 +15,7 @@ import {
   summarize,
 } from "../doctor/report.ts";
 import type { DoctorInput } from "../doctor/types.ts";
-import { VERSION } from "../version.ts";
+import { VERSION, versionInfo } from "../version.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
 import { offlineReason } from "../doctor/offline.ts";
 import { maskDocument } from "../settings/mask.ts";
@@ -119,7 +119,8 @@ export const registerDoctor: Register = (parent, ctx) => {
     const full: DoctorReport = {
       schema: "clearml.doctor/v1",
       version: VERSION,
-      platform: `${process.platform}-${process.arch}`,
+      // the build's own target (linux-x64-musl on the musl build), baked in by scripts/build
+      platform: versionInfo().target,
       // --offline, or CLEARML_OFFLINE_MODE as the SDK reads it
       mode: offlineReason(input) ? "offline" : "online",
       configFiles: input.sdk.files.filter((f) => f.status === "parsed").map((f) => f.path),

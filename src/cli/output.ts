@@ -1,14 +1,5 @@
 import { displayWidth } from "./display_width.ts";
 
-export type Format = "text" | "json" | "yaml";
-
-/** Pick the output format from `--json` / `--yaml`; both given is a usage error upstream. */
-export function formatOf(opts: { json?: boolean; yaml?: boolean }): Format {
-  if (opts.json) return "json";
-  if (opts.yaml) return "yaml";
-  return "text";
-}
-
 /** Machine output: stable key order as built, one trailing newline. */
 export async function renderData(data: unknown, format: "json" | "yaml"): Promise<string> {
   if (format === "json") return JSON.stringify(data, null, 2) + "\n";

@@ -4,7 +4,6 @@ import { nodeFsView } from "../settings/node_fs_view.ts";
 import { type FlagValue, type Resolution, resolve } from "../settings/resolve.ts";
 import type { Consumer } from "../settings/variable.ts";
 import { applyAgentStart } from "../settings/agent_start.ts";
-import { gatherAgentStartFacts } from "../platform/agent_start_facts.ts";
 
 /** Resolve one consumer's settings from a snapshot against the real file system. */
 export function resolveFor(
@@ -31,6 +30,8 @@ export function resolveFor(
 export async function resolveAsStarted(snap: Snapshot, consumer: Consumer): Promise<Resolution> {
   const r = resolveFor(snap, consumer);
   if (consumer !== "agent") return r;
+  // Loaded here: the machine probes (and node:fs/promises) cost the SDK's `config show` nothing.
+  const { gatherAgentStartFacts } = await import("../platform/agent_start_facts.ts");
   const facts = await gatherAgentStartFacts(r, snap.env, snap.cwd);
   // A tree in, a tree out: the root stays an object.
   return { ...r, tree: applyAgentStart(r.tree, facts) as ObjectNode };

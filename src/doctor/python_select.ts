@@ -5,7 +5,7 @@
  * `python3`, `python` on PATH. Pure.
  */
 import type { DoctorInput } from "./types.ts";
-import type { PyInterpreter, PythonSnapshot } from "./checks/python.ts";
+import type { PyInterpreter, PythonSnapshot } from "./probes/python_snapshot.ts";
 import { settingAt, settingText } from "./setting_at.ts";
 
 export interface PythonSpec {

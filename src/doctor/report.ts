@@ -1,5 +1,4 @@
 /** The doctor's report: counts, exit code, and its three renderings (text, JSON, Markdown). */
-import { styleText } from "node:util";
 import type { CategoryName, CheckReport, Status } from "./types.ts";
 import { maskText } from "../settings/mask.ts";
 import { redactHosts } from "./redact_hosts.ts";
@@ -92,7 +91,10 @@ export interface TextOptions {
 
 export function renderText(r: DoctorReport, o: TextOptions): string {
   const paint = (s: Status, text: string) =>
-    o.color ? styleText(COLORS[s], text, { validateStream: false }) : text;
+    o.color
+      // node:util on first use: the other commands must not pay for loading it.
+      ? process.getBuiltinModule("node:util").styleText(COLORS[s], text, { validateStream: false })
+      : text;
   const lines: string[] = [];
   lines.push(
     `ClearML doctor ${r.version} (${r.platform})   config: ${r.configFiles.join(", ") || "none"}` +

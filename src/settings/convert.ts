@@ -16,10 +16,9 @@ const FALSE_SPELLINGS = new Set(["n", "no", "f", "false", "off", "0"]);
 
 /** `strtobool`: lower-cased (Unicode-aware), not stripped; throws `invalid truth value '…'`. */
 export function strtobool(value: string): boolean {
-  const lower = value.toLowerCase();
-  if (TRUE_SPELLINGS.has(lower)) return true;
-  if (FALSE_SPELLINGS.has(lower)) return false;
-  throw new Error(`invalid truth value ${pyRepr(lower)}`);
+  const b = tryStrtobool(value);
+  if (b === undefined) throw new Error(`invalid truth value ${pyRepr(value.toLowerCase())}`);
+  return b;
 }
 
 /** `strtobool`, or undefined where it would raise. */

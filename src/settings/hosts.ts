@@ -4,6 +4,7 @@
  * the SDK.
  */
 import { pyUrlparse } from "./py_urlparse.ts";
+import { stripEnds } from "./strip_ends.ts";
 
 export const DEFAULT_API_HOST = "https://api.clear.ml";
 export const DEFAULT_WEB_HOST = "https://app.clear.ml";
@@ -71,5 +72,5 @@ export function deriveFilesHost(
 
 /** Python's str.rstrip("/"). */
 export function rstripSlash(s: string): string {
-  return s.replace(/\/+$/, "");
+  return stripEnds(s, (c) => c === 47, "end");
 }

@@ -4,6 +4,7 @@
  * digit (`٣` is 3). `5.0`, `0x10`, `1__0` and `_1` are rejected.
  */
 import { isPySpace } from "./py_str.ts";
+import { stripEnds } from "./strip_ends.ts";
 
 const DECIMAL = /\p{Nd}/u;
 
@@ -35,7 +36,8 @@ export function toAsciiNumeric(s: string): string {
       out += d === undefined ? ch : String(d);
     }
   }
-  return out.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
+  // Python's int() strips ASCII whitespace only: \x1c-\x1f stay, so `1\x1c` is no number.
+  return stripEnds(out, (c) => c === 32 || (c >= 9 && c <= 13));
 }
 
 const INT_LITERAL = /^[+-]?[0-9]+(?:_[0-9]+)*$/;

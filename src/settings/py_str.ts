@@ -10,14 +10,17 @@ export function isPySpace(cp: number): boolean {
     cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000;
 }
 
-/** Python `s.strip()` with no argument. JS `trim()` differs (it strips U+FEFF, keeps U+001C-1F, U+0085). */
+/**
+ * Python `s.strip()` with no argument. JS `trim()` differs (it strips U+FEFF, keeps U+001C-1F,
+ * U+0085). Every Python space is in the BMP, so scanning UTF-16 code units from both ends is
+ * exact (a surrogate is never a space), and no copy of the string is made.
+ */
 export function pyStrip(s: string): string {
-  const cps = Array.from(s);
   let start = 0;
-  let end = cps.length;
-  while (start < end && isPySpace(cps[start]!.codePointAt(0)!)) start++;
-  while (end > start && isPySpace(cps[end - 1]!.codePointAt(0)!)) end--;
-  return cps.slice(start, end).join("");
+  let end = s.length;
+  while (start < end && isPySpace(s.charCodeAt(start))) start++;
+  while (end > start && isPySpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 // Python's str.isprintable() is false for these categories (space U+0020 excepted).

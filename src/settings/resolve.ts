@@ -26,6 +26,8 @@ import { type FileReport, loadSources } from "./sources.ts";
 import { readVariable, ruleFor, truthy, type VariableState } from "./read_variable.ts";
 import { type DynamicVar, readDynamicVars } from "./dynamic_env.ts";
 import { resolveSdkHosts } from "./resolve_hosts.ts";
+import type { Diagnostic } from "./diagnostic.ts";
+export type { Diagnostic } from "./diagnostic.ts";
 import { invalidMessage } from "./invalid_message.ts";
 import { type AgentStartFacts, applyAgentStart, copyApiHost } from "./agent_start.ts";
 
@@ -50,20 +52,6 @@ export interface ResolveInput {
   flags?: readonly FlagValue[];
   /** The machine facts the agent's Session derives values from (host name, Python, CUDA). */
   agentStart?: AgentStartFacts;
-}
-
-export interface Diagnostic {
-  level: "error" | "warning";
-  /** What it is about: a variable name, a file, a key. */
-  subject: string;
-  message: string;
-  /**
-   * For a fatal one: `use` when the real program stops only where it uses the value (running a
-   * task), not while it loads its configuration, so `config show` still prints.
-   */
-  stops?: "load" | "use";
-  /** The configuration keys the problem leaves without a usable value. */
-  keys?: string[];
 }
 
 export interface Resolution {
@@ -184,7 +172,6 @@ function applyAgentEnv(tree: ConfNode, variables: readonly VariableState[]): Con
     if (s.status !== "set" || !rule?.key || rule.apply !== "env-map" || !truthy(s.value)) continue;
     if (rule.key.includes(".0.")) continue; // list-element keys: appendListEntries
     tree = setNode(tree, splitPath(rule.key), withOrigin(s.value ?? null, envOrigin(s)));
-    if (s.variable.name === "CLEARML_CPU_ONLY") tree = applyCpuOnly(tree, envOrigin(s));
   }
   tree = appendListEntries(tree, variables);
   // Point of use: the variable replaces the key where the agent reads it.

@@ -7,7 +7,7 @@
  */
 import { type ConfNode, deleteNode, getNode, type Origin, scalarNode, setNode } from "./tree.ts";
 import type { VariableState } from "./read_variable.ts";
-import type { Diagnostic } from "./resolve.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import {
   DEFAULT_API_HOST,
   type Derived,

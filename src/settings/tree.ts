@@ -58,18 +58,24 @@ export function toPlain(node: ConfNode): Plain {
   switch (node.type) {
     case "scalar":
       return node.value;
-    case "list":
-      return node.items.map(toPlain);
+    case "list": {
+      const items = node.items;
+      const out = new Array<Plain>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = toPlain(items[i]!);
+      return out;
+    }
     case "object": {
       const out: { [key: string]: Plain } = {};
       for (const [k, v] of node.entries) {
-        // defineProperty: a key named __proto__ must stay a key, not change the prototype
-        Object.defineProperty(out, k, {
-          value: toPlain(v),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        if (k === "__proto__") {
+          // defineProperty: a key named __proto__ must stay a key, not change the prototype
+          Object.defineProperty(out, k, {
+            value: toPlain(v),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else out[k] = toPlain(v);
       }
       return out;
     }

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { agentCategory, type AgentSnapshot } from "../../src/doctor/checks/agent.ts";
+import { agentCategory } from "../../src/doctor/checks/agent.ts";
+import type { AgentSnapshot } from "../../src/doctor/probes/agent_snapshot.ts";
 import { childCountArgv, DEFAULT_CHILD_COUNT_CMD } from "../../src/agent/child_count_cmd.ts";
 import { pyFormat } from "../../src/agent/py_format.ts";
 import type { CheckResult, DoctorOptions } from "../../src/doctor/types.ts";

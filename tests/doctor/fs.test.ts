@@ -3,12 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type DirFacts,
-  formatBytes,
-  fsCategory,
-  type FsSnapshot,
-} from "../../src/doctor/checks/fs.ts";
+import { formatBytes, fsCategory } from "../../src/doctor/checks/fs.ts";
+import type { DirFacts, FsSnapshot } from "../../src/doctor/probes/fs_snapshot.ts";
 import {
   cacheTargets,
   expandVars,

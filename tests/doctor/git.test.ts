@@ -4,13 +4,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Buffer } from "node:buffer";
-import {
-  classifyGitError,
-  gitCategory,
-  type GitSnapshot,
-  type LsRemoteResult,
-  type SshSnapshot,
-} from "../../src/doctor/checks/git.ts";
+import { classifyGitError, gitCategory } from "../../src/doctor/checks/git.ts";
+import type {
+  GitSnapshot,
+  LsRemoteResult,
+  SshSnapshot,
+} from "../../src/doctor/probes/git_snapshot.ts";
 import type { CheckResult, DoctorInput, DoctorOptions } from "../../src/doctor/types.ts";
 import { knownHostMatch, knownHostName } from "../../src/doctor/known_hosts.ts";
 import { sshOption } from "../../src/doctor/ssh_config.ts";

@@ -3,11 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type PyInterpreter,
-  pythonCategory,
-  type PythonSnapshot,
-} from "../../src/doctor/checks/python.ts";
+import { pythonCategory } from "../../src/doctor/checks/python.ts";
+import type { PyInterpreter, PythonSnapshot } from "../../src/doctor/probes/python_snapshot.ts";
 import { errorLine, isVenv, parseIntrospection } from "../../src/doctor/python_introspect.ts";
 import { selectPython } from "../../src/doctor/python_select.ts";
 import { extraPythonPath } from "../../src/agent/extra_python_path.ts";

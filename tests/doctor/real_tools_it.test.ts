@@ -13,6 +13,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -26,11 +27,14 @@ import type {
   DoctorOptions,
   ProbeTools,
 } from "../../src/doctor/types.ts";
-import { gitCategory, type GitSnapshot } from "../../src/doctor/checks/git.ts";
-import { pythonCategory, type PythonSnapshot } from "../../src/doctor/checks/python.ts";
+import { gitCategory } from "../../src/doctor/checks/git.ts";
+import type { GitSnapshot } from "../../src/doctor/probes/git_snapshot.ts";
+import { pythonCategory } from "../../src/doctor/checks/python.ts";
+import type { PythonSnapshot } from "../../src/doctor/probes/python_snapshot.ts";
 import { fsCategory } from "../../src/doctor/checks/fs.ts";
 import { probeSsh } from "../../src/doctor/probes/git_probe.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
+import { needs, requirePart } from "../_helpers/real_part.ts";
 
 const tools: ProbeTools = {
   exec: (cmd, args, opts) => exec(cmd, args, { ...opts, timeoutMs: opts?.timeoutMs ?? 5000 }),
@@ -183,85 +187,106 @@ describe("git probe with the real git", () => {
   });
 
   const keygen = existsSync("/usr/bin/ssh-keygen");
-  it("tells a passphrase key from a plain one made by ssh-keygen", { skip: !keygen }, async () => {
-    const home = join(root, "sshhome");
-    const dir = join(home, ".ssh");
-    mkdirSync(dir, { recursive: true });
-    const kg = (file: string, pass: string) =>
-      exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", pass, "-C", "", "-f", join(dir, file)], {
-        timeoutMs: 5000,
-      });
-    assert.equal((await kg("id_ed25519", "")).code, 0);
-    assert.equal((await kg("id_ecdsa", "a passphrase")).code, 0);
-    chmodSync(join(dir, "id_ecdsa"), 0o644);
-    const s = probeSsh(home, {});
-    const keys = new Map(s.keys.map((k) => [k.name, k]));
-    assert.deepEqual([...keys.keys()], ["id_ecdsa", "id_ed25519"]);
-    assert.equal(keys.get("id_ed25519")?.encrypted, false);
-    assert.equal(keys.get("id_ecdsa")?.encrypted, true);
-    assert.equal(keys.get("id_ecdsa")?.mode, 0o644);
-  });
+  it(
+    "tells a passphrase key from a plain one made by ssh-keygen",
+    needs("ssh-keygen", keygen),
+    async () => {
+      requirePart("/usr/bin/ssh-keygen", keygen, "Debian package openssh-client");
+      const home = join(root, "sshhome");
+      const dir = join(home, ".ssh");
+      mkdirSync(dir, { recursive: true });
+      const kg = (file: string, pass: string) =>
+        exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", pass, "-C", "", "-f", join(dir, file)], {
+          timeoutMs: 5000,
+        });
+      assert.equal((await kg("id_ed25519", "")).code, 0);
+      assert.equal((await kg("id_ecdsa", "a passphrase")).code, 0);
+      chmodSync(join(dir, "id_ecdsa"), 0o644);
+      const s = probeSsh(home, {});
+      const keys = new Map(s.keys.map((k) => [k.name, k]));
+      assert.deepEqual([...keys.keys()], ["id_ecdsa", "id_ed25519"]);
+      assert.equal(keys.get("id_ed25519")?.encrypted, false);
+      assert.equal(keys.get("id_ecdsa")?.encrypted, true);
+      assert.equal(keys.get("id_ecdsa")?.mode, 0o644);
+    },
+  );
 });
 
 describe("python probe with the real interpreters", () => {
-  const pyenvShim = "/root/.pyenv/shims/python3";
-  const hasPyenv = existsSync(pyenvShim) && existsSync("/root/.pyenv/shims/python3.12");
+  const PY = "/usr/bin/python3";
+  const hasPy = existsSync(PY);
+  const py = (title: string, fn: () => Promise<void>) =>
+    it(title, needs(PY, hasPy), async () => {
+      requirePart(PY, hasPy, "Debian package python3-venv");
+      await fn();
+    });
 
-  it("asks Debian's python3 for its facts", { skip: !existsSync("/usr/bin/python3") }, async () => {
+  py("asks Debian's python3 for its facts", async () => {
     const i = input({ PATH: "/usr/bin:/bin" }, root);
     const s: PythonSnapshot = await pythonCategory.probe(i, tools);
     const py3 = s.onPath.find((p) => p.name === "python3");
     assert.ok(py3?.ok, String(py3?.stderr));
-    const version = await exec("/usr/bin/python3", ["--version"], { timeoutMs: 5000 });
+    const version = await exec(PY, ["--version"], { timeoutMs: 5000 });
     assert.equal(`Python ${py3.facts?.version}`, (version.stdout || version.stderr).trim());
     assert.equal(check(pythonCategory, "python.binary", s, i).status, "pass");
   });
 
-  it("runs a pyenv shim and recognises an inactive one", { skip: !hasPyenv }, async () => {
-    const shims = join(root, "pyenv", "shims");
-    mkdirSync(shims, { recursive: true });
-    symlinkSync(pyenvShim, join(shims, "python3"));
-    symlinkSync("/root/.pyenv/shims/python3.12", join(shims, "python3.12"));
-    const i = input({ PATH: `${shims}:/usr/bin:/bin`, PYENV_VERSION: "3.11.7" }, root);
-    const s = await pythonCategory.probe(i, tools);
-    const byName = new Map(s.onPath.map((p) => [p.name, p]));
-    assert.equal(byName.get("python3")?.pyenvShim, true);
-    assert.match(byName.get("python3")?.facts?.executable ?? "", /\/\.pyenv\/versions\//);
-    assert.equal(byName.get("python3.12")?.code, 127);
-    assert.ok(s.shadowed.some((x) => x.path === "/usr/bin/python3"));
-    const r = check(pythonCategory, "python.interpreters", s, i);
-    assert.equal(r.status, "pass");
-    assert.match(r.summary, /inactive pyenv shim/);
-  });
-
-  it(
-    "catches user-pain F34 with a real activated venv",
-    { skip: !existsSync("/usr/bin/python3") },
+  // A pyenv root laid out as pyenv lays it out (libexec/pyenv-version-file-read reads
+  // PYENV_VERSION, then .python-version, then <root>/version; shims run
+  // <root>/versions/<v>/bin/<name>), with the real python3 as version 3.99.0. The shims are
+  // never run: one that is would fail the test.
+  py(
+    "resolves a pyenv shim to its version's interpreter and recognises an inactive one",
     async () => {
-      const venv = join(root, "venv");
-      const made = await exec("/usr/bin/python3", ["-m", "venv", "--without-pip", venv], {
-        timeoutMs: 5000,
-      });
-      assert.equal(made.code, 0, made.stderr);
-      const i = input({ PATH: `${venv}/bin:/usr/bin:/bin`, VIRTUAL_ENV: venv }, root);
+      const pyenv = join(root, "pyenv");
+      const shims = join(pyenv, "shims");
+      const bin = join(pyenv, "versions", "3.99.0", "bin");
+      mkdirSync(shims, { recursive: true });
+      mkdirSync(bin, { recursive: true });
+      for (const name of ["python3", "python3.12"]) {
+        writeFileSync(join(shims, name), "#!/bin/sh\necho 'a shim was run' >&2\nexit 99\n");
+        chmodSync(join(shims, name), 0o755);
+      }
+      symlinkSync(PY, join(bin, "python3"));
+      const i = input({ PATH: `${shims}:/usr/bin:/bin`, PYENV_VERSION: "3.99.0" }, root);
       const s = await pythonCategory.probe(i, tools);
-      assert.equal(s.onPath.find((p) => p.name === "python3")?.facts?.prefix, venv);
-      assert.equal(check(pythonCategory, "python.agent_in_venv", s, i).status, "warn");
+      const byName = new Map(s.onPath.map((p) => [p.name, p]));
+      assert.equal(byName.get("python3")?.pyenvShim, true);
+      assert.equal(byName.get("python3")?.ok, true, String(byName.get("python3")?.stderr));
+      assert.equal(byName.get("python3")?.facts?.executable, join(bin, "python3"));
+      // pyenv-which: "pyenv: python3.12: command not found", exit 127
+      assert.equal(byName.get("python3.12")?.code, 127);
+      assert.match(byName.get("python3.12")?.stderr ?? "", /python3\.12: command not found/);
+      assert.ok(s.shadowed.some((x) => x.path === PY));
+      const r = check(pythonCategory, "python.interpreters", s, i);
+      assert.equal(r.status, "pass");
+      assert.match(r.summary, /inactive pyenv shim/);
     },
   );
 
-  it("T60 uses a skip-venv interpreter path that exists and warns about one that does not", {
-    skip: !existsSync("/usr/bin/python3"),
-  }, async () => {
-    const found = input({ CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: "/usr/bin/python3" }, root);
-    const s1 = await pythonCategory.probe(found, tools);
-    assert.equal(s1.specs.CLEARML_AGENT_SKIP_PIP_VENV_INSTALL?.interpreter?.ok, true);
-    assert.equal(check(pythonCategory, "python.skip_env", s1, found).status, "pass");
-    const lost = input({ CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: join(root, "no-python") }, root);
-    const s2 = await pythonCategory.probe(lost, tools);
-    assert.equal(s2.specs.CLEARML_AGENT_SKIP_PIP_VENV_INSTALL?.found, false);
-    assert.equal(check(pythonCategory, "python.skip_env", s2, lost).status, "warn");
+  py("catches user-pain F34 with a real activated venv", async () => {
+    const venv = join(root, "venv");
+    const made = await exec(PY, ["-m", "venv", "--without-pip", venv], { timeoutMs: 5000 });
+    assert.equal(made.code, 0, made.stderr);
+    const i = input({ PATH: `${venv}/bin:/usr/bin:/bin`, VIRTUAL_ENV: venv }, root);
+    const s = await pythonCategory.probe(i, tools);
+    assert.equal(s.onPath.find((p) => p.name === "python3")?.facts?.prefix, venv);
+    assert.equal(check(pythonCategory, "python.agent_in_venv", s, i).status, "warn");
   });
+
+  py(
+    "T60 uses a skip-venv interpreter path that exists and warns about one that does not",
+    async () => {
+      const found = input({ CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: PY }, root);
+      const s1 = await pythonCategory.probe(found, tools);
+      assert.equal(s1.specs.CLEARML_AGENT_SKIP_PIP_VENV_INSTALL?.interpreter?.ok, true);
+      assert.equal(check(pythonCategory, "python.skip_env", s1, found).status, "pass");
+      const lost = input({ CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: join(root, "no-python") }, root);
+      const s2 = await pythonCategory.probe(lost, tools);
+      assert.equal(s2.specs.CLEARML_AGENT_SKIP_PIP_VENV_INSTALL?.found, false);
+      assert.equal(check(pythonCategory, "python.skip_env", s2, lost).status, "warn");
+    },
+  );
 });
 
 describe("fs probe on real directories", () => {

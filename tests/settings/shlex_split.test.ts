@@ -52,3 +52,16 @@ describe("shlexSplit()", () => {
     assert.throws(() => shlexSplit('"abc\\'), { message: "No escaped character" });
   });
 });
+
+describe("shlexSplit() on long values", () => {
+  it("shlexSplit() splits a million-character quoted token, escapes and words in one pass", () => {
+    const long = "x".repeat(1_000_000);
+    assert.deepEqual(shlexSplit(`'${long}' "${long}\\"" a\\ b`), [long, `${long}"`, "a b"]);
+    assert.equal(shlexSplit("\\a".repeat(500_000))[0]!.length, 500_000);
+    assert.equal(shlexSplit("ab ".repeat(300_000)).length, 300_000);
+  });
+
+  it("shlexSplit() keeps a surrogate pair that a backslash escapes", () => {
+    assert.deepEqual(shlexSplit("\\😀x '😀' \"\\😀\""), ["😀x", "😀", "\\😀"]);
+  });
+});

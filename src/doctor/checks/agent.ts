@@ -5,6 +5,8 @@
  */
 import type { Category, Check, CheckResult, DoctorInput } from "../types.ts";
 import { probeAgent } from "../probes/agent_probe.ts";
+import type { AgentSnapshot } from "../probes/agent_snapshot.ts";
+
 import {
   childCountTemplate,
   configuredWorkerId,
@@ -13,13 +15,6 @@ import {
   workerName,
 } from "../agent_worker.ts";
 import { childCountArgv, DEFAULT_CHILD_COUNT_CMD } from "../../agent/child_count_cmd.ts";
-
-export interface AgentSnapshot {
-  /** `platform.node()`: the default worker name. */
-  hostname: string;
-  /** Programs looked up on PATH (never run): name → path, or null when not found. */
-  executables: Record<string, string | null>;
-}
 
 function worker(s: AgentSnapshot, input: DoctorInput): CheckResult {
   const name = workerName(input, s.hostname);

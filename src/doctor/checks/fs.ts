@@ -5,41 +5,12 @@
  * the probe's snapshot; the doctor changes nothing.
  */
 import type { Category, Check, CheckResult, DoctorInput, Status } from "../types.ts";
-import type { FsTarget } from "../fs_targets.ts";
+import { worse } from "../worse_status.ts";
 import { probeFs } from "../probes/fs_probe.ts";
+import type { DirFacts, FsSnapshot } from "../probes/fs_snapshot.ts";
+
 import { settingAt } from "../setting_at.ts";
 import { gitSettings, usesAskPass } from "../git_settings.ts";
-
-export interface DirFacts {
-  path: string;
-  exists: boolean;
-  isDir: boolean;
-  /** This user may create files in it. */
-  writable: boolean;
-  /** Missing: the nearest existing ancestor, and whether the folder could be made below it. */
-  ancestor?: string;
-  ancestorIsDir?: boolean;
-  ancestorWritable?: boolean;
-  /** Space this user may use on its file system. */
-  freeBytes?: number;
-  totalBytes?: number;
-  mount?: { mountPoint: string; fsType: string; readOnly: boolean; noexec: boolean };
-  /** The path after symlinks, when different. */
-  realPath?: string;
-  /** stat failed otherwise than "missing". */
-  error?: string;
-}
-
-export interface FsSnapshot {
-  /** Python's temp-dir candidates, probed in order up to the first writable one. */
-  tempCandidates: Array<{ source: string; facts: DirFacts }>;
-  /** `CLEARML_AGENT_TEMP_STDOUT_FILE_DIR`, when set. */
-  tempStdout?: FsTarget & { facts: DirFacts };
-  caches: Array<FsTarget & { facts: DirFacts }>;
-  home: DirFacts;
-  /** /proc/self/mountinfo was readable (Linux). */
-  mountsKnown: boolean;
-}
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -53,9 +24,6 @@ export function formatBytes(n: number): string {
   if (n >= MiB) return `${(n / MiB).toFixed(0)} MiB`;
   return `${Math.max(0, Math.round(n / 1024))} KiB`;
 }
-
-const RANK: Record<Status, number> = { pass: 0, skip: 0, warn: 1, fail: 2, error: 3 };
-const worse = (a: Status, b: Status): Status => (RANK[b] > RANK[a] ? b : a);
 
 interface Verdict {
   status: Status;

@@ -5,47 +5,15 @@
  * probe's snapshot.
  */
 import type { Category, Check, CheckResult, DoctorInput } from "../types.ts";
-import { errorLine, isVenv, type PythonFacts } from "../python_introspect.ts";
+import { errorLine, isVenv } from "../python_introspect.ts";
 import { type PythonChoice, selectPython } from "../python_select.ts";
 import { probePython } from "../probes/python_probe.ts";
+import type { PyInterpreter, PythonSnapshot } from "../probes/python_snapshot.ts";
+
 import { settingAt } from "../setting_at.ts";
 import { usesActivatedVenv } from "../../agent/activated_venv.ts";
 import { extraPythonPath } from "../../agent/extra_python_path.ts";
 import type { VariableState } from "../../settings/read_variable.ts";
-
-export interface PyInterpreter {
-  /** The name it was found by (`python3`) or the configured spec. */
-  name: string;
-  /** The file found. */
-  path: string;
-  /** The file after symlinks. */
-  realPath?: string;
-  /** A pyenv shim: which Python it runs depends on the directory and PYENV_VERSION. */
-  pyenvShim: boolean;
-  /** It ran and answered. */
-  ok: boolean;
-  facts?: PythonFacts;
-  code: number | null;
-  timedOut: boolean;
-  /** The first lines of what it printed when it did not answer. */
-  stderr?: string;
-}
-
-export interface PythonSnapshot {
-  /** The first `python`, `python3`, `python3.X` of each name on PATH. */
-  onPath: PyInterpreter[];
-  /** Later ones of the same names, hidden by the first (not run). */
-  shadowed: Array<{ name: string; path: string }>;
-  /** Interpreters named by the settings, looked up like the agent's `find_executable`. */
-  specs: Partial<
-    Record<
-      "agent.python_binary" | "CLEARML_AGENT_SKIP_PIP_VENV_INSTALL",
-      { spec: string; found: boolean; interpreter?: PyInterpreter }
-    >
-  >;
-  /** Absolute entries of `CLEARML_AGENT_EXTRA_PYTHON_PATH` and whether they exist. */
-  extraPathExists: Record<string, boolean>;
-}
 
 function variable(input: DoctorInput, name: string): VariableState | undefined {
   return input.agent.variables.find((v) => v.variable.name === name);

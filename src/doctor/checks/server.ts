@@ -5,6 +5,7 @@
  * layer where it happened (user-pain B16: the wizards collapse them all into "could not verify").
  * Every check is a pure function of the probe's snapshot.
  */
+import { worstStatus } from "../worse_status.ts";
 import type { Category, Check, CheckResult, DoctorInput, Fix, Status } from "../types.ts";
 import { formatOrigin, type Origin } from "../../settings/tree.ts";
 import { DEFAULT_API_HOST } from "../../settings/hosts.ts";
@@ -25,12 +26,6 @@ const DOCS_SERVER = "https://clear.ml/docs/latest/docs/deploying_clearml/clearml
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-const RANK: Record<Status, number> = { error: 5, fail: 4, warn: 3, pass: 2, skip: 1 };
-
-function worst(statuses: readonly Status[]): Status {
-  return statuses.reduce<Status>((a, b) => (RANK[b] > RANK[a] ? b : a), "skip");
-}
 
 /** `api https://x:8008 (agent)`. */
 function label(h: HostProbe): string {
@@ -78,7 +73,7 @@ function combine(
   extra: { fix?: Fix; evidence?: Record<string, unknown>; details?: string[] } = {},
 ): CheckResult {
   if (rows.length === 0) return { status: "skip", summary: "no host to check" };
-  const status = worst(rows.map((r) => r.status));
+  const status = worstStatus(rows.map((r) => r.status));
   const bad = rows.filter((r) => r.status === status);
   let summary: string;
   if (status === "pass") summary = pass(rows);

@@ -44,17 +44,3 @@ export function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   return r instanceof Error ? r : new StepTimeout("aborted", false);
 }
-
-/** Run `fn` with a fresh deadline and clear it afterwards. */
-export async function withDeadline<T>(
-  parent: AbortSignal,
-  ms: number,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const d = deadline(parent, ms);
-  try {
-    return await fn(d.signal);
-  } finally {
-    d.clear();
-  }
-}

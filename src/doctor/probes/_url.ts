@@ -3,6 +3,7 @@
  * `/<service>.<action>` to it)? Pure; the snapshot keeps the verdict so checks stay pure.
  */
 import { maskUrlPassword } from "../../settings/mask.ts";
+import { rstripSlash } from "../../settings/hosts.ts";
 
 export type Role = "api" | "web" | "files";
 
@@ -73,7 +74,7 @@ export function urlFacts(url: string, role: Role): UrlFacts {
   facts.hostname = hostname;
   facts.explicitPort = u.port !== "";
   facts.port = u.port ? Number(u.port) : scheme === "https" ? 443 : 80;
-  facts.path = u.pathname.replace(/\/+$/, "");
+  facts.path = rstripSlash(u.pathname);
 
   if (u.username || u.password) {
     warning("the URL carries user credentials; ClearML sends its keys separately");

@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import type { DoctorInput, ProbeTools } from "../types.ts";
-import type { AgentSnapshot } from "../checks/agent.ts";
+import type { AgentSnapshot } from "./agent_snapshot.ts";
 import { childCountArgv } from "../../agent/child_count_cmd.ts";
 import { findExecutable } from "./_find_executable.ts";
 import { childCountTemplate, servicesWorkerId } from "../agent_worker.ts";

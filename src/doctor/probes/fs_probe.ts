@@ -7,7 +7,7 @@ import { accessSync, constants, readFileSync, realpathSync, statfsSync, statSync
 import { dirname } from "node:path";
 import process from "node:process";
 import type { DoctorInput, ProbeTools } from "../types.ts";
-import type { DirFacts, FsSnapshot } from "../checks/fs.ts";
+import type { DirFacts, FsSnapshot } from "./fs_snapshot.ts";
 import { cacheTargets, tempDirCandidates, tempStdoutTarget } from "../fs_targets.ts";
 import { isNoexec, isReadOnly, type Mount, mountFor, parseMountinfo } from "../mountinfo.ts";
 

@@ -17,7 +17,7 @@ import type {
   LsRemoteResult,
   SshKeyFile,
   SshSnapshot,
-} from "../checks/git.ts";
+} from "./git_snapshot.ts";
 import { cloneUrl, maskGitUrl } from "../../agent/git_url.ts";
 import { gitSettings } from "../git_settings.ts";
 import { isDefaultKeyName, keyIsEncrypted } from "../ssh_key_info.ts";

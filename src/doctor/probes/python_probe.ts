@@ -7,7 +7,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type { DoctorInput, ProbeTools } from "../types.ts";
-import type { PyInterpreter, PythonSnapshot } from "../checks/python.ts";
+import type { PyInterpreter, PythonSnapshot } from "./python_snapshot.ts";
 import { INTROSPECT_SCRIPT, parseIntrospection } from "../python_introspect.ts";
 import { executablesMatching, findExecutable } from "./_find_executable.ts";
 import { pythonSpecs } from "../python_select.ts";

@@ -1,0 +1,2 @@
+import { e } from "./e.ts";
+export const f = e;
