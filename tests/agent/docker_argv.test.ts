@@ -89,9 +89,9 @@ describe("dockerStep() runs this binary in the container when the image can run 
   });
 
   it("mounts the task file read-only and runs it with --task-file", () => {
-    const c = { ...DOCKER_CASES.E01!, options: { taskFile: "/work/task.yaml" } };
+    const c = { ...DOCKER_CASES.E01!, options: { taskFile: "/srv/tasks/task.yaml" } };
     const step = dockerStep(dockerContext(c, { docker: { ...docker, imageLibc: "glibc" } }));
-    assert.ok(step.argv.includes("/work/task.yaml:/opt/clearml-agent/task.yaml:ro"));
+    assert.ok(step.argv.includes("/srv/tasks/task.yaml:/opt/clearml-agent/task.yaml:ro"));
     assert.match(step.script, /agent execute --task-file \/opt\/clearml-agent\/task\.yaml$/);
   });
 

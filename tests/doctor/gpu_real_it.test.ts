@@ -8,10 +8,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { peer } from "../_helpers/peers.ts";
 import { gpuCategory } from "../../src/doctor/checks/gpu.ts";
 import { exec } from "../../src/platform/exec.ts";
 import type { DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
@@ -19,14 +19,7 @@ import { resolve } from "../../src/settings/resolve.ts";
 import { nodeFsView } from "../../src/settings/node_fs_view.ts";
 
 const required = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PEERS = [join(HERE, "../../../shared/peers"), "/work/shared/peers"];
-
-function peer(): string {
-  const dir = PEERS.find((d) => existsSync(join(d, "clearml-agent.sh")));
-  if (!dir) throw new Error(`the real clearml-agent is not in ${PEERS.join(" or ")}`);
-  return join(dir, "clearml-agent.sh");
-}
+const agentPeer = () => peer("clearml-agent.sh");
 
 const tools: ProbeTools = {
   exec: (cmd, args, o) => exec(cmd, args, { timeoutMs: o?.timeoutMs ?? 5000, env: o?.env }),
@@ -49,7 +42,7 @@ describe("doctor's gpu checks equal the real clearml-agent on this machine", {
         const conf = join(home, "clearml.conf");
         writeFileSync(conf, "");
         const full = { ...env, HOME: home };
-        const out = execFileSync(peer(), ["--config-file", conf, "config"], {
+        const out = execFileSync(agentPeer(), ["--config-file", conf, "config"], {
           env: full,
           encoding: "utf8",
           timeout: 60_000,

@@ -6,18 +6,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { peer } from "../_helpers/peers.ts";
 import { hosts, resolveWith } from "../_helpers/resolve.ts";
 
 const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PEERS = [
-  join(HERE, "../../../shared/peers/clearml-sdk-python.sh"),
-  "/work/shared/peers/clearml-sdk-python.sh",
-];
 
 const SCRIPT = `
 import json
@@ -33,14 +28,11 @@ print(json.dumps(out))
 `;
 
 function realSdk(env: Record<string, string>): Record<string, unknown> {
-  const peer = PEERS.find((p) => existsSync(p));
-  if (!peer) {
-    throw new Error(`the real SDK is not at ${PEERS[0]} (../shared/peers, see its README)`);
-  }
+  const sdk = peer("clearml-sdk-python.sh");
   const dir = mkdtempSync(join(tmpdir(), "sdk-hosts-"));
   const script = join(dir, "hosts.py");
   writeFileSync(script, SCRIPT);
-  const out = execFileSync(peer, [script], {
+  const out = execFileSync(sdk, [script], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...env },
     encoding: "utf8",
     timeout: 60_000,

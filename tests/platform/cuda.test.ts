@@ -9,9 +9,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { peer } from "../_helpers/peers.ts";
 import { fileURLToPath } from "node:url";
 import { detectCuda, type DetectCudaOptions } from "../../src/platform/cuda.ts";
 import type { ExecResult } from "../../src/platform/exec.ts";
@@ -190,14 +191,7 @@ describe("detectCuda()", () => {
 // ── against the real clearml-agent on this machine ───────────────────────────────────────────
 
 const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-const PEER = join(HERE, "../../../shared/peers/clearml-agent.sh");
-const PEER_ALT = "/work/shared/peers/clearml-agent.sh";
-
-function peerPath(): string {
-  if (existsSync(PEER)) return PEER;
-  if (existsSync(PEER_ALT)) return PEER_ALT;
-  throw new Error(`the real clearml-agent is not at ${PEER} (../shared/peers, see its README)`);
-}
+const peerPath = () => peer("clearml-agent.sh");
 
 /** `agent.cuda_version` and `agent.cudnn_version` as the real agent's Session computes them. */
 function realAgent(env: Record<string, string>, conf: string, home: string): [string, string] {

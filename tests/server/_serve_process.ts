@@ -1,22 +1,13 @@
 /** `clearml serve` as a subprocess (the CLI from source, under the current runtime). */
 import { type ChildProcess, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { MAIN, ROOT } from "../_helpers/cli.ts";
 
 /** Tests of real parts run when CI=true or CLEARML_IT=1 (then a missing part is a failure). */
 export const REAL_PARTS = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 
 /** A launcher of ../shared/peers (the real clearml-agent or SDK); throws when it is missing. */
-export function peer(file: string): string {
-  const places = [join(ROOT, "..", "..", "shared", "peers", file), `/work/shared/peers/${file}`];
-  const found = places.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(`${file} of the real ClearML programs is not at ${places.join(" or ")}`);
-  }
-  return found;
-}
+export { peer } from "../_helpers/peers.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
