@@ -1,0 +1,298 @@
+/**
+ * `createWebApp(store, opts)`: the web page of `clearml serve` as a pure Hono app, rendered on the
+ * server with Hono's JSX (no client build, nothing fetched from elsewhere). Pages need a login with
+ * the server's key pair (a random session id in an HttpOnly, SameSite=Strict cookie; sessions live
+ * on the server), unless `open` is set, which only a loopback bind may do. Every response carries a
+ * Content-Security-Policy that allows the one inline script by nonce.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Obj } from "../call_body.ts";
+import { METHOD_HEADER, REMOTE_HEADER } from "../bridge.ts";
+import { allQueues, queueEntries } from "../queues_store.ts";
+import type { Store } from "../store.ts";
+import { allTasks, loadTask, loadTasks } from "../tasks_store.ts";
+import { listWorkers } from "../workers_store.ts";
+import type { ScalarSeries } from "./chart_geometry.ts";
+import { consoleSince } from "./console_log.ts";
+import { DoctorPage } from "./doctor_page.tsx";
+import { LoginPage } from "./login_page.tsx";
+import { projectList, projectName } from "./project_list.ts";
+import { ProjectsPage } from "./projects_page.tsx";
+import { QueuesPage } from "./queues_page.tsx";
+import { cookieValue, SESSION_COOKIE, WebSessions } from "./sessions.ts";
+import { TaskPage } from "./task_page.tsx";
+import { LIVE_STATUSES, taskPageData, type TaskSources } from "./task_page_data.ts";
+import { taskRow } from "./task_row.ts";
+import { TasksPage } from "./tasks_page.tsx";
+import { WorkersPage } from "./workers_page.tsx";
+import { NotFoundPage } from "./not_found_page.tsx";
+
+export interface WebAppOptions {
+  /** The address the page is bound to; `open` is refused unless it is a loopback address. */
+  host?: string;
+  /** No login (`--open-web`): only on a loopback bind, and only for loopback peers. */
+  open?: boolean;
+  now?: () => number;
+  /** The doctor report of this machine (schema clearml.doctor/v1). */
+  doctor?: () => Promise<unknown>;
+  /** A task's scalars (default: none until the store provides them). */
+  scalarSeries?: (store: Store, taskId: string) => ScalarSeries[];
+  /** A task's plot events (default: none). */
+  plotEvents?: (store: Store, taskId: string) => Obj[];
+  /** How often a following console asks for new lines. */
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Lines per console poll. */
+const CONSOLE_BATCH = 1000;
+
+/** An address that only this machine can reach: what `open` may be bound to. */
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Only same-site relative paths: `next=//evil.example` must not leave the site. */
+function safeNext(v: unknown): string {
+  return typeof v === "string" && /^\/(?![/\\])[^\s]*$/.test(v) ? v : "/projects";
+}
+
+function nonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+}
+
+function securityHeaders(res: Response, scriptNonce: string): void {
+  const h = res.headers;
+  h.set(
+    "content-security-policy",
+    `default-src 'none'; script-src 'nonce-${scriptNonce}'; style-src 'unsafe-inline'; ` +
+      "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; " +
+      "base-uri 'none'",
+  );
+  h.set("x-content-type-options", "nosniff");
+  h.set("referrer-policy", "no-referrer");
+  h.set("x-frame-options", "DENY");
+  h.set("cache-control", "no-store");
+}
+
+/** The `node:http` bridge sends every request as POST with the real method in a header. */
+async function restoreMethod(req: Request): Promise<Request> {
+  const method = req.headers.get(METHOD_HEADER);
+  if (!method || method === req.method) return req;
+  const body = method === "GET" || method === "HEAD" ? undefined : await req.arrayBuffer();
+  return new Request(req.url, { method, headers: req.headers, body });
+}
+
+type Env = { Variables: { nonce: string } };
+
+export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
+  if (opts.open && !isLoopbackAddress(opts.host ?? "")) {
+    throw new Error(
+      `an open web page (no login) needs a loopback address, not ${opts.host ?? "(none)"}`,
+    );
+  }
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? (() => {});
+  const pollMs = opts.pollMs ?? 1000;
+  const sessions = new WebSessions(now);
+  const sources: TaskSources = {
+    scalarSeries: opts.scalarSeries ?? (() => []),
+    plotEvents: opts.plotEvents ?? (() => []),
+  };
+  const queueNames = () => new Map(allQueues(store).map((q) => [q.id, q.name]));
+
+  const web = new Hono<Env>();
+
+  web.use("*", async (c, next) => {
+    const n = nonce();
+    c.set("nonce", n);
+    await next();
+    securityHeaders(c.res, n);
+  });
+
+  const wantsJson = (c: Context<Env>) => new URL(c.req.url).pathname.endsWith("/console");
+
+  // the gate: everything but the login form needs a session (or an open, loopback-only page)
+  web.use("*", async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (path === "/login") return await next();
+    if (opts.open) {
+      const peer = c.req.header(REMOTE_HEADER);
+      if (peer !== undefined && peer !== "" && !isLoopbackAddress(peer)) {
+        return c.text("This page is open to this machine only.", 403);
+      }
+      return await next();
+    }
+    const id = cookieValue(c.req.header("cookie") ?? null, SESSION_COOKIE);
+    if (sessions.find(id)) return await next();
+    if (wantsJson(c)) return c.json({ error: "not logged in" }, 401);
+    if (id === undefined) {
+      return c.redirect(`/login?next=${encodeURIComponent(path)}`, 302);
+    }
+    // a cookie we did not issue (or one that expired): say so, and drop it
+    c.header("set-cookie", WebSessions.clearCookie());
+    return c.html(
+      LoginPage({
+        message: "Your session is not valid (expired or unknown). Log in again.",
+        next: path,
+      }),
+      401,
+    );
+  });
+
+  web.get("/login", (c) => {
+    if (opts.open) return c.redirect("/projects", 302);
+    return c.html(LoginPage({ next: safeNext(c.req.query("next")) }));
+  });
+
+  web.post("/login", async (c) => {
+    if (opts.open) return c.redirect("/projects", 303);
+    // a login posted from another site is refused (login CSRF)
+    const origin = c.req.header("origin");
+    if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+      return c.text("Cross-site login refused.", 403);
+    }
+    const form = await c.req.parseBody();
+    const key = typeof form.access_key === "string" ? form.access_key.trim() : "";
+    const secret = typeof form.secret_key === "string" ? form.secret_key.trim() : "";
+    const next = safeNext(form.next);
+    if (!key || !secret || !store.checkCredentials(key, secret)) {
+      log("web: a login with a wrong key pair was refused");
+      return c.html(
+        LoginPage({ message: "The access key or the secret key is wrong.", next }),
+        401,
+      );
+    }
+    c.header("set-cookie", WebSessions.cookie(sessions.open(key)));
+    return c.redirect(next, 303);
+  });
+
+  web.post("/logout", (c) => {
+    sessions.close(cookieValue(c.req.header("cookie") ?? null, SESSION_COOKIE));
+    c.header("set-cookie", WebSessions.clearCookie());
+    return c.redirect(opts.open ? "/projects" : "/login", 303);
+  });
+
+  web.get("/", (c) => c.redirect("/projects", 302));
+
+  web.get("/projects", (c) => {
+    const tasks = allTasks(store);
+    const projects = projectList(store, tasks);
+    const known = new Set(projects.map((p) => p.id));
+    const unassigned = tasks.filter((t) => typeof t.project !== "string" || !known.has(t.project))
+      .length;
+    return c.html(ProjectsPage({ projects, unassigned }));
+  });
+
+  web.get("/projects/:id", (c) => {
+    const id = c.req.param("id");
+    const name = projectName(store, id);
+    if (name === undefined) return notFound(c, `No project with id ${id}.`);
+    const q = queueNames();
+    const t = now();
+    const rows = allTasks(store).filter((d) => d.project === id).reverse().map((d) =>
+      taskRow(d, q, t)
+    );
+    return c.html(TasksPage({ title: name, rows }));
+  });
+
+  web.get("/tasks", (c) => {
+    const q = queueNames();
+    const t = now();
+    const rows = allTasks(store).reverse().map((d) => taskRow(d, q, t));
+    const projects = new Map(projectList(store, []).map((p) => [p.id, p.name]));
+    return c.html(TasksPage({ title: "All tasks", rows, projects }));
+  });
+
+  web.get("/tasks/:id", (c) => {
+    const id = c.req.param("id");
+    const data = taskPageData(store, id, sources, queueNames(), {
+      now: now(),
+      nonce: c.get("nonce"),
+      pollMs,
+    });
+    if (!data) return notFound(c, `No task with id ${id}.`);
+    return c.html(TaskPage(data));
+  });
+
+  web.get("/tasks/:id/console", (c) => {
+    const id = c.req.param("id");
+    const doc = loadTask(store, id);
+    if (!doc) return c.json({ error: `no task with id ${id}` }, 404);
+    const afterText = c.req.query("after") ?? "0";
+    if (!/^\d{1,15}$/.test(afterText)) {
+      return c.json({ error: "after: expected a non-negative integer" }, 400);
+    }
+    const page = consoleSince(store, id, Number(afterText), CONSOLE_BATCH);
+    const status = String(doc.status ?? "");
+    return c.json({
+      lines: page.lines,
+      after: page.after,
+      more: page.lines.length === CONSOLE_BATCH,
+      status,
+      follow: LIVE_STATUSES.has(status) || page.lines.length === CONSOLE_BATCH,
+    });
+  });
+
+  web.get("/queues", (c) => {
+    const queues = allQueues(store).map((q) => {
+      const entries = queueEntries(store, q.id);
+      const docs = new Map(loadTasks(store, entries.map((e) => e.task)).map((t) => [t.id, t]));
+      return {
+        id: q.id,
+        name: q.name,
+        entries: entries.map((e) => {
+          const t = docs.get(e.task);
+          return {
+            task: e.task,
+            name: String(t?.name ?? ""),
+            status: String(t?.status ?? ""),
+            added: e.added,
+          };
+        }),
+      };
+    });
+    return c.html(QueuesPage({ queues }));
+  });
+
+  web.get("/workers", (c) => {
+    const workers = listWorkers(store, 0, now()).map((w) => {
+      const task = w.task as { id: string; name: string; running_time?: number } | undefined;
+      const queues = (w.queues as { id: string; name?: string }[] | undefined) ?? [];
+      return {
+        id: String(w.id),
+        ip: String(w.ip ?? ""),
+        queues: queues.map((q) => q.name ?? q.id),
+        task: task && { id: task.id, name: String(task.name), runningMs: task.running_time },
+        lastActivity: String(w.last_activity_time ?? ""),
+      };
+    });
+    return c.html(WorkersPage({ workers }));
+  });
+
+  web.get("/doctor", async (c) => {
+    if (!opts.doctor) return c.html(DoctorPage({ error: "No doctor report on this server." }));
+    try {
+      return c.html(DoctorPage({ report: await opts.doctor() }));
+    } catch (e) {
+      log(`web: doctor failed: ${e instanceof Error ? e.message : String(e)}`);
+      return c.html(DoctorPage({ error: "The doctor report could not be made." }), 500);
+    }
+  });
+
+  function notFound(c: Context<Env>, message: string) {
+    return c.html(NotFoundPage({ message }), 404);
+  }
+
+  web.notFound((c) => notFound(c, `Nothing at ${new URL(c.req.url).pathname}.`));
+  web.onError((err, c) => {
+    log(`web: internal error: ${err.message}`);
+    return c.text("Internal error.", 500);
+  });
+
+  const app = new Hono();
+  app.all("*", async (c) => web.fetch(await restoreMethod(c.req.raw)));
+  return app;
+}

@@ -1,0 +1,19 @@
+/** @jsxImportSource hono/jsx */
+/** `/projects/:id` (one project's tasks) and `/tasks` (every task), newest first. */
+import { Layout } from "./layout.tsx";
+import { TaskTable } from "./task_table.tsx";
+import type { TaskRow } from "./task_row.ts";
+
+export function TasksPage(
+  p: { title: string; rows: TaskRow[]; projects?: ReadonlyMap<string, string> },
+) {
+  return (
+    <Layout title={p.title} user>
+      <p>
+        <a href="/projects">Projects</a> /
+      </p>
+      <h1>{p.title}</h1>
+      <TaskTable rows={p.rows} projects={p.projects} />
+    </Layout>
+  );
+}
