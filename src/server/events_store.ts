@@ -1,7 +1,13 @@
-/** Task events (server-api.md §2.34–§2.35): log lines in, pages of a task's log out. */
+/**
+ * Task events (server-api.md §2.34–§2.35) in: every valid event of a batch stored in one
+ * transaction, with the task's `last_update`, `last_iteration` and `last_metrics` maintained as the
+ * real server does; log lines out, by page. Scalars and plots are read by `scalars_store.ts`.
+ */
 import type { Obj } from "./call_body.ts";
+import { errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
 import { isObj } from "./doc_path.ts";
+import { LastMetrics } from "./last_metrics.ts";
 import type { Store } from "./store.ts";
 import { loadTask, saveTask } from "./tasks_store.ts";
 
@@ -19,15 +25,85 @@ export interface AddResult extends Obj {
   errors_info: Record<string, number>;
 }
 
-/** Rows per INSERT statement: one statement per row costs more than SQLite's own work. */
-const INSERT_CHUNK = 64;
+/** The real server keeps iterations as 64-bit integers. */
+const MAX_LONG = 9223372036854775807;
+const INVALID_ITER = `Iteration number should not exceed ${"9223372036854775807"}`;
 
-function insertRows(store: Store, flat: (string | number)[]): void {
-  const n = flat.length / 4;
-  const sql = `INSERT INTO events(task, type, timestamp, doc) VALUES ${
-    Array(n).fill("(?, ?, ?, ?)").join(", ")
-  }`;
-  store.stmt(sql).run(...flat);
+/** The fields of a scalar event that fit a `scalars` row; any other makes it a document. */
+const SCALAR_FIELDS = new Set([
+  "type",
+  "task",
+  "timestamp",
+  "iter",
+  "metric",
+  "variant",
+  "value",
+  "worker",
+  "model_event",
+  "@timestamp",
+]);
+
+/** `<img src>`-like sources inside a plot, listed as the real server does (`source_urls`). */
+const IMG_SOURCE = /['"]source['"]:\s?['"]([a-z][a-z0-9+\-.]*:\/\/.*?)['"]/gi;
+
+/** Rows per INSERT statement: one statement per row costs more than SQLite's own work. */
+const CHUNK = 64;
+
+class RowBuffer {
+  readonly #rows: (string | number | null)[] = [];
+  constructor(
+    readonly store: Store,
+    readonly head: string,
+    readonly width: number,
+  ) {}
+  push(...values: (string | number | null)[]): void {
+    this.#rows.push(...values);
+    if (this.#rows.length === CHUNK * this.width) this.flush();
+  }
+  flush(): void {
+    const n = this.#rows.length / this.width;
+    if (!n) return;
+    const one = `(${Array(this.width).fill("?").join(", ")})`;
+    this.store.stmt(`${this.head} VALUES ${Array(n).fill(one).join(", ")}`).run(
+      ...this.#rows.splice(0),
+    );
+  }
+}
+
+function toIter(v: unknown): number | undefined | null {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() ? Number(v) : NaN;
+  if (!Number.isFinite(n) || Math.abs(n) > MAX_LONG) return null;
+  return Math.trunc(n);
+}
+
+/** The identity under which the real server overwrites a non-log event (`_get_event_id`). */
+function eventId(ev: Obj): string {
+  const parts: string[] = [];
+  for (const f of ["task", "iter", "metric", "variant", "key"]) {
+    if (f in ev) parts.push(String(ev[f]));
+  }
+  return `${ev.type}:${parts.join("-")}`;
+}
+
+function fitsScalarRow(ev: Obj): boolean {
+  if (typeof ev.value !== "number" || typeof ev.iter !== "number") return false;
+  if (typeof ev.timestamp !== "number") return false;
+  if (ev.worker !== undefined && typeof ev.worker !== "string") return false;
+  for (const k in ev) if (!SCALAR_FIELDS.has(k)) return false;
+  return true;
+}
+
+function preparePlot(ev: Obj): void {
+  const plot = ev.plot_str;
+  if (typeof plot !== "string" || !plot) {
+    ev.plot_len = 0;
+    return;
+  }
+  ev.plot_len = plot.length;
+  const urls = new Set<string>();
+  for (const m of plot.matchAll(IMG_SOURCE)) urls.add(m[1]!);
+  if (urls.size) ev.source_urls = [...urls];
 }
 
 /** `events.add_batch`: every valid event stored (one transaction), the others counted by error. */
@@ -36,68 +112,143 @@ export function addEvents(
   events: readonly Obj[],
   defaultWorker: string,
   now = Date.now(),
+  user?: string,
 ): AddResult {
   const errorsInfo: Record<string, number> = {};
   const fail = (msg: string) => void (errorsInfo[msg] = (errorsInfo[msg] ?? 0) + 1);
+  // allow_locked must agree across one task's events (the real server refuses the batch)
+  const allowLocked = new Map<string, boolean>();
+  for (const raw of events) {
+    if (typeof raw.task !== "string" || !raw.task) continue;
+    const allow = raw.allow_locked === true;
+    const prev = allowLocked.get(raw.task);
+    if (prev === undefined) allowLocked.set(raw.task, allow);
+    else if (prev !== allow) {
+      throw errors.validation(
+        `Inconsistent allow_locked setting in the passed events for ${raw.task}`,
+      );
+    }
+  }
   const tasks = new Map<string, Obj | undefined>();
-  const touched = new Map<string, number>();
-  const writeTime = new Date(now).toISOString();
+  const stats = new Map<string, { iter?: number; last: LastMetrics }>();
+  const written = now;
+  const writtenIso = new Date(now).toISOString();
   let added = 0;
-  const rows: (string | number)[] = [];
   store.tx(() => {
+    const logs = new RowBuffer(store, "INSERT INTO events(task, type, timestamp, doc)", 4);
+    const scalars = new RowBuffer(
+      store,
+      "INSERT OR REPLACE INTO scalars(task, metric, variant, iter, value, timestamp, worker, written)",
+      8,
+    );
+    const others = new RowBuffer(
+      store,
+      "INSERT OR REPLACE INTO metric_events(eid, task, type, metric, variant, iter, timestamp, doc)",
+      8,
+    );
     for (const raw of events) {
-      if (typeof raw.type !== "string" || !raw.type) {
+      if (typeof raw.type !== "string") {
         fail("Event must have a 'type' field");
         continue;
       }
       const type = raw.type.replaceAll(" ", "_");
       if (!EVENT_TYPES.has(type)) {
-        fail(`Invalid event type ${raw.type}`);
+        fail(`Invalid event type ${type}`);
         continue;
       }
-      if (typeof raw.task !== "string" || !raw.task) {
-        fail("Event must have a 'task' field");
+      if (raw.model_event === true) {
+        // model events need a model registry this server does not keep for events
+        const id = typeof raw.model === "string" ? raw.model : raw.task;
+        fail(
+          type === "log"
+            ? "Task log events are not supported for models"
+            : `Invalid model id ${id}`,
+        );
         continue;
       }
       const task = raw.task;
+      if (typeof task !== "string" || !task) {
+        fail("Event must have a 'task' field");
+        continue;
+      }
       if (!tasks.has(task)) tasks.set(task, loadTask(store, task));
       const t = tasks.get(task);
       const locked = t && (t.status === "published" || t.status === "publishing");
-      if (!t || (locked && raw.allow_locked !== true)) {
+      if (!t || (locked && !allowLocked.get(task))) {
         fail(`Invalid task id ${task}`);
         continue;
       }
-      const ts = typeof raw.timestamp === "number"
-        ? raw.timestamp
-        : typeof raw.ts === "number"
-        ? raw.ts
-        : now;
-      const ev: Obj = { ...raw, type, task, timestamp: ts };
-      delete ev.ts;
+      const ev: Obj = { ...raw, type, task, model_event: false };
       delete ev.allow_locked;
-      if (typeof ev.worker !== "string") ev.worker = defaultWorker;
-      ev["@timestamp"] = writeTime;
-      if (type === "log") {
-        ev.metric = "";
-        ev.variant = "";
+      const xAxisLabel = typeof ev.x_axis_label === "string" ? ev.x_axis_label : undefined;
+      delete ev.x_axis_label;
+      ev["@timestamp"] = writtenIso;
+      if ("ts" in ev) {
+        ev.timestamp = ev.ts;
+        delete ev.ts;
       }
-      ev.model_event = false;
-      rows.push(task, type, Math.trunc(ts), JSON.stringify(ev));
-      if (rows.length === INSERT_CHUNK * 4) insertRows(store, rows.splice(0));
+      if (!("timestamp" in ev)) ev.timestamp = now;
+      if (!("worker" in ev)) ev.worker = defaultWorker;
+      const iter = toIter(ev.iter);
+      if (iter === null) {
+        fail(INVALID_ITER);
+        continue;
+      }
+      if (iter !== undefined) ev.iter = iter;
+      if ("values" in ev) {
+        ev.value = ev.values;
+        delete ev.values;
+      }
+      const metric = typeof ev.metric === "string" ? ev.metric : ev.metric ? String(ev.metric) : "";
+      const variant = typeof ev.variant === "string"
+        ? ev.variant
+        : ev.variant
+        ? String(ev.variant)
+        : "";
+      ev.metric = metric;
+      ev.variant = variant;
+      const ts = typeof ev.timestamp === "number" ? Math.trunc(ev.timestamp) : now;
+
+      let st = stats.get(task);
+      if (!st) stats.set(task, st = { last: new LastMetrics() });
+      // the real server starts each task's batch maximum at 0
+      if (iter !== undefined) st.iter = Math.max(st.iter ?? 0, iter);
+      st.last.event(metric, type, ts);
+
+      if (type === "log") {
+        logs.push(task, type, ts, JSON.stringify(ev));
+      } else if (type === "training_stats_scalar" && fitsScalarRow(ev)) {
+        const worker = ev.worker === undefined ? null : ev.worker as string;
+        scalars.push(task, metric, variant, iter!, ev.value as number, ts, worker, written);
+      } else {
+        if (type === "plot") preparePlot(ev);
+        others.push(eventId(ev), task, type, metric, variant, iter ?? null, ts, JSON.stringify(ev));
+      }
+      if (type === "training_stats_scalar" && typeof ev.value === "number") {
+        st.last.scalar(metric, variant, ev.value, iter ?? 0, ts, xAxisLabel);
+      }
       added++;
-      const iter = typeof raw.iter === "number" ? raw.iter : -1;
-      touched.set(task, Math.max(touched.get(task) ?? -1, iter));
     }
-    if (rows.length) insertRows(store, rows.splice(0));
+    logs.flush();
+    scalars.flush();
+    others.flush();
     const d = isoDate(now);
-    for (const [id, iter] of touched) {
+    for (const [id, st] of stats) {
       const t = tasks.get(id)!;
       t.last_update = d;
       t.last_change = d;
-      if (iter > Number(t.last_iteration ?? 0)) t.last_iteration = iter;
+      if (user) t.last_changed_by = user;
+      if (t.status === "in_progress" && typeof t.started === "string") {
+        t.active_duration = Math.max(0, Math.trunc((now - Date.parse(t.started)) / 1000));
+      }
+      if (st.iter !== undefined && !(Number(t.last_iteration ?? -Infinity) >= st.iter)) {
+        t.last_iteration = st.iter;
+      }
+      st.last.applyTo(t);
       saveTask(store, t);
     }
   });
+  if (added === 0) throw errors.eventsNotAdded(errorsInfo);
   const errorCount = Object.values(errorsInfo).reduce((a, b) => a + b, 0);
   return { added, errors: errorCount, errors_info: errorsInfo };
 }

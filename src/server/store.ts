@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS events(
   seq INTEGER PRIMARY KEY, task TEXT NOT NULL, type TEXT NOT NULL,
   timestamp INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_task ON events(task, type, timestamp);
+CREATE TABLE IF NOT EXISTS scalars(
+  task TEXT NOT NULL, metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER NOT NULL,
+  value REAL NOT NULL, timestamp INTEGER NOT NULL, worker TEXT, written INTEGER NOT NULL,
+  PRIMARY KEY(task, metric, variant, iter)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metric_events(
+  seq INTEGER PRIMARY KEY, eid TEXT NOT NULL UNIQUE, task TEXT NOT NULL, type TEXT NOT NULL,
+  metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER, timestamp INTEGER NOT NULL,
+  doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS metric_events_task ON metric_events(task, type, metric, variant, iter);
 `;
 
 /** The database file inside a data directory. */

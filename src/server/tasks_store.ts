@@ -5,6 +5,7 @@
 import type { Obj } from "./call_body.ts";
 import { errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
+import { deleteTaskEvents } from "./event_tables.ts";
 import { isObj, setPath, unsetPath } from "./doc_path.ts";
 import { newId } from "./ids.ts";
 import type { Identity, Store } from "./store.ts";
@@ -461,7 +462,7 @@ export function resetTask(
     const wasQueued = t.status === "queued";
     const removed = removeFromQueues(store, id);
     if (wasQueued) out.dequeued = { removed };
-    store.stmt("DELETE FROM events WHERE task = ?").run(id);
+    deleteTaskEvents(store, id);
     const fields = statusFields(ident, "created", {
       reason: "reset",
       message: "reset",

@@ -1,0 +1,13 @@
+/**
+ * Where a task's events live (schema in `store.ts`): `events` holds log lines, `scalars` one row
+ * per (task, metric, variant, iteration), `metric_events` plots, debug images, vectors and
+ * scalars that do not fit a row (the real server overwrites those by the same identity).
+ */
+import type { Store } from "./store.ts";
+
+/** Every event of a task (`tasks.reset`, `tasks.delete`), inside the caller's transaction. */
+export function deleteTaskEvents(store: Store, task: string): void {
+  store.stmt("DELETE FROM events WHERE task = ?").run(task);
+  store.stmt("DELETE FROM scalars WHERE task = ?").run(task);
+  store.stmt("DELETE FROM metric_events WHERE task = ?").run(task);
+}
