@@ -6,7 +6,9 @@
  * soon as one comes (then restart from the first queue), sleep the polling interval when all are
  * empty; report the worker's status every 30 s and on each task change. Errors of the server
  * (down, dropping connections) are reported and the loop goes on. Stop (SIGTERM): end the running
- * task, ship its log, report its status, unregister.
+ * task, ship its log, report its status, unregister. The stop ends the loop's own calls at once
+ * (a poll retrying against a server that went away included), and the unregister on the way out
+ * gets `unregisterMs`, so a daemon whose server is gone still exits promptly.
  */
 import type { QueueRef } from "../api/queues.ts";
 import { runPulledTask, type TaskContext, type TaskResult } from "./daemon_task.ts";
@@ -25,6 +27,22 @@ export interface DaemonOptions extends Omit<TaskContext, "queues"> {
   onTask?: (r: TaskResult) => void;
   /** Seen when a task is pulled, before it runs (benchmarks). */
   onPulled?: (task: string, at: number) => void;
+  /** The bound of `workers.unregister` at the end (retries included). */
+  unregisterMs?: number;
+}
+
+/** Unregistering on the way out waits this long at most for a server that does not answer. */
+export const UNREGISTER_MS = 5_000;
+
+/** `fn` under a signal that aborts after `ms`. */
+async function bounded<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const c = new AbortController();
+  const t = setTimeout(() => c.abort(new Error(`no answer within ${ms} ms`)), ms);
+  try {
+    return await fn(c.signal);
+  } finally {
+    clearTimeout(t);
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -81,11 +99,13 @@ export async function recoverOrphans(
 
 export async function runDaemon(o: DaemonOptions): Promise<void> {
   const queueIds = o.queues.map((q) => q.id);
+  // the loop's own calls end at the stop; the task's final status and log do not (daemon_task.ts)
+  const loop = { signal: o.shutdown };
   await recoverOrphans(o);
   try {
-    await o.api.call("workers", "register", { worker: o.worker, queues: queueIds });
+    await o.api.call("workers", "register", { worker: o.worker, queues: queueIds }, loop);
   } catch (e) {
-    o.say(`Warning: workers.register failed: ${text(e)}`);
+    if (!o.shutdown.aborted) o.say(`Warning: workers.register failed: ${text(e)}`);
   }
   o.say(
     `Worker "${o.worker}" - Listening to queues: ${
@@ -97,7 +117,9 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
       worker: o.worker,
       timestamp: Date.now(),
       queues: queueIds,
-    }).catch((e) => o.say(`Warning: workers.status_report failed: ${text(e)}`));
+    }, loop).catch((e) => {
+      if (!o.shutdown.aborted) o.say(`Warning: workers.status_report failed: ${text(e)}`);
+    });
   const reporter = setInterval(() => {
     if (running.size === 0) void report();
   }, o.reportMs);
@@ -120,7 +142,7 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
       try {
         for (const q of o.queues) {
           if (o.shutdown.aborted) break;
-          const data = await o.api.call("queues", "get_next_task", { queue: q.id });
+          const data = await o.api.call("queues", "get_next_task", { queue: q.id }, loop);
           const entry = data.entry as { task?: unknown } | undefined;
           if (typeof entry?.task !== "string") continue;
           pulled = true;
@@ -135,6 +157,7 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
         }
         failures = 0;
       } catch (e) {
+        if (o.shutdown.aborted) break;
         failures++;
         o.say(`Warning: polling the queues failed (${failures} in a row): ${text(e)}`);
       }
@@ -143,8 +166,9 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     await Promise.all(running);
   } finally {
     clearInterval(reporter);
-    await o.api.call("workers", "unregister", { worker: o.worker, queues: [] }).catch((e) =>
-      o.say(`Warning: workers.unregister failed: ${text(e)}`)
-    );
+    await bounded(
+      o.unregisterMs ?? UNREGISTER_MS,
+      (signal) => o.api.call("workers", "unregister", { worker: o.worker, queues: [] }, { signal }),
+    ).catch((e) => o.say(`Warning: workers.unregister failed: ${text(e)}`));
   }
 }

@@ -82,6 +82,9 @@ export interface CallOptions {
   /** `"2.14"`, or null for the unversioned path; capped by the token's level. */
   version?: string | null;
   method?: Method;
+  /** Ends this call's waits and requests (with the client's own signal): the daemon's polls stop
+   * at SIGTERM, its unregister is bounded. */
+  signal?: AbortSignal;
 }
 
 export interface RawBody {
@@ -104,6 +107,11 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The client's and the call's signals as one (either may be absent). */
+function both(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : a ?? b;
+}
+
 /** urllib3's backoff: none before the first retry, then factor·2^(n−1) s, capped. */
 export function backoffMs(policy: RetryPolicy, consecutive: number): number {
   if (consecutive <= 1) return 0;
@@ -117,6 +125,8 @@ export class ApiClient {
   #token?: string;
   #claims?: TokenClaims;
   #login?: Promise<void>;
+  /** The signal the login in flight runs under (its first caller's). */
+  #loginSignal?: AbortSignal;
   #firstDone = false;
   readonly #o: ApiClientOptions;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -180,7 +190,8 @@ export class ApiClient {
     raw: RawBody,
     opts: CallOptions = {},
   ): Promise<Envelope> {
-    await this.ensureToken();
+    const signal = both(this.#o.signal, opts.signal);
+    await this.ensureToken(opts.signal);
     const endpoint = `${service}.${action}`;
     const prefix = opts.version === null ? "" : `/v${this.versionFor(opts.version)}`;
     let renewed = false;
@@ -194,11 +205,11 @@ export class ApiClient {
           "Content-Type": raw.contentType,
         },
         body: raw.body,
-      });
+      }, { signal });
       if (env.meta.result_code === 401 && !renewed) {
         // The token expired or was revoked: log in again once and repeat (server-api §1.5).
         renewed = true;
-        await this.login();
+        await this.login(opts.signal);
         continue;
       }
       if (env.meta.result_code !== 200) dataOf(endpoint, env);
@@ -206,20 +217,36 @@ export class ApiClient {
     }
   }
 
-  /** Log in now (also done on the first call). */
-  login(): Promise<void> {
-    this.#login ??= this.#doLogin().finally(() => {
-      this.#login = undefined;
-    });
-    return this.#login;
+  /**
+   * Log in now (also done on the first call). Callers share the login in flight; one whose own
+   * signal did not end it starts another when the first caller's signal ends it.
+   */
+  async login(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (!this.#login) {
+        const s = both(this.#o.signal, signal);
+        this.#loginSignal = s;
+        this.#login = this.#doLogin(s).finally(() => {
+          this.#login = undefined;
+          this.#loginSignal = undefined;
+        });
+      }
+      const ran = this.#loginSignal;
+      try {
+        return await this.#login;
+      } catch (e) {
+        const mine = this.#o.signal?.aborted || signal?.aborted;
+        if (!mine && ran?.aborted) continue;
+        throw e;
+      }
+    }
   }
 
-  async ensureToken(): Promise<void> {
-    if (this.#login) return await this.#login;
-    if (!this.#token) return await this.login();
+  async ensureToken(signal?: AbortSignal): Promise<void> {
+    if (this.#login || !this.#token) return await this.login(signal);
     const exp = this.#claims?.exp;
     const threshold = this.#o.tokenThresholdSec ?? 360;
-    if (exp !== undefined && exp - this.#now() / 1000 - threshold <= 0) await this.login();
+    if (exp !== undefined && exp - this.#now() / 1000 - threshold <= 0) await this.login(signal);
   }
 
   #headers(): Record<string, string> {
@@ -230,7 +257,7 @@ export class ApiClient {
     };
   }
 
-  async #doLogin(): Promise<void> {
+  async #doLogin(signal: AbortSignal | undefined): Promise<void> {
     const c = this.#o.credentials;
     let authorization: string;
     if (c.mode === "token" && c.token) authorization = `Bearer ${this.#token ?? c.token}`;
@@ -253,7 +280,7 @@ export class ApiClient {
       method: this.#o.method ?? "POST",
       path: `/auth.login${query}`,
       headers: { ...this.#headers(), Authorization: authorization },
-    }, { first: !this.#firstDone });
+    }, { first: !this.#firstDone, signal });
     if (env.meta.result_code !== 200) {
       throw new LoginError(
         this.host,
@@ -280,8 +307,9 @@ export class ApiClient {
       headers: Record<string, string>;
       body?: string | Uint8Array;
     },
-    mode: { first?: boolean } = {},
+    mode: { first?: boolean; signal?: AbortSignal | undefined },
   ): Promise<Envelope> {
+    const signal = mode.signal;
     const policy = this.#o.retries;
     const connectLimit = mode.first
       ? this.#o.initialConnectRetries ?? policy.connect
@@ -304,7 +332,7 @@ export class ApiClient {
           ...req,
           connectMs: t.connectMs,
           readMs: t.readMs,
-          ...(this.#o.signal ? { signal: this.#o.signal } : {}),
+          ...(signal ? { signal } : {}),
         });
         const maintenance = r.status === 503 && policy.waitOnMaintenanceForever;
         if (policy.statusCodes.includes(r.status) && (maintenance || status < policy.status)) {
@@ -314,7 +342,7 @@ export class ApiClient {
           return parseEnvelope(endpoint, r.status, r.body);
         }
       } catch (e) {
-        if (this.#o.signal?.aborted) throw e;
+        if (signal?.aborted) throw e;
         if (!(e instanceof TransportFailure)) throw e;
         if (e.cause instanceof TlsRefused) {
           throw new ApiConnectionError(endpoint, this.host, e.cause);
@@ -332,7 +360,7 @@ export class ApiClient {
       consecutive++;
       const delayMs = backoffMs(policy, consecutive);
       this.#o.onRetry?.({ endpoint, attempt: consecutive, delayMs, reason });
-      await this.#sleep(delayMs, this.#o.signal);
+      await this.#sleep(delayMs, signal);
     }
   }
 }

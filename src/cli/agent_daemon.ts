@@ -20,6 +20,7 @@ import { lookup, type Resolution } from "../settings/resolve.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
 import { daemonRunner } from "../agent/daemon_runner.ts";
 import { detach } from "../agent/daemon_detach.ts";
+import { daemonStop, STOP_GRACE_MS } from "../agent/daemon_stop.ts";
 
 function text(r: Resolution, key: string): string {
   const n = lookup(r, key);
@@ -96,95 +97,112 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
       return;
     }
 
-    const shutdown = new AbortController();
-    // Not the shutdown signal: the task's final status and log must still go out after SIGTERM.
-    const { api, resolution, env, snap } = await connect(ctx, g, "agent");
-    const name = text(resolution, "agent.worker_name") || hostname();
-    const configured = text(resolution, "agent.worker_id") || undefined;
-    const devices = visibleDevices(env, {
-      ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
-      cpuOnly,
-    });
-    const idFor = (slot: number) =>
-      workerId({
-        name,
-        configuredId: configured ?? null,
-        ...(devices !== undefined ? { devices } : {}),
-        mode: "daemon",
-        slot,
-      }).id;
-
-    if (opts.stop !== undefined) {
-      const ids = opts.stop === true ? [] : opts.stop;
-      const targets = agentsToStop(liveAgents(root), ids, configured, name);
-      if (targets.length === 0) {
-        ctx.err("No running clearml agent daemon to stop\n");
-        throw new ExitStatus(1);
-      }
-      for (const a of targets) {
-        process.kill(a.pid, "SIGTERM");
-        ctx.err(`Stopping agent ${a.id} (pid ${a.pid})\n`);
-      }
-      return;
-    }
-
-    // Without --foreground the agent writes its console to a file (agent-exec §5.3 step 10).
+    // Signals are taken from here on: a stop while the first login still retries ends it too.
+    // The client runs under the hard stop, not the shutdown signal: the task's final status and
+    // log must still go out after SIGTERM.
     let say: (line: string) => void = (l) => ctx.err(`${l}\n`);
-    let logFd: number | undefined;
-    if (!opts.foreground) {
-      const dir = env.CLEARML_AGENT_TEMP_STDOUT_FILE_DIR || root;
-      const file = join(dir, `.clearml_agent_daemon_out${randomBytes(4).toString("hex")}.txt`);
-      logFd = openSync(file, "a", 0o600);
-      ctx.err(
-        `Running CLEARML-AGENT daemon in background mode, writing stdout/stderr to ${file}\n`,
-      );
-      say = (l) => writeSync(logFd!, `${l}\n`);
-    }
-
-    const queues = await resolveQueues(api, opts.queue ?? [], Boolean(opts.createQueue));
-    const reg = register(root, configured, idFor);
-    const onSignal = () => {
-      say("Received stop signal: ending the current task, then unregistering");
-      shutdown.abort("SIGTERM");
-    };
+    const stop = daemonStop(
+      STOP_GRACE_MS,
+      () => say("Received stop signal: ending the current task, then unregistering"),
+    );
+    const onSignal = (name: NodeJS.Signals) => stop.receive(name);
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
     try {
-      await runDaemon({
-        api,
-        worker: reg.id,
-        queues,
-        pollMs: Math.max(interval, 5) * 1000,
-        statusPollMs: Math.max(interval, 5) * 1000,
-        pingMs: pingMs(resolution),
-        reportMs: 30_000,
-        logFlushMs: 1000,
-        runner: daemonRunner({
-          // as `agent execute` resolves: with the start-up values the agent's session derives
-          resolution: await resolveAsStarted(snap, "agent"),
-          env,
-          home: snap.home,
-          cwd: snap.cwd,
-          cpuOnly,
-          say,
-          servicesMode: services,
-          ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
-          ...(opts.docker !== undefined
-            ? { docker: opts.docker === true ? [] : [opts.docker] }
-            : {}),
-          ...(opts.foreground ? { echo: true } : {}),
-        }),
-        stateDir: join(root, "clearml_agent_daemon_journal"),
-        shutdown: shutdown.signal,
-        say,
-        concurrency: services === 0 ? 1 : services,
-        serviceWorkers: services !== 0,
-      });
+      await runCommand();
+    } catch (e) {
+      // stopped before the loop ran (login or queue lookup still retrying): a requested stop
+      if (!stop.shutdown.aborted) throw e;
+      say(`Stopped (${String(stop.shutdown.reason)}) before the daemon started`);
     } finally {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
-      reg.release();
-      if (logFd !== undefined) closeSync(logFd);
+      stop.dispose();
+    }
+
+    async function runCommand(): Promise<void> {
+      const { api, resolution, env, snap } = await connect(ctx, g, "agent", {
+        signal: stop.hard,
+      });
+      const name = text(resolution, "agent.worker_name") || hostname();
+      const configured = text(resolution, "agent.worker_id") || undefined;
+      const devices = visibleDevices(env, {
+        ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
+        cpuOnly,
+      });
+      const idFor = (slot: number) =>
+        workerId({
+          name,
+          configuredId: configured ?? null,
+          ...(devices !== undefined ? { devices } : {}),
+          mode: "daemon",
+          slot,
+        }).id;
+
+      if (opts.stop !== undefined) {
+        const ids = opts.stop === true ? [] : opts.stop;
+        const targets = agentsToStop(liveAgents(root), ids, configured, name);
+        if (targets.length === 0) {
+          ctx.err("No running clearml agent daemon to stop\n");
+          throw new ExitStatus(1);
+        }
+        for (const a of targets) {
+          process.kill(a.pid, "SIGTERM");
+          ctx.err(`Stopping agent ${a.id} (pid ${a.pid})\n`);
+        }
+        return;
+      }
+
+      // Without --foreground the agent writes its console to a file (agent-exec §5.3 step 10).
+      let logFd: number | undefined;
+      if (!opts.foreground) {
+        const dir = env.CLEARML_AGENT_TEMP_STDOUT_FILE_DIR || root;
+        const file = join(dir, `.clearml_agent_daemon_out${randomBytes(4).toString("hex")}.txt`);
+        logFd = openSync(file, "a", 0o600);
+        ctx.err(
+          `Running CLEARML-AGENT daemon in background mode, writing stdout/stderr to ${file}\n`,
+        );
+        say = (l) => writeSync(logFd!, `${l}\n`);
+      }
+
+      const queues = await resolveQueues(api, opts.queue ?? [], Boolean(opts.createQueue));
+      const reg = register(root, configured, idFor);
+      stop.started();
+      try {
+        await runDaemon({
+          api,
+          worker: reg.id,
+          queues,
+          pollMs: Math.max(interval, 5) * 1000,
+          statusPollMs: Math.max(interval, 5) * 1000,
+          pingMs: pingMs(resolution),
+          reportMs: 30_000,
+          logFlushMs: 1000,
+          runner: daemonRunner({
+            // as `agent execute` resolves: with the start-up values the agent's session derives
+            resolution: await resolveAsStarted(snap, "agent"),
+            env,
+            home: snap.home,
+            cwd: snap.cwd,
+            cpuOnly,
+            say,
+            servicesMode: services,
+            ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
+            ...(opts.docker !== undefined
+              ? { docker: opts.docker === true ? [] : [opts.docker] }
+              : {}),
+            ...(opts.foreground ? { echo: true } : {}),
+          }),
+          stateDir: join(root, "clearml_agent_daemon_journal"),
+          shutdown: stop.shutdown,
+          say,
+          concurrency: services === 0 ? 1 : services,
+          serviceWorkers: services !== 0,
+        });
+      } finally {
+        reg.release();
+        if (logFd !== undefined) closeSync(logFd);
+      }
     }
   });
   parent.addCommand(cmd);

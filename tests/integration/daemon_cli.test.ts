@@ -2,14 +2,64 @@
  * `clearml agent daemon` process control against `clearml serve`: `--detached` returns at once
  * and leaves a registered worker (id `<name>:cpu:<slot>` with `--cpu-only`, slot 1 when slot 0 is
  * taken), `--stop` terminates it by SIGTERM and it unregisters; a queue name that does not exist is
- * a usage error unless `--create-queue`.
+ * a usage error unless `--create-queue`; a daemon whose server was killed still ends on SIGTERM
+ * (and SIGINT) within a bound.
  */
+import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../_helpers/cli.ts";
-import { type Serve, SKIP, startServe, tempDir, waitFor } from "./daemon_helpers.ts";
+import { MAIN, ROOT, runCli } from "../_helpers/cli.ts";
+import { scriptArgv, type Serve, SKIP, startServe, tempDir, waitFor } from "./daemon_helpers.ts";
+
+/** Start a foreground daemon on `serve`, kill the server, send `signal`: ms until it exited. */
+async function stopAfterServerKilled(signal: "SIGTERM" | "SIGINT"): Promise<number> {
+  const own = await startServe();
+  const dir = tempDir();
+  mkdirSync(join(dir, "tmp"));
+  const [cmd, argv] = scriptArgv(MAIN, [
+    "agent",
+    "daemon",
+    "--queue",
+    "default",
+    "--cpu-only",
+    "--foreground",
+  ]);
+  const daemon = spawn(cmd, argv, {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NO_COLOR: "1",
+      ...own.env,
+      HOME: dir,
+      TMPDIR: join(dir, "tmp"),
+      CLEARML_WORKER_NAME: "gone-host",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
+  const exited = new Promise<void>((r) => daemon.once("exit", () => r()));
+  try {
+    await waitFor("the daemon to listen", () => /Listening to queues/.test(err) || undefined);
+    own.proc.kill("SIGKILL");
+    await new Promise((r) => own.proc.once("exit", r));
+    // past the next poll (every 5 s): its call is retrying against the dead server by now
+    await new Promise((r) => setTimeout(r, 7_000));
+    const t0 = Date.now();
+    daemon.kill(signal);
+    const late = new Promise<"late">((r) => setTimeout(() => r("late"), 20_000).unref?.());
+    const r = await Promise.race([exited.then(() => "exited" as const), late]);
+    assert.equal(r, "exited", `the daemon still runs 20 s after ${signal}:\n${err}`);
+    assert.match(err, /Received stop signal/);
+    return Date.now() - t0;
+  } finally {
+    if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(own.dir, { recursive: true, force: true });
+  }
+}
 
 if (SKIP) it(`skips the daemon process-control test: ${SKIP}`, { skip: SKIP }, () => {});
 
@@ -79,6 +129,16 @@ describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
       assert.match(none.stderr, /No running clearml agent daemon to stop/);
     },
   );
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`ends on ${signal} within a bound after its server was killed`, {
+      timeout: 120_000,
+    }, async () => {
+      const ms = await stopAfterServerKilled(signal);
+      // the unregister has 5 s, the rest is the runtime's exit
+      assert.ok(ms < 12_000, `exited ${ms} ms after ${signal}`);
+    });
+  }
 
   it("refuses an unknown queue unless --create-queue", { timeout: 60_000 }, () => {
     const r = cli(["agent", "daemon", "--queue", "nope-queue", "--foreground", "--stop"]);
