@@ -1,6 +1,5 @@
 /** `clearml config show|get|files|parse`. */
 import { Command, Option } from "@commander-js/extra-typings";
-import { dirname } from "node:path";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
 import { consumerOption } from "./consumer_option.ts";
@@ -8,13 +7,9 @@ import { takeSnapshot } from "./snapshot.ts";
 import { resolveFor } from "./resolve_for.ts";
 import { columns, renderData } from "./output.ts";
 import { configGet, configShow } from "./config_show.ts";
-import { toPlain } from "../settings/tree.ts";
-import { renderHocon } from "../settings/render_hocon.ts";
-import { maskDocument, maskText, maskTree } from "../settings/mask.ts";
-import { parseHocon } from "../settings/hocon/parse.ts";
-import { nodeFsView } from "../settings/node_fs_view.ts";
-import { absoluteFrom } from "../settings/expand_user.ts";
-import { ExitStatus, UsageError } from "../errors.ts";
+import { maskDocument, maskText } from "../settings/mask.ts";
+import { configParse } from "./config_parse.ts";
+import { ExitStatus } from "../errors.ts";
 
 export const registerConfig: Register = (parent, ctx) => {
   const config = new Command("config").description(
@@ -87,31 +82,7 @@ export const registerConfig: Register = (parent, ctx) => {
       .addOption(new Option("--json", "JSON output"))
       .addOption(new Option("--yaml", "YAML output").conflicts("json")),
   );
-  parse.action(async (file, opts, cmd) => {
-    const g = globalsOf(cmd);
-    const snap = takeSnapshot(ctx, g);
-    const path = absoluteFrom(file, snap.home, snap.cwd);
-    const got = nodeFsView.read(path);
-    if (got.kind !== "file") {
-      throw new UsageError(`config parse: ${path}: ${got.kind.replaceAll("-", " ")}`);
-    }
-    const tree = parseHocon(got.text, {
-      file: path,
-      env: snap.env,
-      readInclude: (inc, from) => {
-        const target = absoluteFrom(inc, snap.home, dirname(from));
-        const r = nodeFsView.read(target);
-        return r.kind === "file" ? { file: target, text: r.text } : undefined;
-      },
-    });
-    const shown = g.showSecrets ? tree : maskTree(tree);
-    if (opts.json || opts.yaml) {
-      const data = { schema: "clearml.config-parse/v1", file: path, config: toPlain(shown) };
-      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
-      return;
-    }
-    ctx.out(renderHocon(shown));
-  });
+  parse.action((file, opts, cmd) => configParse(ctx, globalsOf(cmd), file, opts));
 
   config.addCommand(show).addCommand(get).addCommand(files).addCommand(parse);
   parent.addCommand(config);

@@ -1,6 +1,6 @@
 /**
  * A commander-free parser for the commands that scripts and images run most (`--version`,
- * `env`, `config show`, `config get`): loading commander costs more than the rest of such a run.
+ * `env`, `config show|get|parse`): loading commander costs more than the rest of such a run.
  * It accepts only well-formed command lines; anything else (help, unknown or conflicting
  * flags, missing values) returns undefined and goes to the full commander tree, which gives
  * the same results (tests/cli/fast_path.test.ts compares the two) and the error messages.
@@ -32,6 +32,12 @@ export type FastCommand =
     opts: { for: "sdk" | "agent"; json?: boolean; yaml?: boolean; origin?: boolean };
   }
   | {
+    kind: "config-parse";
+    g: GlobalOptions;
+    file: string;
+    opts: { json?: boolean; yaml?: boolean };
+  }
+  | {
     kind: "agent-execute";
     g: GlobalOptions;
     opts: { taskFile: string; cpuOnly?: boolean; gpus?: string };
@@ -60,6 +66,7 @@ const ALLOWED: Record<string, string[]> = {
   env: ["json", "yaml", "all", "for"],
   "config-show": ["json", "yaml", "hocon", "origin", "for"],
   "config-get": ["json", "yaml", "origin", "for"],
+  "config-parse": ["json", "yaml"],
   // the start of a task is timed (≤ 150 ms): `agent execute` without --docker skips commander
   "agent-execute": ["taskFile", "cpuOnly", "gpus"],
 };
@@ -96,12 +103,15 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
       words.push(a);
     } else return undefined;
   }
-  let kind: "env" | "config-show" | "config-get" | "agent-execute";
+  let kind: "env" | "config-show" | "config-get" | "config-parse" | "agent-execute";
   let key: string | undefined;
   if (words.length === 1 && words[0] === "env") kind = "env";
   else if (words.length === 2 && words[0] === "config" && words[1] === "show") kind = "config-show";
   else if (words.length === 3 && words[0] === "config" && words[1] === "get") {
     kind = "config-get";
+    key = words[2];
+  } else if (words.length === 3 && words[0] === "config" && words[1] === "parse") {
+    kind = "config-parse";
     key = words[2];
   } else if (
     words.length === 2 && words[0] === "agent" && words[1] === "execute" && values.taskFile
@@ -134,6 +144,7 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
       opts: { ...pick(["json", "yaml", "all"]), ...(consumer ? { for: consumer } : {}) },
     };
   }
+  if (kind === "config-parse") return { kind, g, file: key!, opts: pick(["json", "yaml"]) };
   const forOpt = { for: (consumer ?? "sdk") as "sdk" | "agent" };
   if (kind === "config-show") {
     return { kind, g, opts: { ...forOpt, ...pick(["json", "yaml", "hocon", "origin"]) } };

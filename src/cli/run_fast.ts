@@ -24,6 +24,9 @@ export async function runFast(cmd: FastCommand, ctx: CliContext): Promise<number
       case "config-get":
         await (await import("./config_show.ts")).configGet(ctx, cmd.g, cmd.key, cmd.opts);
         break;
+      case "config-parse":
+        await (await import("./config_parse.ts")).configParse(ctx, cmd.g, cmd.file, cmd.opts);
+        break;
       case "agent-execute":
         await (await import("./agent_task_run.ts")).agentExecute(ctx, cmd.g, cmd.opts);
         break;

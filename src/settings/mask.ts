@@ -97,7 +97,7 @@ class Splicer {
  * has no `:` and is kept, like the agent keeps it.
  */
 export function maskUrlPassword(text: string): string {
-  const out = new Splicer(text);
+  let out: Splicer | undefined;
   const n = text.length;
   let from = 0;
   for (;;) {
@@ -125,10 +125,10 @@ export function maskUrlPassword(text: string): string {
       if (isSpace(c) || c === SLASH || c === AT) break;
     }
     if (p === start || text.charCodeAt(p) !== AT) continue;
-    out.mask(start, p);
+    (out ??= new Splicer(text)).mask(start, p);
     from = p + 1;
   }
-  return out.done();
+  return out ? out.done() : text;
 }
 
 /** The index of the quote closing one opened before `from` (`"` honours `\` escapes), or -1. */
@@ -156,6 +156,12 @@ export interface MaskTextOptions {
   configText?: boolean;
 }
 
+/** The index of `ch` in `text` at or after `from`, or `text.length`. */
+function indexOrEnd(text: string, ch: string, from: number): number {
+  const i = text.indexOf(ch, from);
+  return i < 0 ? text.length : i;
+}
+
 /**
  * Secret `NAME=VALUE` pairs (`-e MY_TOKEN=V`, `--password=V`, `?token=V`, `"NAME=V"`) and quoted
  * `"secret_key": "V"` / `secret: 'V'` pairs of `text`, values masked. An unquoted `=` value runs
@@ -163,12 +169,18 @@ export interface MaskTextOptions {
  * closing quote.
  */
 function maskSecretPairs(text: string, opts: MaskTextOptions): string {
-  const out = new Splicer(text);
+  let out: Splicer | undefined;
   const n = text.length;
   let floor = 0; // nothing before this is looked at again
+  // the next `=` and `:` at or after i, found by indexOf (native) rather than a loop per character
+  let eq = -1;
+  let colon = -1;
   for (let i = 0; i < n; i++) {
+    if (eq < i && eq !== n) eq = indexOrEnd(text, "=", i);
+    if (colon < i && colon !== n) colon = indexOrEnd(text, ":", i);
+    i = eq < colon ? eq : colon;
+    if (i >= n) break;
     const sep = text.charCodeAt(i);
-    if (sep !== EQUALS && sep !== COLON) continue;
     // the name: key characters before the separator, or a quoted key before a colon
     let keyEnd = i;
     let keyQuote = 0;
@@ -214,11 +226,13 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
       while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
       next = end;
     } else continue;
-    if (end > start && text.slice(start, end) !== MASK) out.mask(start, end);
+    if (end > start && text.slice(start, end) !== MASK) {
+      (out ??= new Splicer(text)).mask(start, end);
+    }
     floor = next;
     i = next - 1;
   }
-  return out.done();
+  return out ? out.done() : text;
 }
 
 /**
@@ -227,6 +241,8 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
  * the values of variables whose name is not itself secret.
  */
 export function maskText(text: string, opts: MaskTextOptions = {}): string {
+  // every rule needs a `:` (URL, `key: value`) or an `=` (NAME=VALUE): most values have neither
+  if (text.indexOf(":") < 0 && text.indexOf("=") < 0) return text;
   return maskSecretPairs(maskUrlPassword(text), opts);
 }
 
@@ -385,8 +401,27 @@ const matchesAny = (patterns: readonly RegExp[], name: string) =>
 /** `hide`: every value below is hidden; `plain`: keys decide, strings are masked as text. */
 type Mode = "plain" | "hide";
 
+/**
+ * Under a plain parent a key's mode depends only on the key and the rules: remembered per rules
+ * object, since a configuration repeats the same key names many times (bounded, for files of
+ * millions of distinct keys).
+ */
+const plainModes = new WeakMap<PrintoutRules, Map<string, Mode>>();
+const MODE_CACHE_LIMIT = 10_000;
+
 function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
   if (parent === "hide") return "hide";
+  let cache = plainModes.get(rules);
+  if (cache === undefined) plainModes.set(rules, cache = new Map());
+  let mode = cache.get(key);
+  if (mode === undefined) {
+    mode = plainChildMode(key, rules);
+    if (cache.size < MODE_CACHE_LIMIT) cache.set(key, mode);
+  }
+  return mode;
+}
+
+function plainChildMode(key: string, rules: PrintoutRules): Mode {
   if (matchesAny(rules.hideSecretsRecursive, key)) return "hide";
   if (matchesAny(rules.dontHideSecrets, key)) return "plain";
   return isSecretName(key) || matchesAny(rules.hideSecrets, key) ? "hide" : "plain";
@@ -412,34 +447,61 @@ function maskScalar<T extends Plain>(value: T, mode: Mode): T | string {
 function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
   switch (node.type) {
     case "object": {
-      let changed = false;
-      const entries = new Map<string, ConfNode>();
+      // a copy of the entries only once a child changes: most subtrees come back as they were
+      let entries: Map<string, ConfNode> | undefined;
+      let i = 0;
       for (const [key, child] of node.entries) {
         const masked = maskNode(child, childMode(key, mode, rules), rules);
-        changed ||= masked !== child;
-        entries.set(key, masked);
+        if (masked !== child && entries === undefined) {
+          entries = new Map();
+          let j = 0;
+          for (const [k, c] of node.entries) {
+            if (j++ === i) break;
+            entries.set(k, c);
+          }
+        }
+        entries?.set(key, masked);
+        i++;
       }
-      return changed ? { type: "object", entries, origin: node.origin } : node;
+      return entries ? { type: "object", entries, origin: node.origin } : node;
     }
     case "list": {
-      const strings = mode === "plain"
-        ? stringsOf(node.items.map((item) => item.type === "scalar" ? item.value : null))
-        : undefined;
-      const items = strings
-        ? maskArgv(strings).map((value, i): ConfNode => {
-          const item = node.items[i] as ConfNode;
-          return value === strings[i] ? item : { type: "scalar", value, origin: item.origin };
-        })
-        : node.items.map((item) => maskNode(item, mode, rules));
-      return items.some((item, i) => item !== node.items[i])
-        ? { type: "list", items, origin: node.origin }
-        : node;
+      const strings = mode === "plain" ? stringItems(node.items) : undefined;
+      let items: ConfNode[] | undefined;
+      if (strings) {
+        const masked = maskArgv(strings);
+        for (let i = 0; i < masked.length; i++) {
+          if (masked[i] === strings[i]) continue;
+          items ??= node.items.slice();
+          items[i] = { type: "scalar", value: masked[i]!, origin: node.items[i]!.origin };
+        }
+      } else {
+        for (let i = 0; i < node.items.length; i++) {
+          const item = node.items[i]!;
+          const masked = maskNode(item, mode, rules);
+          if (masked === item) continue;
+          items ??= node.items.slice();
+          items[i] = masked;
+        }
+      }
+      return items ? { type: "list", items, origin: node.origin } : node;
     }
     case "scalar": {
       const value = maskScalar(node.value, mode);
       return value === node.value ? node : { type: "scalar", value, origin: node.origin };
     }
   }
+}
+
+/** The values of a list whose items are all string scalars (an argv), else undefined. */
+function stringItems(items: readonly ConfNode[]): string[] | undefined {
+  const out = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.type !== "scalar" || typeof item.value !== "string") return undefined;
+    out[i] = item.value;
+  }
+  return out;
 }
 
 function maskPlainIn(value: Plain, mode: Mode, rules: PrintoutRules): Plain {

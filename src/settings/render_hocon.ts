@@ -1,58 +1,84 @@
 /** Render a tree as clearml.conf-style HOCON, optionally with each value's origin as a comment. */
 import { type ConfNode, formatOrigin } from "./tree.ts";
+import type { Write } from "./write_json.ts";
 
+/** `[A-Za-z0-9_-]+` keys go bare, any other is quoted. */
 function key(k: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k);
+  if (k.length === 0) return '""';
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    const bare = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
+      c === 95 || c === 45;
+    if (!bare) return JSON.stringify(k);
+  }
+  return k;
 }
 
 function scalar(node: ConfNode & { type: "scalar" }): string {
   return typeof node.value === "string" ? JSON.stringify(node.value) : String(node.value);
 }
 
+/** The one-line form of a scalar, `{}`, or a short list of scalars; undefined for the rest. */
 function inline(node: ConfNode): string | undefined {
   if (node.type === "scalar") return scalar(node);
-  if (node.type === "list" && node.items.every((i) => i.type === "scalar")) {
-    const s = `[${node.items.map((i) => inline(i)).join(", ")}]`;
-    return s.length <= 80 ? s : undefined;
+  if (node.type === "list") {
+    const items = node.items;
+    let s = "[";
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.type !== "scalar") return undefined;
+      s += (i === 0 ? "" : ", ") + scalar(item);
+      if (s.length > 80) return undefined;
+    }
+    return s.length < 80 ? s + "]" : undefined;
   }
   if (node.type === "object" && node.entries.size === 0) return "{}";
   return undefined;
 }
 
-export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {
-  const lines: string[] = [];
+/** Write `root` as HOCON, one line per call of `write`. */
+export function writeHocon(
+  root: ConfNode,
+  write: Write,
+  opts: { origins?: boolean } = {},
+): void {
   const comment = (n: ConfNode) => (opts.origins ? `  # ${formatOrigin(n.origin)}` : "");
   const walk = (node: ConfNode, indent: string): void => {
     if (node.type === "object") {
       for (const [k, v] of node.entries) {
         const one = inline(v);
-        if (one !== undefined) lines.push(`${indent}${key(k)}: ${one}${comment(v)}`);
+        if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(v)}\n`);
         else if (v.type === "object") {
-          lines.push(`${indent}${key(k)} {`);
+          write(`${indent}${key(k)} {\n`);
           walk(v, indent + "  ");
-          lines.push(`${indent}}`);
+          write(`${indent}}\n`);
         } else {
-          lines.push(`${indent}${key(k)}: [${comment(v)}`);
+          write(`${indent}${key(k)}: [${comment(v)}\n`);
           walk(v, indent + "  ");
-          lines.push(`${indent}]`);
+          write(`${indent}]\n`);
         }
       }
     } else if (node.type === "list") {
       for (const item of node.items) {
         const one = inline(item);
-        if (one !== undefined) lines.push(`${indent}${one}${comment(item)}`);
+        if (one !== undefined) write(`${indent}${one}${comment(item)}\n`);
         else if (item.type === "object") {
-          lines.push(`${indent}{`);
+          write(`${indent}{\n`);
           walk(item, indent + "  ");
-          lines.push(`${indent}}`);
+          write(`${indent}}\n`);
         } else {
-          lines.push(`${indent}[`);
+          write(`${indent}[\n`);
           walk(item, indent + "  ");
-          lines.push(`${indent}]`);
+          write(`${indent}]\n`);
         }
       }
     }
   };
   walk(root, "");
-  return lines.join("\n") + (lines.length ? "\n" : "");
+}
+
+export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {
+  const parts: string[] = [];
+  writeHocon(root, (s) => void parts.push(s), opts);
+  return parts.join("");
 }

@@ -17,6 +17,11 @@ before(() => {
     'api { api_server: http://h:8008\n credentials { access_key: "AK12345678", secret_key: "SK" } }\n',
   );
   writeFileSync(join(home, "a.env"), "CLEARML_WORKER_NAME=w1\n");
+  writeFileSync(
+    join(home, "odd.conf"),
+    '"10": a\n"2": b\n"01": c\nz { "__proto__": 1, list: [], o {} }\nurl: "https://u:pw@h/x"\n' +
+      'agent.extra_docker_arguments: ["-e", "MY_TOKEN=t0k", "--ipc=host"]\nn: 1e999\n',
+  );
 });
 after(() => rmSync(home, { recursive: true, force: true }));
 
@@ -52,6 +57,12 @@ const ACCEPTED: string[][] = [
   ["config", "get", "api.web_server", "--origin", "--json"],
   ["config", "get", "no.such.key"],
   ["config", "get", "api.credentials.secret_key", "--show-secrets"],
+  ["config", "parse", "clearml.conf"],
+  ["config", "parse", "odd.conf", "--json"],
+  ["config", "parse", "odd.conf"],
+  ["config", "parse", "odd.conf", "--yaml", "--show-secrets"],
+  ["config", "parse", "--json", "no-such.conf"],
+  ["--env-file", "a.env", "config", "parse", "clearml.conf", "--json", "--show-secrets"],
   ["agent", "execute", "--task-file", "no-such-task.json", "--cpu-only"],
   ["agent", "execute", "--task-file=no-such-task.json", "--gpus", "0,1"],
 ];
@@ -67,6 +78,9 @@ const REJECTED: string[][] = [
   ["config", "get"],
   ["config", "get", "a", "b"],
   ["config", "files"],
+  ["config", "parse"],
+  ["config", "parse", "a.conf", "--for", "sdk"],
+  ["config", "parse", "a.conf", "--json", "--yaml"],
   ["doctor"],
   ["--version", "env"],
   ["agent", "execute"],

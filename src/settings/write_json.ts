@@ -1,0 +1,107 @@
+/**
+ * A configuration tree written as JSON piece by piece, exactly as `JSON.stringify(toPlain(node),
+ * null, 2)` would print it, without building the plain copy or the whole text: a 5 MB file's
+ * tree is printed in chunks instead of three copies held at once.
+ */
+import type { ConfNode, Scalar } from "./tree.ts";
+
+/** Receives the text in order; `chunked()` groups the small pieces. */
+export type Write = (text: string) => void;
+
+/**
+ * Whether `key` is an array index ("0" … "4294967294" in canonical form): a plain object lists
+ * those first, in numeric order, whatever order they were set in.
+ */
+function isArrayIndex(key: string): boolean {
+  const n = key.length;
+  if (n === 0 || n > 10) return false;
+  const c0 = key.charCodeAt(0);
+  if (c0 === 48) return n === 1; // "0", never "01"
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return n < 10 || Number(key) < 4294967295;
+}
+
+function scalarJson(value: Scalar): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  return String(value); // true, false, null
+}
+
+/** The entries of an object node in the order a plain object would list them. */
+function orderedKeys(entries: Map<string, ConfNode>): Iterable<string> {
+  let indices: string[] | undefined;
+  for (const k of entries.keys()) if (isArrayIndex(k)) (indices ??= []).push(k);
+  if (indices === undefined) return entries.keys();
+  indices.sort((a, b) => Number(a) - Number(b));
+  const rest: string[] = [];
+  for (const k of entries.keys()) if (!isArrayIndex(k)) rest.push(k);
+  return [...indices, ...rest];
+}
+
+/** Write `node` as JSON indented by two spaces, starting at `indent` (its first line unindented). */
+export function writeJsonNode(node: ConfNode, write: Write, indent = ""): void {
+  switch (node.type) {
+    case "scalar":
+      write(scalarJson(node.value));
+      return;
+    case "list": {
+      const items = node.items;
+      if (items.length === 0) {
+        write("[]");
+        return;
+      }
+      const inner = indent + "  ";
+      write("[\n");
+      for (let i = 0; i < items.length; i++) {
+        write(i === 0 ? inner : ",\n" + inner);
+        writeJsonNode(items[i]!, write, inner);
+      }
+      write("\n" + indent + "]");
+      return;
+    }
+    case "object": {
+      const entries = node.entries;
+      if (entries.size === 0) {
+        write("{}");
+        return;
+      }
+      const inner = indent + "  ";
+      write("{\n");
+      let first = true;
+      for (const k of orderedKeys(entries)) {
+        write((first ? inner : ",\n" + inner) + JSON.stringify(k) + ": ");
+        first = false;
+        writeJsonNode(entries.get(k)!, write, inner);
+      }
+      write("\n" + indent + "}");
+      return;
+    }
+  }
+}
+
+/**
+ * A writer that hands `sink` about `size` characters at a time (and the rest on `flush`), so that
+ * a long output costs few system calls and never the whole text in memory.
+ */
+export function chunked(sink: Write, size = 1 << 16): { write: Write; flush: () => void } {
+  let parts: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    const text = parts.join("");
+    parts = [];
+    length = 0;
+    sink(text);
+  };
+  return {
+    write: (text) => {
+      parts.push(text);
+      length += text.length;
+      if (length >= size) flush();
+    },
+    flush,
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseHocon } from "../../src/settings/hocon/parse.ts";
+import { type ConfNode, fromPlain, toPlain } from "../../src/settings/tree.ts";
+import { chunked, writeJsonNode } from "../../src/settings/write_json.ts";
+
+const ORIGIN = { kind: "default", source: "test" } as const;
+
+function streamed(node: ConfNode, indent = ""): string {
+  const parts: string[] = [];
+  writeJsonNode(node, (s) => void parts.push(s), indent);
+  return parts.join("");
+}
+
+describe("writeJsonNode()", () => {
+  const cases: Array<[string, ConfNode]> = [
+    [
+      "array-index keys, which a plain object lists first in numeric order",
+      parseHocon('"10": a\n"2": b\n"01": c\nx: 1\n"4294967294": d\n"4294967295": e\n"0": f'),
+    ],
+    ["a key named __proto__", parseHocon('"__proto__" { polluted: 1 }\nconstructor: 2')],
+    ["empty objects and lists", parseHocon("a {}\nb: []\nc: [[], {}, [{}]]")],
+    [
+      "strings that need escapes and lone surrogates",
+      fromPlain({ s: 'q"\\\n\t\u0001é\u2028', lone: "\ud800x", 'k"ey': "v" }, ORIGIN),
+    ],
+    [
+      "numbers, booleans, null, infinities",
+      fromPlain(
+        { n: [0, -0, 1.5, 1e21, 1e-7, Infinity, -Infinity, NaN, true, false, null] },
+        ORIGIN,
+      ),
+    ],
+    ["a bare scalar", fromPlain("x", ORIGIN)],
+    ["a bare list", fromPlain([1, { a: [2] }], ORIGIN)],
+  ];
+  for (const [what, node] of cases) {
+    it(`writeJsonNode() prints what JSON.stringify(toPlain(), null, 2) prints: ${what}`, () => {
+      assert.equal(streamed(node), JSON.stringify(toPlain(node), null, 2));
+    });
+  }
+
+  it("writeJsonNode() indents nested output from the given indent", () => {
+    const node = parseHocon("a { b: [1] }");
+    const doc = { x: 1, config: toPlain(node) };
+    assert.equal(
+      `{\n  "x": 1,\n  "config": ${streamed(node, "  ")}\n}`,
+      JSON.stringify(doc, null, 2),
+    );
+  });
+});
+
+describe("chunked()", () => {
+  it("chunked() hands on the text in order, in pieces of about the given size", () => {
+    const got: string[] = [];
+    const out = chunked((s) => void got.push(s), 10);
+    for (let i = 0; i < 25; i++) out.write(String(i % 10));
+    assert.equal(got.length, 2);
+    out.flush();
+    out.flush();
+    assert.equal(got.length, 3);
+    assert.equal(got.join(""), "0123456789012345678901234");
+  });
+});
