@@ -1,6 +1,8 @@
 /**
- * `clearml serve`: the embedded ClearML API server (Hono app over SQLite, served through
- * `node:http`), and `clearml serve credentials` to print the stored key pair and URLs.
+ * `clearml serve`: the embedded ClearML server (Hono apps over SQLite, served through
+ * `node:http`): the API on `--port` (8008), the web page on `--web-port` (8080) and the files
+ * server on `--files-port` (8081), the ports from which the SDK derives the web and files hosts
+ * of an API host on 8008. `clearml serve credentials` prints the stored key pair and the URLs.
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { homedir } from "node:os";
@@ -13,6 +15,8 @@ import { renderData } from "./output.ts";
 import { UsageError } from "../errors.ts";
 
 const DEFAULT_PORT = 8008;
+const DEFAULT_WEB_PORT = 8080;
+const DEFAULT_FILES_PORT = 8081;
 
 function dataDir(ctx: CliContext, given: string | undefined): string {
   const home = ctx.env.HOME || ctx.home || homedir();
@@ -21,12 +25,28 @@ function dataDir(ctx: CliContext, given: string | undefined): string {
   return isAbsolute(given) ? given : join(ctx.cwd, given);
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, flag = "--port"): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 65535) {
-    throw new UsageError(`--port ${text}: expected an integer from 0 to 65535`);
+    throw new UsageError(`${flag} ${text}: expected an integer from 0 to 65535`);
   }
   return n;
+}
+
+/** `--max-upload`: MiB as the real server's `max_upload_size_mb`, or with a K/M/G suffix; 0: none. */
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (!m) {
+    throw new UsageError(
+      `--max-upload ${text}: expected a size in MiB (e.g. 512) or with a unit (e.g. 2G); 0: no limit`,
+    );
+  }
+  const unit = { "": 2 ** 20, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2]!.toUpperCase()]!;
+  return Math.round(Number(m[1]) * unit);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function positive(flag: string, text: string): number {
@@ -37,7 +57,8 @@ function positive(flag: string, text: string): number {
   return n;
 }
 
-function apiUrl(host: string, port: number): string {
+/** The URL clients use for a listener on `host:port` (a wildcard bind is reached on loopback). */
+function listenUrl(host: string, port: number): string {
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
 }
@@ -45,14 +66,33 @@ function apiUrl(host: string, port: number): string {
 export const registerServe: Register = (parent, ctx) => {
   const serve = addGlobalOptions(
     new Command("serve")
-      .description("run a local ClearML API server (agents and the SDK can use it)")
+      .description(
+        "run a local ClearML server: API, web page and files (agents and the SDK use it)",
+      )
       .enablePositionalOptions()
       .addOption(
         new Option("--host <host>", "address to bind (loopback unless given)").default("127.0.0.1"),
       )
       .addOption(
-        new Option("--port <port>", "port (0: any free port)").default(String(DEFAULT_PORT)),
+        new Option("--port <port>", "API port (0: any free port)").default(String(DEFAULT_PORT)),
       )
+      .addOption(
+        new Option(
+          "--web-port <port>",
+          `web page port (default ${DEFAULT_WEB_PORT}; any free one with --port 0)`,
+        ),
+      )
+      .addOption(
+        new Option(
+          "--files-port <port>",
+          `files server port (default ${DEFAULT_FILES_PORT}; any free one with --port 0)`,
+        ),
+      )
+      .addOption(
+        new Option("--max-upload <size>", "files server upload limit in MiB, or 2G, 512K (0: none)")
+          .default("0"),
+      )
+      .addOption(new Option("--open-web", "web page without login (loopback --host only)"))
       .addOption(new Option("--data <dir>", "data directory (default ~/.clearml/serve)"))
       .addOption(
         new Option("--access-key <key>", "fix the access key (also CLEARML_API_ACCESS_KEY)"),
@@ -66,6 +106,35 @@ export const registerServe: Register = (parent, ctx) => {
   serve.action(async (opts, c) => {
     const g = globalsOf(c);
     const port = parsePort(opts.port);
+    // with --port 0 (tests, several servers at once) the other two take free ports as well
+    const webPort = opts.webPort !== undefined
+      ? parsePort(opts.webPort, "--web-port")
+      : port === 0
+      ? 0
+      : DEFAULT_WEB_PORT;
+    const filesPort = opts.filesPort !== undefined
+      ? parsePort(opts.filesPort, "--files-port")
+      : port === 0
+      ? 0
+      : DEFAULT_FILES_PORT;
+    const taken = new Map<number, string>();
+    for (
+      const [flag, p] of [["--port", port], ["--web-port", webPort], [
+        "--files-port",
+        filesPort,
+      ]] as const
+    ) {
+      if (p !== 0 && taken.has(p)) {
+        throw new UsageError(`${flag} ${p}: the same port as ${taken.get(p)} (give each its own)`);
+      }
+      taken.set(p, flag);
+    }
+    if (opts.openWeb && !isLoopback(opts.host)) {
+      throw new UsageError(
+        `--open-web with --host ${opts.host}: the page runs without login only on a loopback host`,
+      );
+    }
+    const maxUpload = parseSize(opts.maxUpload);
     const maxBody = Math.round(positive("--max-body-mb", opts.maxBodyMb) * 1024 * 1024);
     const timeoutMs = Math.round(positive("--request-timeout", opts.requestTimeout) * 1000);
     const dir = dataDir(ctx, opts.data);
@@ -73,6 +142,10 @@ export const registerServe: Register = (parent, ctx) => {
     await runServe(ctx, g, {
       host: opts.host,
       port,
+      webPort,
+      filesPort,
+      maxUpload,
+      openWeb: opts.openWeb === true,
       dir,
       maxBody,
       timeoutMs,
@@ -87,7 +160,7 @@ export const registerServe: Register = (parent, ctx) => {
   serve.addCommand(
     addGlobalOptions(
       new Command("credentials")
-        .description("print the stored key pair and the server URL (as environment variables)")
+        .description("print the stored key pair and the three URLs (as environment variables)")
         .addOption(new Option("--data <dir>", "data directory (default ~/.clearml/serve)"))
         .addOption(new Option("--json", "JSON (schema clearml.serve-credentials/v1)")),
     ).action(async (opts) => {
@@ -106,22 +179,23 @@ export const registerServe: Register = (parent, ctx) => {
             `--data ${dir}: no credentials stored yet (start clearml serve first)`,
           );
         }
-        const api = store.meta("api_url") ?? apiUrl("127.0.0.1", DEFAULT_PORT);
+        const api = store.meta("api_url") ?? listenUrl("127.0.0.1", DEFAULT_PORT);
+        const web = store.meta("web_url") ?? listenUrl("127.0.0.1", DEFAULT_WEB_PORT);
+        const files = store.meta("files_url") ?? listenUrl("127.0.0.1", DEFAULT_FILES_PORT);
         if (opts.json) {
           ctx.out(
             await renderData({
               schema: "clearml.serve-credentials/v1",
               data_dir: dir,
               api_host: api,
+              web_host: web,
+              files_host: files,
               access_key: pair.accessKey,
               secret_key: pair.secretKey,
             }, "json"),
           );
         } else {
-          ctx.out(
-            `CLEARML_API_HOST=${api}\nCLEARML_API_ACCESS_KEY=${pair.accessKey}\n` +
-              `CLEARML_API_SECRET_KEY=${pair.secretKey}\n`,
-          );
+          ctx.out(clientEnv({ api, web, files }, pair));
         }
       } finally {
         store.close();
@@ -131,4 +205,14 @@ export const registerServe: Register = (parent, ctx) => {
   parent.addCommand(serve);
 };
 
-export { apiUrl };
+/** The client's whole configuration as environment variables (what `serve credentials` prints). */
+function clientEnv(
+  urls: { api: string; web: string; files: string },
+  pair: { accessKey: string; secretKey: string },
+): string {
+  return `CLEARML_API_HOST=${urls.api}\nCLEARML_WEB_HOST=${urls.web}\n` +
+    `CLEARML_FILES_HOST=${urls.files}\nCLEARML_API_ACCESS_KEY=${pair.accessKey}\n` +
+    `CLEARML_API_SECRET_KEY=${pair.secretKey}\n`;
+}
+
+export { clientEnv, listenUrl };

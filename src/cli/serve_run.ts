@@ -1,14 +1,19 @@
 /**
  * The running `clearml serve`: open the store, settle the credentials (printed once when
- * generated), serve the app through the `node:http` bridge, and on SIGTERM/SIGINT finish the
- * in-flight requests before closing the database.
+ * generated), serve the listeners (API, web page, files server: a list of port and app) through
+ * the `node:http` bridge, and on SIGTERM/SIGINT finish the in-flight requests before closing the
+ * database.
  */
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { resolveFor } from "./resolve_for.ts";
-import { apiUrl } from "./serve.ts";
+import { clientEnv, listenUrl } from "./serve.ts";
+import { type ServeUrls, webApp } from "./serve_web.ts";
 import { callErrorResponse, createApp } from "../server/app.ts";
+import { Authenticator } from "../server/authenticate.ts";
+import { createFilesApp } from "../server/files/app.ts";
+import { filesPlaces, prepareFilesPlaces } from "../server/files/places.ts";
 import { Store } from "../server/store.ts";
 import {
   NON_RESPONSIVE_S,
@@ -17,7 +22,7 @@ import {
 } from "../server/tasks_store.ts";
 import { ensureCredentials, type FixedKeys } from "../server/credentials.ts";
 import { errors } from "../server/call_error.ts";
-import { serve } from "../runtime/serve.ts";
+import { type RunningServer, serve, type ServeOptions } from "../runtime/serve.ts";
 import { lastFour, maskTree } from "../settings/mask.ts";
 import { toPlain } from "../settings/tree.ts";
 import { ConfigError } from "../errors.ts";
@@ -25,6 +30,11 @@ import { ConfigError } from "../errors.ts";
 export interface ServeRun {
   host: string;
   port: number;
+  webPort: number;
+  filesPort: number;
+  /** Files server upload limit in bytes (0: none). */
+  maxUpload: number;
+  openWeb: boolean;
   dir: string;
   maxBody: number;
   timeoutMs: number;
@@ -52,6 +62,9 @@ async function doctorReport(ctx: CliContext, g: GlobalOptions): Promise<unknown>
   return { schema: "clearml.doctor/v1", mode: "offline", summary: summarize(checks), checks };
 }
 
+/** A files connection that sends nothing for this long is dropped (a stalled upload). */
+const FILES_IDLE_MS = 120_000;
+
 export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): Promise<void> {
   let store: Store;
   try {
@@ -63,42 +76,110 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
   }
   const { pair, generated } = ensureCredentials(store, o.fixed);
   const log = (line: string) => ctx.err(`clearml serve: ${line}\n`);
-  const app = createApp(store, {
-    maxBodyBytes: o.maxBody,
-    log,
-    local: {
-      settings: () => {
-        const snap = takeSnapshot(ctx, g);
-        return {
-          sdk: toPlain(maskTree(resolveFor(snap, "sdk").tree)),
-          agent: toPlain(maskTree(resolveFor(snap, "agent").tree)),
-        };
-      },
-      doctor: () => doctorReport(ctx, g),
+  const local = {
+    settings: () => {
+      const snap = takeSnapshot(ctx, g);
+      return {
+        sdk: toPlain(maskTree(resolveFor(snap, "sdk").tree)),
+        agent: toPlain(maskTree(resolveFor(snap, "agent").tree)),
+      };
     },
-  });
-  const server = await serve({
-    fetch: app.fetch,
-    host: o.host,
-    port: o.port,
-    maxBodyBytes: o.maxBody,
-    timeoutMs: o.timeoutMs,
-    tooLarge: (path) => callErrorResponse(path, errors.tooLarge(o.maxBody)),
-    timedOut: (path) => callErrorResponse(path, errors.timedOut(o.timeoutMs)),
+    doctor: () => doctorReport(ctx, g),
+  };
+  const app = createApp(store, { maxBodyBytes: o.maxBody, log, local });
+  const places = filesPlaces(o.dir);
+  const dropped = prepareFilesPlaces(places);
+  if (dropped) log(`files: dropped ${dropped} upload(s) left half-written by a killed server`);
+  const authenticator = new Authenticator(store);
+  const files = createFilesApp({
+    places,
+    maxUploadBytes: o.maxUpload,
+    validateToken: (token) => {
+      try {
+        authenticator.authenticate(`Bearer ${token}`, null, Date.now());
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
     log,
-  }).catch((e) => {
-    store.close();
-    throw new ConfigError(
-      `--host ${o.host} --port ${o.port}: cannot listen (${e instanceof Error ? e.message : e})`,
-    );
   });
-  const url = apiUrl(o.host, server.port);
-  store.setMeta("api_url", url);
+  // known once every listener has its port (0 picks one)
+  const urls: ServeUrls = { api: "", web: "", files: "" };
+  const web = webApp({ store, local, files: places, urls: () => urls, openWeb: o.openWeb, log });
+
+  // the listeners: one (flag, port, app) each; the web page and the files server are plain HTTP
+  const listeners: { flag: string; options: ServeOptions }[] = [
+    {
+      flag: "--port",
+      options: {
+        fetch: app.fetch,
+        host: o.host,
+        port: o.port,
+        maxBodyBytes: o.maxBody,
+        timeoutMs: o.timeoutMs,
+        tooLarge: (path) => callErrorResponse(path, errors.tooLarge(o.maxBody)),
+        timedOut: (path) => callErrorResponse(path, errors.timedOut(o.timeoutMs)),
+        log,
+      },
+    },
+    {
+      flag: "--web-port",
+      options: {
+        fetch: web.fetch,
+        host: o.host,
+        port: o.webPort,
+        mode: "http",
+        maxBodyBytes: o.maxBody,
+        timeoutMs: o.timeoutMs,
+        log,
+      },
+    },
+    {
+      flag: "--files-port",
+      options: {
+        fetch: files.fetch,
+        host: o.host,
+        port: o.filesPort,
+        mode: "http",
+        maxBodyBytes: o.maxUpload,
+        // an upload takes as long as it takes; a stalled one is dropped
+        timeoutMs: 0,
+        idleTimeoutMs: FILES_IDLE_MS,
+        log,
+      },
+    },
+  ];
+  const servers: RunningServer[] = [];
+  for (const l of listeners) {
+    try {
+      servers.push(await serve(l.options));
+    } catch (e) {
+      await Promise.all(servers.map((s) => s.close(0)));
+      store.close();
+      throw new ConfigError(
+        `--host ${o.host} ${l.flag} ${l.options.port}: cannot listen (${
+          e instanceof Error ? e.message : e
+        })`,
+      );
+    }
+  }
+  const [apiServer, webServer, filesServer] = servers as [
+    RunningServer,
+    RunningServer,
+    RunningServer,
+  ];
+  urls.api = listenUrl(o.host, apiServer.port);
+  urls.web = listenUrl(o.host, webServer.port);
+  urls.files = listenUrl(o.host, filesServer.port);
+  const url = urls.api;
+  store.setMeta("api_url", urls.api);
+  store.setMeta("web_url", urls.web);
+  store.setMeta("files_url", urls.files);
   if (generated) {
     ctx.out(
       `Generated credentials (shown once; later: clearml serve credentials --data ${o.dir}):\n` +
-        `CLEARML_API_HOST=${url}\nCLEARML_API_ACCESS_KEY=${pair.accessKey}\n` +
-        `CLEARML_API_SECRET_KEY=${pair.secretKey}\n`,
+        clientEnv(urls, pair),
     );
   }
   // the real server's watchdog: tasks of killed agents do not stay in_progress forever
@@ -109,6 +190,8 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
   };
   watchdog();
   const sweep = setInterval(watchdog, NON_RESPONSIVE_SWEEP_S * 1000);
+  log(`web page on ${urls.web}`);
+  log(`files server on ${urls.files} (files under ${places.root})`);
   log(`listening on ${url} (data ${o.dir}, access key ${lastFour(pair.accessKey)})`);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -117,7 +200,7 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
       stopping = true;
       log(`${sig}: finishing in-flight requests`);
       clearInterval(sweep);
-      await server.close();
+      await Promise.all(servers.map((s) => s.close()));
       store.close();
       log("stopped");
       resolve();

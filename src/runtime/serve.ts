@@ -1,21 +1,32 @@
 /**
  * Serve a fetch-style app through `node:http` on Deno and Bun alike. `Deno.serve`/`Bun.serve`
  * hand a GET's body to the app as empty, and ClearML clients send JSON bodies on GET; `node:http`
- * delivers them. So: read the body (up to a limit), re-make the request as POST carrying it, keep
- * the original method and the peer address in headers (see `src/server/bridge.ts`), and bound
- * every request by a timeout. `close()` stops accepting, lets in-flight requests finish, then
+ * delivers them. So, in "call" mode (the API): read the body (up to a limit), re-make the request
+ * as POST carrying it, keep the original method and the peer address in headers (see
+ * `src/server/bridge.ts`), and bound every request by a timeout. In "http" mode (the web page, the
+ * files server) the method is kept and the body and the response stream through, so an upload of
+ * any size never sits in memory. `close()` stops accepting, lets in-flight requests finish, then
  * closes the idle keep-alive connections.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { METHOD_HEADER, REMOTE_HEADER } from "../server/bridge.ts";
+import { METHOD_HEADER, RAW_PATH_HEADER, REMOTE_HEADER } from "../server/bridge.ts";
 
 export interface ServeOptions {
   fetch: (req: Request) => Response | Promise<Response>;
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** Per-request time limit; 0: none (uploads of any size, bounded by `idleTimeoutMs`). */
   timeoutMs: number;
+  /**
+   * "call" (default): ClearML API calls, bodies read whole up to `maxBodyBytes`, every request
+   * re-made as POST. "http": plain HTTP, method kept, body and response streamed; the app bounds
+   * the body itself (`maxBodyBytes` is not applied).
+   */
+  mode?: "call" | "http";
+  /** Drop a connection that sends nothing for this long (default: node's, none). */
+  idleTimeoutMs?: number;
   /** The answer to a body over the limit (default: a plain 413). */
   tooLarge?: (path: string) => Response;
   /** The answer when the app did not answer in time (default: a plain 504). */
@@ -30,19 +41,92 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-async function send(res: ServerResponse, r: Response, closing: boolean): Promise<void> {
-  const body = r.body ? Buffer.from(await r.text()) : undefined;
+function headersOf(r: Response): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   r.headers.forEach((v, k) => {
-    if (k === "set-cookie") return;
-    headers[k] = v;
+    if (k !== "set-cookie") headers[k] = v;
   });
   const cookies = r.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
+  return headers;
+}
+
+async function send(res: ServerResponse, r: Response, closing: boolean): Promise<void> {
+  const body = r.body ? Buffer.from(await r.text()) : undefined;
+  const headers = headersOf(r);
   headers["content-length"] = String(body?.byteLength ?? 0);
   if (closing) headers["connection"] = "close";
   res.writeHead(r.status, headers);
   res.end(body);
+}
+
+/** Stream a response out, waiting for the socket to drain; a gone client cancels the body. */
+async function sendStreamed(
+  res: ServerResponse,
+  r: Response,
+  closing: boolean,
+  head: boolean,
+): Promise<void> {
+  const headers = headersOf(r);
+  if (closing) headers["connection"] = "close";
+  if (!r.body || head) {
+    if (!r.body && !head) headers["content-length"] = "0";
+    res.writeHead(r.status, headers);
+    res.end();
+    await r.body?.cancel().catch(() => {});
+    return;
+  }
+  res.writeHead(r.status, headers);
+  const reader = r.body.getReader();
+  const gone = () => void reader.cancel().catch(() => {});
+  res.once("close", gone);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) return;
+      if (!res.write(value)) {
+        await new Promise<void>((ok) => {
+          const go = () => {
+            res.off("drain", go);
+            res.off("close", go);
+            ok();
+          };
+          res.on("drain", go);
+          res.on("close", go);
+        });
+      }
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    res.off("close", gone);
+  }
+}
+
+/** A request body as a web stream that reads from the socket only as fast as the app consumes. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(ctl) {
+      req.on("data", (c: Buffer) => {
+        ctl.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+        if ((ctl.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on("end", () => ctl.close());
+      req.on("error", (e) => ctl.error(e));
+      req.on("close", () => {
+        if (!req.complete) ctl.error(new Error("the client closed the connection mid-request"));
+      });
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.resume(); // drain what is left, so that the response can still be read
+    },
+  }, { highWaterMark: 8 });
 }
 
 function plain(status: number, text: string): Response {
@@ -71,7 +155,55 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       deadlines.delete(d);
       d.resolve(opts.timedOut?.(d.path) ?? plain(504, "request timed out"));
     }
-  }, Math.max(10, Math.min(1000, opts.timeoutMs / 4)));
+  }, Math.max(10, Math.min(1000, (opts.timeoutMs || 4000) / 4)));
+
+  /** The app's answer, or the time-out answer once `timeoutMs` has passed (0: no limit). */
+  const answer = (request: Request, path: string): Promise<Response> => {
+    if (opts.timeoutMs <= 0) return Promise.resolve(opts.fetch(request));
+    return new Promise<Response>((resolve, reject) => {
+      const entry: Deadline = { at: Date.now() + opts.timeoutMs, path, resolve };
+      deadlines.add(entry);
+      Promise.resolve(opts.fetch(request)).then(resolve, reject).finally(() =>
+        deadlines.delete(entry)
+      );
+    });
+  };
+
+  const onHttpRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    inflight++;
+    res.on("close", () => void (inflight--));
+    const path = (req.url ?? "/").split("?")[0]!;
+    const method = req.method ?? "GET";
+    const head = method === "HEAD";
+    try {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined && k !== "host") headers[k] = Array.isArray(v) ? v.join(", ") : v;
+      }
+      headers[REMOTE_HEADER] = req.socket.remoteAddress ?? "";
+      headers[RAW_PATH_HEADER] = path;
+      const withBody = method !== "GET" && !head;
+      if (!withBody) req.resume();
+      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+        method,
+        headers,
+        body: withBody ? bodyStream(req) : undefined,
+        duplex: "half",
+      } as RequestInit);
+      const response = await answer(request, path);
+      // an answer before the whole body arrived (413, 400): read the rest away, then close
+      if (!req.complete) {
+        res.shouldKeepAlive = false;
+        req.resume();
+      }
+      await sendStreamed(res, response, closing || !req.complete, head);
+    } catch (e) {
+      log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) {
+        await sendStreamed(res, plain(500, "internal server error"), true, head);
+      } else res.destroy();
+    }
+  };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inflight++;
@@ -114,13 +246,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
           headers,
           body: chunks.length ? Buffer.concat(chunks) : undefined,
         });
-        const response = await new Promise<Response>((resolve, reject) => {
-          const entry: Deadline = { at: Date.now() + opts.timeoutMs, path, resolve };
-          deadlines.add(entry);
-          Promise.resolve(opts.fetch(request)).then(resolve, reject).finally(() =>
-            deadlines.delete(entry)
-          );
-        });
+        const response = await answer(request, path);
         await send(res, response, closing);
       } catch (e) {
         log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -130,8 +256,11 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     });
   };
 
-  const server = createServer(onRequest);
+  const server = createServer(opts.mode === "http" ? onHttpRequest : onRequest);
   server.keepAliveTimeout = 65_000;
+  if (opts.idleTimeoutMs) server.setTimeout(opts.idleTimeoutMs, (socket) => socket.destroy());
+  // node's own 5-minute cap on receiving a request would cut long uploads; idleness bounds them
+  if (opts.mode === "http" && opts.timeoutMs <= 0) server.requestTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once("error", (e) => {
       clearInterval(sweep);

@@ -19,7 +19,7 @@ export interface Authenticated {
   token?: string;
 }
 
-function cookieToken(cookie: string | null): string | undefined {
+export function cookieToken(cookie: string | null): string | undefined {
   if (!cookie) return undefined;
   for (const part of cookie.split(";")) {
     const [k, ...v] = part.trim().split("=");

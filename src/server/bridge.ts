@@ -5,3 +5,5 @@
  */
 export const METHOD_HEADER = "x-clearml-serve-method";
 export const REMOTE_HEADER = "x-clearml-serve-remote";
+/** "http" mode: the request path as sent, before `Request`'s URL parsing resolves `..` in it. */
+export const RAW_PATH_HEADER = "x-clearml-serve-raw-path";

@@ -15,6 +15,9 @@ export interface ServeProcess {
   child: ChildProcess;
   url: string;
   port: number;
+  /** The web page's and the files server's URLs (their ports are free ones with --port 0). */
+  webUrl: string;
+  filesUrl: string;
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the exit code (or 128+signal) once the process ended. */
@@ -78,6 +81,8 @@ export function startServe(
         child,
         url: m[1]!,
         port: Number(m[2]),
+        webUrl: /web page on (http:\/\/\S+)/.exec(err)?.[1] ?? "",
+        filesUrl: /files server on (http:\/\/\S+)/.exec(err)?.[1] ?? "",
         stdout: () => out,
         stderr: () => err,
         exited,

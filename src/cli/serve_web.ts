@@ -1,0 +1,41 @@
+/**
+ * The web page's place in `clearml serve`: what the listener on `--web-port` serves. This is the
+ * one hook the page (src/server/web, `createWebApp`) plugs into: replace the body of `webApp`.
+ * Until then the port answers every request with a plain 404 that says the page is not built.
+ */
+import type { Store } from "../server/store.ts";
+import type { LocalSources } from "../server/local.ts";
+import type { FilesPlaces } from "../server/files/places.ts";
+
+export interface ServeUrls {
+  api: string;
+  web: string;
+  files: string;
+}
+
+export interface WebDeps {
+  store: Store;
+  /** The settings and doctor report of the serving machine (as the API's `/v1/` has them). */
+  local: LocalSources;
+  /** The files server's folders (artifact downloads can be served from here). */
+  files: FilesPlaces;
+  /** The three listeners' URLs, as clients should use them. */
+  urls: () => ServeUrls;
+  /** `--open-web`: no login (only allowed on a loopback `--host`). */
+  openWeb: boolean;
+  log: (line: string) => void;
+}
+
+export interface WebApp {
+  fetch: (req: Request) => Response | Promise<Response>;
+}
+
+export function webApp(_deps: WebDeps): WebApp {
+  return {
+    fetch: () =>
+      new Response("The web page is not built into this clearml yet.\n", {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8", server: "clearml" },
+      }),
+  };
+}
