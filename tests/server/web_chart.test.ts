@@ -13,6 +13,7 @@ describe("chartGeometry()", () => {
     assert.deepEqual(niceTicks(0, 100, 5), [0, 20, 40, 60, 80, 100]);
     assert.deepEqual(niceTicks(0.1, 0.9, 4), [0.2, 0.4, 0.6, 0.8]);
     assert.deepEqual(niceTicks(-3, 3, 6), [-3, -2, -1, 0, 1, 2, 3]);
+    assert.deepEqual(niceTicks(0, 3, 6, 1), [0, 1, 2, 3], "iterations: whole numbers");
     assert.equal(tickLabel(0.30000000000000004), "0.3");
     assert.equal(tickLabel(2_500_000), "2.5e+6");
   });

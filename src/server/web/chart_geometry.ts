@@ -58,10 +58,13 @@ export function tickLabel(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** About `count` round ticks (1, 2 or 5 times a power of ten apart) covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
+/**
+ * About `count` round ticks (1, 2 or 5 times a power of ten apart) covering [lo, hi]; at least
+ * `minStep` apart (1 for iterations, which are whole numbers).
+ */
+export function niceTicks(lo: number, hi: number, count: number, minStep = 0): number[] {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count);
+  const raw = Math.max(minStep, (hi - lo) / Math.max(1, count));
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
@@ -155,7 +158,7 @@ export function chartGeometry(
     width: size.width,
     height: size.height,
     area,
-    xTicks: niceTicks(xMin, xMax, 6).map((v) => ({ at: px(v), label: tickLabel(v) })),
+    xTicks: niceTicks(xMin, xMax, 6, 1).map((v) => ({ at: px(v), label: tickLabel(v) })),
     yTicks: niceTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: tickLabel(v) })),
     lines,
   };
