@@ -106,7 +106,15 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
   });
   // known once every listener has its port (0 picks one)
   const urls: ServeUrls = { api: "", web: "", files: "" };
-  const web = webApp({ store, local, files: places, urls: () => urls, openWeb: o.openWeb, log });
+  const web = webApp({
+    store,
+    local,
+    files: places,
+    urls: () => urls,
+    openWeb: o.openWeb,
+    host: o.host,
+    log,
+  });
 
   // the listeners: one (flag, port, app) each; the web page and the files server are plain HTTP
   const listeners: { flag: string; options: ServeOptions }[] = [

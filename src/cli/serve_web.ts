@@ -2,6 +2,12 @@
  * The web page's place in `clearml serve`: what the listener on `--web-port` serves. This is the
  * one hook the page (src/server/web, `createWebApp`) plugs into: replace the body of `webApp`.
  * Until then the port answers every request with a plain 404 that says the page is not built.
+ * The listener runs the bridge's "http" mode: real methods, streamed bodies.
+ *
+ * Artifact links: the files server wants the API's token (Bearer header or the
+ * `clearml_token_basic` cookie, which a browser also sends to the files port of the same host,
+ * as the real web app sets it). Without that cookie (or with `--open-web`) serve downloads from
+ * this port with `openStoredFile`/`fileResponse` (src/server/files/stored_file.ts) and `files`.
  */
 import type { Store } from "../server/store.ts";
 import type { LocalSources } from "../server/local.ts";
@@ -21,8 +27,10 @@ export interface WebDeps {
   files: FilesPlaces;
   /** The three listeners' URLs, as clients should use them. */
   urls: () => ServeUrls;
-  /** `--open-web`: no login (only allowed on a loopback `--host`). */
+  /** `--open-web`: no login (only allowed on a loopback `--host`, checked by the CLI). */
   openWeb: boolean;
+  /** The `--host` every listener binds. */
+  host: string;
   log: (line: string) => void;
 }
 

@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  clientConf,
   keyedArgs,
   peer,
   REAL_PARTS,
@@ -80,12 +81,7 @@ describe("the real ClearML SDK 1.17.0 against clearml serve's files port", () =>
   function python(name: string, script: string, env: Record<string, string>) {
     const home = join(dir, `home-${name}`);
     mkdirSync(home, { recursive: true });
-    writeFileSync(
-      join(home, "clearml.conf"),
-      `api {\n  api_server: "${server.url}"\n  web_server: "${server.webUrl}"\n` +
-        `  files_server: "${server.filesUrl}"\n` +
-        `  credentials { access_key: "${KEY}", secret_key: "${SECRET}" }\n}\n`,
-    );
+    writeFileSync(join(home, "clearml.conf"), clientConf(server, KEY, SECRET));
     writeFileSync(join(dir, `${name}.py`), script);
     const r = spawnSync(peer("clearml-sdk-python.sh"), [join(dir, `${name}.py`)], {
       cwd: dir,

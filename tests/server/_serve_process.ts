@@ -35,9 +35,19 @@ export function keyedArgs(data: string, key: string, secret: string): string[] {
   return ["--port", "0", "--data", data, "--access-key", key, "--secret-key", secret];
 }
 
-/** A `clearml.conf` pointing ClearML's own clients at a server with a key pair. */
-export function clientConf(url: string, key: string, secret: string, extra = ""): string {
-  return `api {\n  api_server: "${url}"\n  web_server: "${url}"\n  files_server: "${url}"\n` +
+/**
+ * A `clearml.conf` pointing ClearML's own clients at a server with a key pair: give the running
+ * server to send artifacts to its files port (a URL alone serves as all three hosts).
+ */
+export function clientConf(
+  server: string | Pick<ServeProcess, "url" | "webUrl" | "filesUrl">,
+  key: string,
+  secret: string,
+  extra = "",
+): string {
+  const s = typeof server === "string" ? { url: server, webUrl: server, filesUrl: server } : server;
+  return `api {\n  api_server: "${s.url}"\n  web_server: "${s.webUrl}"\n` +
+    `  files_server: "${s.filesUrl}"\n` +
     `  credentials { access_key: "${key}", secret_key: "${secret}" }\n}\n${extra}`;
 }
 
