@@ -10,6 +10,7 @@ import { isObj, setPath, unsetPath } from "./doc_path.ts";
 import { newId } from "./ids.ts";
 import type { Identity, Store } from "./store.ts";
 import { checkTransition, isTaskStatus } from "./task_status.ts";
+import { normalizeArtifacts } from "./artifact_list.ts";
 
 export const TASK_TYPES = [
   "training",
@@ -62,6 +63,35 @@ function mustLoad(store: Store, ident: Identity, id: string): Obj {
   const t = loadTask(store, id);
   if (!t) throw errors.invalidTaskId({ id, company: ident.company });
   return t;
+}
+
+/**
+ * A task that may be changed by the field-level endpoints (artifacts, hyper-parameters,
+ * configuration): `created`, or also `in_progress` with `force` (the real server's
+ * `get_task_for_update`); `anyStatus` for changes of the `properties` section only.
+ */
+export function writableTask(
+  store: Store,
+  ident: Identity,
+  id: string,
+  force: boolean,
+  anyStatus = false,
+): Obj {
+  const t = mustLoad(store, ident, id);
+  if (anyStatus) return t;
+  const allowed = force ? ["created", "in_progress"] : ["created"];
+  if (!allowed.includes(String(t.status))) {
+    throw errors.invalidTaskStatus({ expected: "created", status: t.status });
+  }
+  return t;
+}
+
+/** `last_change`/`last_changed_by` (and `last_update` unless told not to) of a field update. */
+export function touchForUpdate(t: Obj, ident: Identity, now: number, lastUpdate = true): void {
+  const d = isoDate(now);
+  t.last_change = d;
+  t.last_changed_by = ident.user;
+  if (lastUpdate) t.last_update = d;
 }
 
 function stripStrings(o: Obj): Obj {
@@ -156,8 +186,8 @@ export function createTask(store: Store, ident: Identity, input: Obj, now = Date
     execution: {
       test_split: 0,
       parameters: {},
-      artifacts: [],
       ...(isObj(input.execution) ? input.execution : {}),
+      artifacts: normalizeArtifacts(isObj(input.execution) ? input.execution.artifacts : []),
     },
     container: isObj(input.container) ? input.container : {},
     hyperparams: isObj(input.hyperparams) ? input.hyperparams : {},
@@ -223,6 +253,9 @@ export function editTask(
     for (const [k, v] of Object.entries(changes)) {
       let value = v;
       if (k === "script" && isObj(v)) value = stripStrings(v);
+      if (k === "execution" && isObj(v) && v.artifacts !== undefined) {
+        value = { ...v, artifacts: normalizeArtifacts(v.artifacts) };
+      }
       if (MERGED.has(k) && isObj(value) && isObj(t[k])) value = { ...t[k], ...value };
       if ((k === "tags" || k === "system_tags") && Array.isArray(value)) value = [...value].sort();
       if (k === "name" && typeof value === "string") value = value.trim();
@@ -610,5 +643,36 @@ export function stopNonResponsiveTasks(
       stopped.push(String(t.id));
     }
     return stopped;
+  });
+}
+
+/**
+ * `tasks.publish` (the real server's `publish_task`): the state machine unless `force` (a
+ * `completed`, `stopped`, `closed` or `failed` task may be published), then `published` with
+ * the publication time and the task's output; `publishModel` is called with the last output
+ * model's id first, when there is one.
+ */
+export function publishTask(
+  store: Store,
+  ident: Identity,
+  id: string,
+  c: StatusChange,
+  publishModel?: (modelId: string) => void,
+  now = Date.now(),
+): UpdateResult {
+  return store.tx(() => {
+    const t = mustLoad(store, ident, id);
+    if (!c.force) checkTransition(String(t.status), "published");
+    const outputs = isObj(t.models) && Array.isArray(t.models.output) ? t.models.output : [];
+    const last = outputs[outputs.length - 1] as Obj | undefined;
+    if (publishModel && last && typeof last.model === "string") publishModel(last.model);
+    const fields: Obj = {
+      ...statusFields(ident, "published", c, now),
+      published: isoDate(now),
+      output: isObj(t.output) ? t.output : {},
+    };
+    applyStatus(t, fields);
+    saveTask(store, t);
+    return { updated: 1, fields };
   });
 }

@@ -1,66 +1,101 @@
 /**
- * `projects.create|get_all|get_by_id`: the minimum for tasks that name a project (a task's
- * `project` must be a known project id, as on the real server).
+ * `projects.*` (the real server's `services/projects.py`): nested projects by path name, the
+ * `get_all` filters the SDK uses (`name` regex, `parent` at any depth unless `shallow_search`,
+ * hidden projects only when asked), `update` of the descriptive fields.
  */
 import type { Obj } from "../call_body.ts";
 import { errors } from "../call_error.ts";
-import { isoDate } from "../dates.ts";
-import { project } from "../doc_path.ts";
-import { endpoint, type Routes } from "../endpoint.ts";
-import { newId } from "../ids.ts";
-import { nameRegex, page } from "../list_filters.ts";
-import type { Store } from "../store.ts";
+import { project as projectPaths } from "../doc_path.ts";
+import { type Call, endpoint, type Routes } from "../endpoint.ts";
+import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import {
+  allProjects,
+  createProject,
+  isHiddenProject,
+  loadProject,
+  projectView,
+  updateProject,
+} from "../projects_store.ts";
 
-function allProjects(store: Store): Obj[] {
-  return (store.stmt("SELECT doc FROM projects ORDER BY rowid").all() as { doc: string }[])
-    .map((r) => JSON.parse(r.doc) as Obj);
+function tagList(call: Call, name: string): string[] | undefined {
+  const tags = call.fields.strList(name);
+  if (tags?.some((t) => t.startsWith("__$"))) {
+    throw errors.fieldsValue("unsupported tag prefix", { values: tags });
+  }
+  return tags;
+}
+
+function listProjects(call: Call): Obj[] {
+  const f = call.fields;
+  const ids = f.strList("id", true);
+  const patterns = (["name", "basename", "description"] as const)
+    .map((k) => [k, nameRegex(f.str(k))] as const)
+    .filter((x): x is readonly [typeof x[0], RegExp] => x[1] !== undefined);
+  const shallow = f.bool("shallow_search", false);
+  // `parent: [null]` (or none with `shallow_search`) means top level
+  const parentRaw = call.data.parent;
+  const parents = parentRaw === undefined
+    ? (shallow ? [null] : undefined)
+    : (Array.isArray(parentRaw) ? parentRaw : [parentRaw]) as (string | null)[];
+  const tags = f.strList("tags");
+  const systemTags = f.strList("system_tags");
+  const showHidden = f.bool("search_hidden", false) || ids !== undefined;
+  const found = allProjects(call.store).filter((p) => {
+    if (ids && !ids.includes(String(p.id))) return false;
+    for (const [k, re] of patterns) if (!re.test(String(p[k] ?? ""))) return false;
+    if (parents) {
+      const path = (p.path as string[] | undefined) ?? [];
+      const ok = parents.some((want) =>
+        want === null
+          ? p.parent === undefined || p.parent === null
+          : shallow
+          ? p.parent === want
+          : path.includes(want)
+      );
+      if (!ok) return false;
+    }
+    if (!matchTags((p.tags as string[]) ?? [], tags)) return false;
+    if (!matchTags((p.system_tags as string[]) ?? [], systemTags)) return false;
+    if (!showHidden && isHiddenProject(p)) return false;
+    return true;
+  });
+  return page(orderBy(found, f.strList("order_by")), f);
 }
 
 export const projectsRoutes: Routes = {
   "projects.create": endpoint("1.0", (call) => {
     const f = call.fields;
-    const name = f.reqStr("name").trim();
-    if (name.length < 3) throw errors.dataValidation({ name: "String value is too short" });
-    return call.store.tx(() => {
-      if (call.store.stmt("SELECT 1 FROM projects WHERE name = ?").get(name)) {
-        throw errors.notUnique({ name, company: call.identity.company });
-      }
-      const id = newId();
-      const d = isoDate(call.now);
-      const doc = {
-        id,
-        name,
-        basename: name.split("/").pop(),
-        description: f.str("description") ?? "",
-        company: call.identity.company,
-        user: call.identity.user,
-        created: d,
-        last_update: d,
-        tags: f.strList("tags") ?? [],
-        system_tags: f.strList("system_tags") ?? [],
-      };
-      call.store.stmt("INSERT INTO projects(id, name, doc) VALUES (?, ?, ?)").run(
-        id,
-        name,
-        JSON.stringify(doc),
-      );
-      return { id };
-    });
+    return {
+      id: createProject(call.store, call.identity, {
+        name: f.reqStr("name"),
+        description: f.str("description"),
+        tags: tagList(call, "tags"),
+        system_tags: tagList(call, "system_tags"),
+        default_output_destination: f.str("default_output_destination"),
+      }, call.now),
+    };
   }),
   "projects.get_all": endpoint("1.0", (call) => {
-    const f = call.fields;
-    const ids = f.strList("id", true);
-    const re = nameRegex(f.str("name"));
-    const only = f.strList("only_fields");
-    const found = allProjects(call.store).filter((p) =>
-      (!ids || ids.includes(String(p.id))) && (!re || re.test(String(p.name)))
-    );
-    return { projects: page(found, f).map((p) => only?.length ? project(p, only) : p) };
+    const only = call.fields.strList("only_fields");
+    return {
+      projects: listProjects(call).map((p) =>
+        only?.length ? projectPaths(p, only) : projectView(p)
+      ),
+    };
   }),
   "projects.get_by_id": endpoint("1.0", (call) => {
     const id = call.fields.reqStr("project");
-    const p = allProjects(call.store).find((x) => x.id === id);
+    const p = loadProject(call.store, id);
     if (!p) throw errors.invalidProjectId({ id });
-    return { project: p };
+    return { project: projectView(p) };
+  }),
+  "projects.update": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("project");
+    f.str("name");
+    f.str("description");
+    tagList(call, "tags");
+    tagList(call, "system_tags");
+    return updateProject(call.store, id, call.data, call.now);
   }),
 };

@@ -1,6 +1,6 @@
 /** `tasks.*` (server-api.md §2.12–§2.29) and the status changes of §3. */
 import type { Obj } from "../call_body.ts";
-import { errors } from "../call_error.ts";
+import { callError, errors } from "../call_error.ts";
 import { isoDate } from "../dates.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
@@ -25,6 +25,20 @@ import {
 } from "../tasks_store.ts";
 import { containerFromDockerCmd, taskView } from "../task_view.ts";
 import { atLeast } from "../version.ts";
+import { checkArtifact } from "../artifact_list.ts";
+import { addOrUpdateArtifacts, deleteArtifacts } from "../task_artifacts.ts";
+import {
+  configurationList,
+  configurationNames,
+  deleteConfiguration,
+  deleteHyperParams,
+  editConfiguration,
+  editHyperParams,
+  hyperParamList,
+  type ReplaceMode,
+} from "../task_params.ts";
+import { publishTask } from "../tasks_store.ts";
+import { subProjects } from "../projects_store.ts";
 import { listWorkers } from "../workers_store.ts";
 
 function common(call: Call): { task: string } & StatusChange {
@@ -58,6 +72,11 @@ function listTasks(call: Call): Obj[] {
   const ids = f.strList("id", true);
   const re = nameRegex(f.str("name"));
   const lists = STRING_LISTS.map((k) => [k, f.strList(k, true)] as const);
+  const projects = lists.find(([k]) => k === "project")?.[1];
+  if (projects && f.bool("include_subprojects", false)) {
+    // 2.26: a project stands for itself and its descendants
+    projects.push(...projects.flatMap((p) => subProjects(call.store, p).map((s) => String(s.id))));
+  }
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
@@ -71,6 +90,55 @@ function listTasks(call: Call): Obj[] {
     return true;
   });
   return page(orderBy(found, f.strList("order_by")), f);
+}
+
+/** The tasks of a `tasks` list; unknown ids are a 400/101 naming them. */
+function existingTasks(call: Call): Obj[] {
+  const ids = call.fields.strList("tasks");
+  if (!ids) throw errors.missingField("tasks");
+  const found = loadTasks(call.store, ids);
+  const missing = ids.filter((id) => !found.some((t) => t.id === id));
+  if (missing.length) throw errors.invalidTaskId({ ids: missing });
+  return found;
+}
+
+function tooShort(field: string) {
+  return errors.validation(
+    `error for field '${field}'. value length is lower than allowed minimum '1'.`,
+  );
+}
+
+/** A required non-empty list of objects, each checked by `item`. */
+function itemList<T>(call: Call, field: string, item: (o: Obj) => T): T[] {
+  const v = call.data[field];
+  if (v === undefined || v === null) throw errors.missingField(field);
+  if (!Array.isArray(v)) throw errors.wrongType(field, "list", v);
+  if (!v.length) throw tooShort(field);
+  return v.map((o) => {
+    if (!isObj(o)) throw errors.wrongType(field, "dict", o);
+    return item(o);
+  });
+}
+
+/** A string member of a list item (400/12 when missing, of another type or too short). */
+function itemStr(o: Obj, k: string, required: boolean, minLength = 0): string | undefined {
+  const v = o[k];
+  if (v === undefined || v === null) {
+    if (required) throw errors.missingField(k);
+    return undefined;
+  }
+  if (typeof v !== "string") throw errors.wrongType(k, "basestring", v);
+  if (v.length < minLength) throw tooShort(k);
+  return v;
+}
+
+function optionalStrs(o: Obj, keys: readonly string[]): Obj {
+  const out: Obj = {};
+  for (const k of keys) {
+    const v = itemStr(o, k, false);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 function statusEndpoint(
@@ -147,13 +215,25 @@ export const tasksRoutes: Routes = {
   ),
   "tasks.failed": endpoint("1.0", statusEndpoint("failed")),
   "tasks.close": endpoint("1.0", statusEndpoint("closed")),
-  "tasks.completed": endpoint(
-    "2.2",
-    statusEndpoint("completed", (_t, now) => ({ completed: isoDate(now) }), (out) => ({
-      ...out,
-      published: 0,
-    })),
-  ),
+  "tasks.completed": endpoint("2.2", (call) => {
+    const c = common(call);
+    const out: Obj = changeStatus(
+      call.store,
+      call.identity,
+      c.task,
+      "completed",
+      c,
+      (_t, now) => ({ completed: isoDate(now) }),
+      call.now,
+    );
+    out.published = 0;
+    if (out.updated && call.fields.bool("publish", false)) {
+      const pub = publishTask(call.store, call.identity, c.task, c, undefined, call.now);
+      out.published = pub.updated;
+      if (isObj(out.fields) && isObj(pub.fields)) out.fields.status = pub.fields.status;
+    }
+    return out;
+  }),
   "tasks.stop": endpoint("1.0", (call) => {
     const c = common(call);
     return stopTask(call.store, call.identity, c.task, c, call.now);
@@ -211,26 +291,122 @@ export const tasksRoutes: Routes = {
     return setRequirements(call.store, call.identity, task, req, call.now);
   }),
   "tasks.get_hyper_params": endpoint("1.0", (call) => {
+    return {
+      params: existingTasks(call).map((t) => ({ task: t.id, hyperparams: hyperParamList(t) })),
+    };
+  }),
+  "tasks.edit_hyper_params": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const items = itemList(call, "hyperparams", (o) => ({
+      section: itemStr(o, "section", true, 1)!,
+      name: itemStr(o, "name", true, 1)!,
+      value: itemStr(o, "value", true)!,
+      ...optionalStrs(o, ["type", "description"]),
+    }));
+    const replace = f.str("replace_hyperparams") ?? "none";
+    if (!["none", "section", "all"].includes(replace)) {
+      throw errors.validation(
+        `error for field 'replace_hyperparams'. value '${replace}' is not a valid choice.`,
+      );
+    }
+    const force = f.bool("force", false);
+    return {
+      updated: editHyperParams(
+        call.store,
+        call.identity,
+        task,
+        items,
+        replace as ReplaceMode,
+        force,
+        call.now,
+      ),
+    };
+  }),
+  "tasks.delete_hyper_params": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const keys = itemList(call, "hyperparams", (o) => ({
+      section: itemStr(o, "section", true, 1)!,
+      name: itemStr(o, "name", false),
+    }));
+    const sections = new Set(keys.filter((k) => !k.name).map((k) => k.section));
+    if (keys.some((k) => k.name && sections.has(k.section))) {
+      throw callError(
+        400,
+        15,
+        "conflicting fields",
+        "Cannot delete section field if the whole section was scheduled for deletion",
+      );
+    }
+    const force = f.bool("force", false);
+    return { deleted: deleteHyperParams(call.store, call.identity, task, keys, force, call.now) };
+  }),
+  "tasks.get_configurations": endpoint("1.0", (call) => {
+    const names = call.fields.strList("names");
+    return {
+      configurations: existingTasks(call).map((t) => ({
+        task: t.id,
+        configuration: configurationList(t, names),
+      })),
+    };
+  }),
+  "tasks.get_configuration_names": endpoint("1.0", (call) => {
     const ids = call.fields.strList("tasks");
     if (!ids) throw errors.missingField("tasks");
-    const found = loadTasks(call.store, ids);
-    const missing = ids.filter((id) => !found.some((t) => t.id === id));
-    if (missing.length) throw errors.invalidTaskId({ ids: missing });
-    const params = found.map((t) => {
-      const items: Obj[] = [];
-      const hp = isObj(t.hyperparams) ? t.hyperparams : {};
-      for (const [section, ps] of Object.entries(hp)) {
-        if (!isObj(ps)) continue;
-        for (const [name, p] of Object.entries(ps)) {
-          items.push({ section, name, ...(isObj(p) ? p : { value: p }) });
-        }
+    const skipEmpty = call.fields.bool("skip_empty", true);
+    // tasks without (non-empty) items are left out, as the real server's aggregation does
+    return {
+      configurations: loadTasks(call.store, ids)
+        .map((t) => ({ task: t.id, names: configurationNames(t, skipEmpty) }))
+        .filter((c) => c.names.length > 0),
+    };
+  }),
+  "tasks.edit_configuration": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const items = itemList(call, "configuration", (o) => ({
+      name: itemStr(o, "name", true, 1)!,
+      value: itemStr(o, "value", true)!,
+      ...optionalStrs(o, ["type", "description"]),
+    }));
+    const replace = f.bool("replace_configuration", false);
+    const force = f.bool("force", false);
+    return {
+      updated: editConfiguration(call.store, call.identity, task, items, replace, force, call.now),
+    };
+  }),
+  "tasks.delete_configuration": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const names = f.strList("configuration");
+    if (!names) throw errors.missingField("configuration");
+    if (!names.length) throw tooShort("configuration");
+    const force = f.bool("force", false);
+    return {
+      deleted: deleteConfiguration(call.store, call.identity, task, names, force, call.now),
+    };
+  }),
+  "tasks.add_or_update_artifacts": endpoint("2.10", (call) => {
+    const task = call.fields.reqStr("task");
+    const artifacts = itemList(call, "artifacts", checkArtifact);
+    return { updated: addOrUpdateArtifacts(call.store, call.identity, task, artifacts, call.now) };
+  }),
+  "tasks.delete_artifacts": endpoint("2.10", (call) => {
+    const task = call.fields.reqStr("task");
+    const keys = itemList(call, "artifacts", (o) => {
+      const key = itemStr(o, "key", true)!;
+      const mode = itemStr(o, "mode", false) ?? "output";
+      if (mode !== "input" && mode !== "output") {
+        throw errors.validation(`error for field 'mode'. value '${mode}' is not a valid choice.`);
       }
-      items.sort((a, b) =>
-        String(a.section).localeCompare(String(b.section)) ||
-        String(a.name).localeCompare(String(b.name))
-      );
-      return { task: t.id, hyperparams: items };
+      return { key, mode };
     });
-    return { params };
+    return { deleted: deleteArtifacts(call.store, call.identity, task, keys, call.now) };
+  }),
+  "tasks.publish": endpoint("1.0", (call) => {
+    const c = common(call);
+    call.fields.bool("publish_model", true);
+    return publishTask(call.store, call.identity, c.task, c, undefined, call.now);
   }),
 };
