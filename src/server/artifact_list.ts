@@ -75,4 +75,3 @@ export function normalizeArtifacts(raw: unknown): Obj[] {
   if (!Array.isArray(raw)) throw errors.wrongType("artifacts", "list", raw);
   return mergeArtifacts([], raw.map(checkArtifact));
 }
-

@@ -19,8 +19,7 @@ export const MAX_PROJECT_DEPTH = 10;
 const FEATURED_DEFAULT = 9999;
 
 export const projectErrors = {
-  invalidName: (name: string) =>
-    callError(400, 407, "invalid project name", undefined, { name }),
+  invalidName: (name: string) => callError(400, 407, "invalid project name", undefined, { name }),
   cannotMove: (name: string) =>
     callError(
       400,

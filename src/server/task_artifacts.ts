@@ -6,7 +6,7 @@ import type { Obj } from "./call_body.ts";
 import { isObj } from "./doc_path.ts";
 import { artifactId, mergeArtifacts } from "./artifact_list.ts";
 import type { Identity, Store } from "./store.ts";
-import { saveTask, touchForUpdate, writableTask } from "./tasks_store.ts";
+import { changeTaskFields } from "./tasks_store.ts";
 
 function current(t: Obj): Obj[] {
   return isObj(t.execution) && Array.isArray(t.execution.artifacts)
@@ -27,12 +27,8 @@ export function addOrUpdateArtifacts(
   artifacts: readonly Obj[],
   now = Date.now(),
 ): number {
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, true);
+  return changeTaskFields(store, ident, id, { force: true, now }, (t) => {
     setArtifacts(t, mergeArtifacts(current(t), artifacts));
-    touchForUpdate(t, ident, now);
-    saveTask(store, t);
-    return 1;
   });
 }
 
@@ -44,12 +40,8 @@ export function deleteArtifacts(
   keys: readonly Obj[],
   now = Date.now(),
 ): number {
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, true);
-    const gone = new Set(keys.map(artifactId));
+  const gone = new Set(keys.map(artifactId));
+  return changeTaskFields(store, ident, id, { force: true, now }, (t) => {
     setArtifacts(t, current(t).filter((a) => !gone.has(artifactId(a))));
-    touchForUpdate(t, ident, now);
-    saveTask(store, t);
-    return 1;
   });
 }

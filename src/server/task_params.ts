@@ -7,7 +7,7 @@
 import type { Obj } from "./call_body.ts";
 import { isObj } from "./doc_path.ts";
 import type { Identity, Store } from "./store.ts";
-import { saveTask, touchForUpdate, writableTask } from "./tasks_store.ts";
+import { changeTaskFields } from "./tasks_store.ts";
 import { codePointCompare } from "./artifact_list.ts";
 
 const PROPERTIES = "properties";
@@ -61,21 +61,18 @@ export function editHyperParams(
   now = Date.now(),
 ): number {
   const propertiesOnly = normalizeSections(items);
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, force, propertiesOnly);
-    const sections: Record<string, Obj> = {};
-    for (const p of items) (sections[p.section] ??= {})[p.name] = { ...p };
+  const sections: Record<string, Obj> = {};
+  for (const p of items) (sections[p.section] ??= {})[p.name] = { ...p };
+  const o = { force, anyStatus: propertiesOnly, keepLastUpdate: propertiesOnly, now };
+  return changeTaskFields(store, ident, id, o, (t) => {
     if (replace === "all") {
       t.hyperparams = sections;
-    } else {
-      const hp = hyperparamsOf(t);
-      for (const [section, params] of Object.entries(sections)) {
-        hp[section] = replace === "section" ? params : { ...(hp[section] ?? {}), ...params };
-      }
+      return;
     }
-    touchForUpdate(t, ident, now, !propertiesOnly);
-    saveTask(store, t);
-    return 1;
+    const hp = hyperparamsOf(t);
+    for (const [section, params] of Object.entries(sections)) {
+      hp[section] = replace === "section" ? params : { ...(hp[section] ?? {}), ...params };
+    }
   });
 }
 
@@ -89,17 +86,14 @@ export function deleteHyperParams(
   now = Date.now(),
 ): number {
   const propertiesOnly = normalizeSections(keys);
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, force, propertiesOnly);
+  const o = { force, anyStatus: propertiesOnly, keepLastUpdate: propertiesOnly, now };
+  return changeTaskFields(store, ident, id, o, (t) => {
     const hp = hyperparamsOf(t);
     for (const k of keys) if (!k.name) delete hp[k.section];
     for (const k of keys) {
       const section = hp[k.section];
       if (k.name && isObj(section)) delete section[k.name];
     }
-    touchForUpdate(t, ident, now, !propertiesOnly);
-    saveTask(store, t);
-    return 1;
   });
 }
 
@@ -113,14 +107,10 @@ export function editConfiguration(
   force: boolean,
   now = Date.now(),
 ): number {
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, force);
-    const given: Record<string, Obj> = {};
-    for (const c of items) given[c.name] = { ...c };
+  const given: Record<string, Obj> = {};
+  for (const c of items) given[c.name] = { ...c };
+  return changeTaskFields(store, ident, id, { force, now }, (t) => {
     t.configuration = replace ? given : { ...configurationOf(t), ...given };
-    touchForUpdate(t, ident, now);
-    saveTask(store, t);
-    return 1;
   });
 }
 
@@ -133,13 +123,9 @@ export function deleteConfiguration(
   force: boolean,
   now = Date.now(),
 ): number {
-  return store.tx(() => {
-    const t = writableTask(store, ident, id, force);
+  return changeTaskFields(store, ident, id, { force, now }, (t) => {
     const conf = configurationOf(t);
     for (const n of names) delete conf[n];
-    touchForUpdate(t, ident, now);
-    saveTask(store, t);
-    return 1;
   });
 }
 
@@ -172,8 +158,10 @@ export function configurationList(t: Obj, names?: readonly string[]): Obj[] {
 export function configurationNames(t: Obj, skipEmpty: boolean): string[] {
   const conf = isObj(t.configuration) ? t.configuration : {};
   return Object.entries(conf)
-    .filter(([, v]) => !skipEmpty || (isObj(v) && v.value !== undefined && v.value !== null &&
-      v.value !== ""))
+    .filter(([, v]) =>
+      !skipEmpty || (isObj(v) && v.value !== undefined && v.value !== null &&
+        v.value !== "")
+    )
     .map(([k]) => k)
     .sort(codePointCompare);
 }

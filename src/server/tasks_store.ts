@@ -86,12 +86,28 @@ export function writableTask(
   return t;
 }
 
-/** `last_change`/`last_changed_by` (and `last_update` unless told not to) of a field update. */
-export function touchForUpdate(t: Obj, ident: Identity, now: number, lastUpdate = true): void {
-  const d = isoDate(now);
-  t.last_change = d;
-  t.last_changed_by = ident.user;
-  if (lastUpdate) t.last_update = d;
+/**
+ * One field-level change of a writable task (see `writableTask`) in one transaction: `change`
+ * edits the loaded document, then `last_change`/`last_changed_by` (and `last_update` unless
+ * `keepLastUpdate`) are set and the task saved. Returns 1, the real server's update count.
+ */
+export function changeTaskFields(
+  store: Store,
+  ident: Identity,
+  id: string,
+  o: { force: boolean; anyStatus?: boolean; keepLastUpdate?: boolean; now: number },
+  change: (t: Obj) => void,
+): number {
+  return store.tx(() => {
+    const t = writableTask(store, ident, id, o.force, o.anyStatus);
+    change(t);
+    const d = isoDate(o.now);
+    t.last_change = d;
+    t.last_changed_by = ident.user;
+    if (!o.keepLastUpdate) t.last_update = d;
+    saveTask(store, t);
+    return 1;
+  });
 }
 
 function stripStrings(o: Obj): Obj {

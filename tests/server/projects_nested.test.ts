@@ -55,7 +55,10 @@ describe("projects with path names", () => {
     const again = await c("projects.create", { name: "sdk/one/" });
     assert.equal(again.status, 400);
     assert.equal(again.json.meta.result_subcode, 801);
-    assert.match(again.json.meta.result_msg, /^Project with the same name already exists: name=sdk\/one/);
+    assert.match(
+      again.json.meta.result_msg,
+      /^Project with the same name already exists: name=sdk\/one/,
+    );
     // an existing ancestor is reused
     await ok("projects.create", { name: "sdk/two" });
     assert.equal((await ok("projects.get_all", { name: "^sdk$" })).projects.length, 1);

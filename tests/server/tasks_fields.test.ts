@@ -47,7 +47,11 @@ describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
     assert.deepEqual(r, { updated: 1 });
     await ok("tasks.add_or_update_artifacts", {
       task: id,
-      artifacts: [{ ...dict, uri: "http://files/d2.json" }, { key: "d", type: "custom", mode: "input" }],
+      artifacts: [{ ...dict, uri: "http://files/d2.json" }, {
+        key: "d",
+        type: "custom",
+        mode: "input",
+      }],
     });
     const t = await get(id);
     const arts = t.execution.artifacts;
@@ -62,7 +66,9 @@ describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
     const del = await ok("tasks.delete_artifacts", { task: id, artifacts: [{ key: "d" }] });
     assert.deepEqual(del, { deleted: 1 });
     assert.deepEqual(
-      (await get(id)).execution.artifacts.map((a: { key: string; mode: string }) => [a.key, a.mode]),
+      (await get(id)).execution.artifacts.map((
+        a: { key: string; mode: string },
+      ) => [a.key, a.mode]),
       [["d", "input"], ["zeta", "output"]],
     );
   });
@@ -74,7 +80,10 @@ describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
     const done = await c("tasks.add_or_update_artifacts", { task: id, artifacts: [dict] });
     assert.equal(done.status, 400);
     assert.equal(done.json.meta.result_subcode, 110);
-    assert.equal(done.json.meta.result_msg, "invalid task status: expected=created, status=completed");
+    assert.equal(
+      done.json.meta.result_msg,
+      "invalid task status: expected=created, status=completed",
+    );
     const fresh = await task();
     for (
       const bad of [
@@ -103,7 +112,9 @@ describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
     const { id } = await ok("tasks.create", {
       name: "with-artifacts",
       type: "training",
-      execution: { artifacts: [{ key: "b", type: "x" }, { key: "a", type: "y" }, { key: "b", type: "z" }] },
+      execution: {
+        artifacts: [{ key: "b", type: "x" }, { key: "a", type: "y" }, { key: "b", type: "z" }],
+      },
     });
     const arts = (await get(id)).execution.artifacts;
     assert.deepEqual(arts, [
@@ -135,10 +146,13 @@ describe("hyper-parameters and configuration items", () => {
     assert.deepEqual(Object.keys(hp.General), ["lr"]);
     assert.ok(hp.Args);
     const params = (await ok("tasks.get_hyper_params", { tasks: [id] })).params[0].hyperparams;
-    assert.deepEqual(params.map((x: { section: string; name: string }) => `${x.section}/${x.name}`), [
-      "Args/x",
-      "General/lr",
-    ]);
+    assert.deepEqual(
+      params.map((x: { section: string; name: string }) => `${x.section}/${x.name}`),
+      [
+        "Args/x",
+        "General/lr",
+      ],
+    );
     await ok("tasks.edit_hyper_params", {
       task: id,
       hyperparams: [p("Only", "one", "1")],
@@ -198,7 +212,7 @@ describe("hyper-parameters and configuration items", () => {
     const some = (await ok("tasks.get_configurations", { tasks: [id], names: ["zeta"] }))
       .configurations[0].configuration;
     assert.deepEqual(some, [{ name: "zeta", value: "z: 1", type: "yaml" }]);
-    assert.deepEqual((await ok("tasks.get_configuration_names", { tasks: [id, other] })), {
+    assert.deepEqual(await ok("tasks.get_configuration_names", { tasks: [id, other] }), {
       configurations: [{ task: id, names: ["alpha", "zeta"] }],
     });
     assert.deepEqual(
