@@ -1,15 +1,14 @@
 /**
- * The web page's place in `clearml serve`: what the listener on `--web-port` serves. This is the
- * one hook the page (src/server/web, `createWebApp`) plugs into: replace the body of `webApp`.
- * Until then the port answers every request with a plain 404 that says the page is not built.
- * The listener runs the bridge's "http" mode: real methods, streamed bodies.
+ * The web page's place in `clearml serve`: what the listener on `--web-port` serves (the bridge's
+ * "http" mode: real methods, streamed bodies), the page of src/server/web (`createWebApp`) on the
+ * server's store, with the serving machine's doctor report and the files server's URL.
  *
- * Artifact links: the files server wants the API's token (Bearer header or the
- * `clearml_token_basic` cookie, which a browser also sends to the files port of the same host,
- * as the real web app sets it). Without that cookie (or with `--open-web`) serve downloads from
- * this port with `openStoredFile`/`fileResponse` (src/server/files/stored_file.ts) and `files`.
+ * Artifact links point at the files port, which wants the API's token (Bearer header or the
+ * `clearml_token_basic` cookie, which a browser also sends to the files port of the same host):
+ * the page sets that cookie at login (and on `--open-web` pages), as the real web app does.
  */
 import type { Store } from "../server/store.ts";
+import { createWebApp } from "../server/web/app.ts";
 import type { LocalSources } from "../server/local.ts";
 import type { FilesPlaces } from "../server/files/places.ts";
 
@@ -38,12 +37,12 @@ export interface WebApp {
   fetch: (req: Request) => Response | Promise<Response>;
 }
 
-export function webApp(_deps: WebDeps): WebApp {
-  return {
-    fetch: () =>
-      new Response("The web page is not built into this clearml yet.\n", {
-        status: 404,
-        headers: { "content-type": "text/plain; charset=utf-8", server: "clearml" },
-      }),
-  };
+export function webApp(deps: WebDeps): WebApp {
+  return createWebApp(deps.store, {
+    host: deps.host,
+    open: deps.openWeb,
+    doctor: deps.local.doctor,
+    filesUrl: () => deps.urls().files,
+    log: deps.log,
+  });
 }

@@ -9,6 +9,7 @@ import { createWebApp } from "../../src/server/web/app.ts";
 import { METHOD_HEADER, REMOTE_HEADER } from "../../src/server/bridge.ts";
 import { SESSION_SECONDS } from "../../src/server/web/sessions.ts";
 import { apiTask, KEY, login, logLines, page, SECRET, webFixture } from "./web_fixture.ts";
+import { call } from "./_client.ts";
 
 const PAGES = ["/projects", "/tasks", "/queues", "/workers", "/doctor"];
 
@@ -48,6 +49,32 @@ describe("web page login", () => {
     }
     // a second login is another session: ids are random, not derived from the keys
     assert.notEqual(await login(f.web), cookie);
+  });
+
+  it("login also sets the API token cookie the files server accepts (HttpOnly); logout clears both", async () => {
+    const f = await webFixture();
+    const r = await f.web.request("/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ access_key: KEY, secret_key: SECRET }),
+    });
+    const cookies = r.headers.getSetCookie();
+    const token = cookies.find((c) => c.startsWith("clearml_token_basic="));
+    assert.ok(token, cookies.join("\n"));
+    assert.match(token, /HttpOnly/);
+    assert.match(token, /SameSite=Strict/);
+    const jwt = token.split(";")[0]!.slice("clearml_token_basic=".length);
+    const api = await call(f.app, "/tasks.get_all", {
+      headers: { cookie: `clearml_token_basic=${jwt}` },
+    });
+    assert.equal(api.status, 200, "the API (and the files server) accept it");
+    const out = await f.web.request("/logout", {
+      method: "POST",
+      headers: { cookie: cookies.map((c) => c.split(";")[0]).join("; ") },
+    });
+    const cleared = out.headers.getSetCookie();
+    assert.ok(cleared.some((c) => /^clearml_token_basic=;.*Max-Age=0/.test(c)));
+    assert.ok(cleared.some((c) => /^clearml_web_session=;.*Max-Age=0/.test(c)));
   });
 
   it("a wrong secret, a wrong key or an empty form gets 401 and the form again", async () => {

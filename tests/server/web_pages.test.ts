@@ -52,7 +52,7 @@ describe("web pages", () => {
   });
 
   it("the task page shows parameters, configuration, artifacts (links only to http files) and the console", async () => {
-    const f = await webFixture();
+    const f = await webFixture({ filesUrl: () => "http://127.0.0.1:8081" });
     const id = await apiTask(f, "detailed", { project: "proj1", start: true });
     await f.api("tasks.edit", {
       task: id,
@@ -71,6 +71,12 @@ describe("web pages", () => {
             content_size: 2048,
             type_data: { preview: "a preview" },
           },
+          {
+            key: "elsewhere",
+            type: "custom",
+            mode: "output",
+            uri: "https://bucket.example/x.bin?sig=1",
+          },
           { key: "local", type: "custom", mode: "output", uri: "file:///tmp/x" },
         ],
       },
@@ -84,8 +90,10 @@ describe("web pages", () => {
     assert.match(r.text, /model\.yaml[^]*?<pre>layers: 3<\/pre>/);
     assert.match(
       r.text,
-      /<a class="download" href="http:\/\/127\.0\.0\.1:8081\/p1\/detailed\.x\/artifacts\/weights\/w\.bin"/,
+      /<a class="download" href="http:\/\/127\.0\.0\.1:8081\/p1\/detailed\.x\/artifacts\/weights\/w\.bin\?download"/,
     );
+    // files elsewhere keep their URL as it is (a signed URL must not change)
+    assert.match(r.text, /href="https:\/\/bucket\.example\/x\.bin\?sig=1"/);
     assert.match(r.text, /2\.0 KiB/);
     assert.doesNotMatch(r.text, /href="file:/);
     assert.match(r.text, /<code>file:\/\/\/tmp\/x<\/code>/);
@@ -166,6 +174,55 @@ describe("web pages", () => {
     assert.match(text, /data-variant="train"/);
     assert.match(text, /class="x-label"[^>]*>iteration</);
     assert.match(text, /class="y-label"[^>]*>loss</);
+  });
+
+  it("scalars and plots reported through events.add_batch reach the task page", async () => {
+    const f = await webFixture();
+    const id = await apiTask(f, "reported", { start: true });
+    const scalars = [];
+    for (let iter = 0; iter < 20; iter++) {
+      for (const variant of ["train", "val"]) {
+        scalars.push({
+          type: "training_stats_scalar",
+          task: id,
+          metric: "loss",
+          variant,
+          iter,
+          value: 1 / (iter + 1),
+        });
+      }
+      scalars.push({
+        type: "training_stats_scalar",
+        task: id,
+        metric: "lr",
+        variant: "lr",
+        iter,
+        value: 0.1,
+      });
+    }
+    await f.events(scalars);
+    await f.events([{
+      type: "plot",
+      task: id,
+      metric: "summary",
+      variant: "table",
+      iter: 0,
+      plot_str: JSON.stringify({
+        data: [{
+          type: "table",
+          header: { values: ["k", "v"] },
+          cells: { values: [["acc"], [0.9]] },
+        }],
+      }),
+    }]);
+    const text = (await page(f.web, `/tasks/${id}`, await login(f.web))).text;
+    const figures = [
+      ...text.matchAll(/<figure class="chart" data-metric="([^"]+)" data-series="(\d+)"/g),
+    ]
+      .map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(figures, [["loss", 2], ["lr", 1]]);
+    assert.match(text, /train <span class="muted">\(20\)<\/span>/);
+    assert.match(text, /<tr><td>acc<\/td><td>0\.9<\/td><\/tr>/);
   });
 
   it("plot events render as tables", async () => {

@@ -8,7 +8,9 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Obj } from "../call_body.ts";
+import { Authenticator, cookieToken, TOKEN_COOKIE } from "../authenticate.ts";
 import { METHOD_HEADER, REMOTE_HEADER } from "../bridge.ts";
+import { plotEvents, scalarSeries } from "../scalars_store.ts";
 import { allQueues, queueEntries } from "../queues_store.ts";
 import type { Store } from "../store.ts";
 import { allTasks, loadTask, loadTasks } from "../tasks_store.ts";
@@ -20,7 +22,7 @@ import { LoginPage } from "./login_page.tsx";
 import { projectList, projectName } from "./project_list.ts";
 import { ProjectsPage } from "./projects_page.tsx";
 import { QueuesPage } from "./queues_page.tsx";
-import { cookieValue, SESSION_COOKIE, WebSessions } from "./sessions.ts";
+import { cookieValue, SESSION_COOKIE, SESSION_SECONDS, WebSessions } from "./sessions.ts";
 import { TaskPage } from "./task_page.tsx";
 import { LIVE_STATUSES, taskPageData, type TaskSources } from "./task_page_data.ts";
 import { taskRow } from "./task_row.ts";
@@ -36,10 +38,12 @@ export interface WebAppOptions {
   now?: () => number;
   /** The doctor report of this machine (schema clearml.doctor/v1). */
   doctor?: () => Promise<unknown>;
-  /** A task's scalars (default: none until the store provides them). */
+  /** A task's scalars (default: the store's `scalarSeries`). */
   scalarSeries?: (store: Store, taskId: string) => ScalarSeries[];
-  /** A task's plot events (default: none). */
-  plotEvents?: (store: Store, taskId: string) => Obj[];
+  /** A task's latest plots (default: the store's `plotEvents`). */
+  plotEvents?: (store: Store, taskId: string) => readonly Obj[];
+  /** This server's files server URL: its artifact links ask for an attachment. */
+  filesUrl?: () => string;
   /** How often a following console asks for new lines. */
   pollMs?: number;
   log?: (line: string) => void;
@@ -97,10 +101,18 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
   const log = opts.log ?? (() => {});
   const pollMs = opts.pollMs ?? 1000;
   const sessions = new WebSessions(now);
+  const authenticator = new Authenticator(store);
   const sources: TaskSources = {
-    scalarSeries: opts.scalarSeries ?? (() => []),
-    plotEvents: opts.plotEvents ?? (() => []),
+    scalarSeries: opts.scalarSeries ?? scalarSeries,
+    plotEvents: opts.plotEvents ?? plotEvents,
   };
+  // The files server (another port of the same host, so the same site for cookies) takes the
+  // API's token from the `clearml_token_basic` cookie, as the real web app's file links do.
+  const tokenCookie = () =>
+    `${TOKEN_COOKIE}=${
+      authenticator.issueToken(store.identity(), SESSION_SECONDS, now())
+    }; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}`;
+  const clearTokenCookie = `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
   const queueNames = () => new Map(allQueues(store).map((q) => [q.id, q.name]));
 
   const web = new Hono<Env>();
@@ -123,7 +135,11 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
       if (peer !== undefined && peer !== "" && !isLoopbackAddress(peer)) {
         return c.text("This page is open to this machine only.", 403);
       }
-      return await next();
+      await next();
+      if (!cookieToken(c.req.header("cookie") ?? null)) {
+        c.res.headers.append("set-cookie", tokenCookie());
+      }
+      return;
     }
     const id = cookieValue(c.req.header("cookie") ?? null, SESSION_COOKIE);
     if (sessions.find(id)) return await next();
@@ -166,12 +182,14 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
       );
     }
     c.header("set-cookie", WebSessions.cookie(sessions.open(key)));
+    c.header("set-cookie", tokenCookie(), { append: true });
     return c.redirect(next, 303);
   });
 
   web.post("/logout", (c) => {
     sessions.close(cookieValue(c.req.header("cookie") ?? null, SESSION_COOKIE));
     c.header("set-cookie", WebSessions.clearCookie());
+    c.header("set-cookie", clearTokenCookie, { append: true });
     return c.redirect(opts.open ? "/projects" : "/login", 303);
   });
 
@@ -212,6 +230,7 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
       now: now(),
       nonce: c.get("nonce"),
       pollMs,
+      filesUrl: opts.filesUrl?.() ?? "",
     });
     if (!data) return notFound(c, `No task with id ${id}.`);
     return c.html(TaskPage(data));

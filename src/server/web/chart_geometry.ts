@@ -4,12 +4,9 @@
  * series of 100,000 points draws as fast as one of 1,000 and keeps its shape.
  */
 
-/** One series of a task's scalars, as `scalarSeries()` in `../scalars_store.ts` returns them. */
-export interface ScalarSeries {
-  metric: string;
-  variant: string;
-  points: [number, number][];
-}
+import type { ScalarSeries } from "../scalars_store.ts";
+
+export type { ScalarSeries };
 
 export interface Tick {
   at: number;

@@ -79,12 +79,20 @@ export function configEntries(doc: Obj): ConfigEntry[] {
   });
 }
 
-export function safeHref(uri: string): string | undefined {
-  return /^https?:\/\/[^\s]+$/i.test(uri) ? uri : undefined;
+/**
+ * The link of an artifact: only http(s) locations (never `javascript:` and the like); files of
+ * this server's files server get `?download`, which it answers as an attachment.
+ */
+export function artifactHref(uri: string, filesUrl = ""): string | undefined {
+  if (!/^https?:\/\/[^\s]+$/i.test(uri)) return undefined;
+  if (filesUrl && uri.startsWith(`${filesUrl.replace(/\/+$/, "")}/`) && !uri.includes("?")) {
+    return `${uri}?download`;
+  }
+  return uri;
 }
 
 /** `execution.artifacts` (a list, or a map keyed `key/mode`), outputs before inputs. */
-export function artifactEntries(doc: Obj): ArtifactEntry[] {
+export function artifactEntries(doc: Obj, filesUrl = ""): ArtifactEntry[] {
   const exec = isObj(doc.execution) ? doc.execution : {};
   const raw = Array.isArray(exec.artifacts)
     ? exec.artifacts
@@ -99,7 +107,7 @@ export function artifactEntries(doc: Obj): ArtifactEntry[] {
       type: fmtValue(a.type),
       mode: fmtValue(a.mode) || "output",
       uri,
-      href: safeHref(uri),
+      href: artifactHref(uri, filesUrl),
       size: typeof a.content_size === "number" ? a.content_size : undefined,
       hash: fmtValue(a.hash),
       preview: fmtValue(typeData.preview),

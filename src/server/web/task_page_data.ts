@@ -17,7 +17,7 @@ export const LIVE_STATUSES = new Set(["in_progress", "queued"]);
 
 export interface TaskSources {
   scalarSeries: (store: Store, taskId: string) => ScalarSeries[];
-  plotEvents: (store: Store, taskId: string) => Obj[];
+  plotEvents: (store: Store, taskId: string) => readonly Obj[];
 }
 
 export function taskPageData(
@@ -25,7 +25,7 @@ export function taskPageData(
   id: string,
   sources: TaskSources,
   queueNames: ReadonlyMap<string, string>,
-  extra: { now: number; nonce: string; pollMs: number },
+  extra: { now: number; nonce: string; pollMs: number; filesUrl: string },
 ): TaskPageData | undefined {
   const doc = loadTask(store, id);
   if (!doc) return undefined;
@@ -43,7 +43,7 @@ export function taskPageData(
     config: configEntries(doc),
     scalars: sources.scalarSeries(store, id),
     plots: sources.plotEvents(store, id).map(plotView),
-    artifacts: artifactEntries(doc),
+    artifacts: artifactEntries(doc, extra.filesUrl),
     console: consoleTail(store, id, CONSOLE_TAIL),
     follow: LIVE_STATUSES.has(row.status),
     nonce: extra.nonce,
