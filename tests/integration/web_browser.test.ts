@@ -1,209 +1,258 @@
 /**
- * The web page in a real browser: Debian's chromium driven by playwright-core (`executablePath`,
- * headless). Log in through the form, open a task made through the API, read its chart's series
- * count and the console text from the DOM, watch the console follow while log lines are added,
- * download an artifact from its link; screenshots go to `.tmp/web/` for a person to look at.
- * Runs where chromium is installed; CI=true or CLEARML_IT=1 require it.
+ * The web page of a running `clearml serve`, in a real browser: Debian's chromium driven by
+ * playwright-core (`executablePath`, headless). The real SDK 1.17.0 (../shared/peers) reports a
+ * task (scalars, console, a table); another task, made through the API, runs while the page
+ * follows its console, and has an artifact on the files port. The browser logs in through the
+ * form, reads the chart's series count and the console text from the DOM, watches lines arrive,
+ * downloads the artifact from its link; screenshots go to `.tmp/web/` for a person to look at.
+ * Both `deno test` and `bun test` drive chromium. Runs where chromium is installed; CI=true or
+ * CLEARML_IT=1 require it (and the SDK's python3).
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { type RunningServer, serve } from "../../src/runtime/serve.ts";
-import { createWebApp } from "../../src/server/web/app.ts";
-import type { ScalarSeries } from "../../src/server/web/chart_geometry.ts";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { ROOT } from "../_helpers/cli.ts";
 import { needs, requirePart } from "../_helpers/real_part.ts";
 import {
-  apiTask,
-  KEY,
-  logLines,
-  SECRET,
-  type WebFixture,
-  webFixture,
-} from "../server/web_fixture.ts";
+  keyedArgs,
+  peer,
+  RawApi,
+  type ServeProcess,
+  startServe,
+} from "../server/_serve_process.ts";
 
-// page functions run in the browser (evaluated as functions: the page's CSP forbids eval of strings)
+// page functions run in the browser, passed as functions (the page's CSP forbids eval of strings)
 // deno-lint-ignore no-explicit-any
 declare const document: any;
 
 const CHROMIUM = process.env.CLEARML_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, ".tmp", "web");
+const KEY = "WEBKEY0123456789ABCDEFGHIJKLMN";
+const SECRET = "webSecret0123456789abcdefghijklmnopqrstuvwxyzABCDE";
 const ARTIFACT = "weights of the model\n".repeat(100);
 
-describe("the web page in chromium", needs("chromium", existsSync(CHROMIUM)), () => {
-  let f: WebFixture;
-  let server: RunningServer;
-  let files: Server;
-  let filesUrl: string;
-  let browser: Browser;
-  let page: Page;
-  let taskId: string;
-  const series: ScalarSeries[] = [
-    { metric: "loss", variant: "train", points: [[0, 1], [1, 0.6], [2, 0.4], [3, 0.3]] },
-    { metric: "loss", variant: "validation", points: [[0, 1.1], [1, 0.8], [2, 0.7], [3, 0.65]] },
-    { metric: "loss", variant: "test", points: [[0, 1.2], [3, 0.7]] },
-  ];
+const SDK_SCRIPT = `
+from clearml import Task
+t = Task.init(project_name="web/demo", task_name="sdk charted run",
+              auto_connect_frameworks=False, auto_resource_monitoring=False)
+log = t.get_logger()
+for i in range(10):
+    log.report_scalar("loss", "train", value=1.0 / (i + 1), iteration=i)
+    log.report_scalar("loss", "validation", value=1.2 / (i + 1), iteration=i)
+    log.report_scalar("accuracy", "validation", value=i / 10.0, iteration=i)
+    print("SDK LINE", i)
+log.report_table("summary", "scores", iteration=0, table_plot=[["name", "score"], ["a", 1], ["b", 2]])
+print("SDK-TASK-ID", t.id)
+t.close()
+`;
 
-  before(async () => {
-    requirePart("chromium", existsSync(CHROMIUM), "apt-get install chromium");
-    mkdirSync(SHOTS, { recursive: true });
-    // a stand-in files server: the artifact's link points here
-    files = createServer((req, res) => {
-      if (req.url === "/proj/run.1/artifacts/weights/weights.txt") {
-        res.writeHead(200, {
-          "content-type": "application/octet-stream",
-          "content-disposition": 'attachment; filename="weights.txt"',
+describe(
+  "the web page of clearml serve in chromium",
+  needs("chromium", existsSync(CHROMIUM)),
+  () => {
+    let dir: string;
+    let server: ServeProcess;
+    let api: RawApi;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let sdkTask: string;
+    let liveTask: string;
+    let lineTime = Date.now();
+
+    const addLines = async (task: string, lines: string[]) => {
+      for (const msg of lines) {
+        await api.call("events.add", {
+          type: "log",
+          task,
+          msg,
+          level: "info",
+          timestamp: ++lineTime,
         });
-        res.end(ARTIFACT);
-      } else {
-        res.writeHead(404).end();
       }
-    });
-    await new Promise<void>((r) => files.listen(0, "127.0.0.1", r));
-    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    };
 
-    f = await webFixture();
-    taskId = await apiTask(f, "browser run", { project: "browser/demo", start: true });
-    await f.api("tasks.edit", {
-      task: taskId,
-      force: true,
-      execution: {
-        artifacts: [{
-          key: "weights",
-          type: "custom",
-          mode: "output",
-          uri: `${filesUrl}/proj/run.1/artifacts/weights/weights.txt`,
-          content_size: ARTIFACT.length,
-        }],
+    before(async () => {
+      requirePart("chromium", existsSync(CHROMIUM), "apt-get install chromium");
+      mkdirSync(SHOTS, { recursive: true });
+      dir = mkdtempSync(join(tmpdir(), "clearml-web-browser-"));
+      server = await startServe(keyedArgs(join(dir, "data"), KEY, SECRET));
+      api = new RawApi(server.url);
+      await api.login(KEY, SECRET);
+
+      // the real SDK reports a task against the three ports
+      const home = join(dir, "home");
+      mkdirSync(home, { recursive: true });
+      writeFileSync(
+        join(home, "clearml.conf"),
+        `api {\n  api_server: "${server.url}"\n  web_server: "${server.webUrl}"\n` +
+          `  files_server: "${server.filesUrl}"\n` +
+          `  credentials { access_key: "${KEY}", secret_key: "${SECRET}" }\n}\n`,
+      );
+      writeFileSync(join(dir, "sdk_task.py"), SDK_SCRIPT);
+      const r = spawnSync(peer("clearml-sdk-python.sh"), [join(dir, "sdk_task.py")], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: dir },
+        encoding: "utf8",
+        timeout: 150_000,
+      });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      sdkTask = /SDK-TASK-ID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
+
+      // a running task made through the API, with an artifact uploaded to the files port
+      const project = (await api.call("projects.get_all", { name: "^web/demo$" })).projects[0].id;
+      liveTask =
+        (await api.call("tasks.create", { name: "live run", type: "training", project })).id;
+      await api.call("tasks.started", { task: liveTask });
+      const stored = `web/demo/live.${liveTask}/artifacts/weights/weights.txt`;
+      const form = new FormData();
+      form.append(stored, new Blob([ARTIFACT]), "weights.txt");
+      const up = await fetch(`${server.filesUrl}/`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${api.token}` },
+        body: form,
+      });
+      assert.equal(up.status, 200, await up.text());
+      await api.call("tasks.edit", {
+        task: liveTask,
+        force: true,
+        execution: {
+          artifacts: [{
+            key: "weights",
+            type: "custom",
+            mode: "output",
+            uri: `${server.filesUrl}/${stored}`,
+            content_size: ARTIFACT.length,
+          }],
+        },
+      });
+      await addLines(liveTask, ["starting <b>not bold</b>", "epoch 1"]);
+
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+      context = await browser.newContext({ acceptDownloads: true });
+      page = await context.newPage();
+    });
+
+    after(async () => {
+      await browser?.close();
+      if (server && server.child.exitCode === null) {
+        server.child.kill("SIGTERM");
+        await server.exited;
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it(
+      "asks for the key pair, then opens the page it was going to",
+      { timeout: 60_000 },
+      async () => {
+        await page.goto(`${server.webUrl}/tasks/${sdkTask}`);
+        assert.match(page.url(), /\/login\?next=/);
+        await page.fill("#access_key", KEY);
+        await page.fill("#secret_key", `${SECRET}-wrong`);
+        await page.click("button[type=submit]");
+        assert.match((await page.textContent("[role=alert]")) ?? "", /wrong/);
+        await page.fill("#access_key", KEY);
+        await page.fill("#secret_key", SECRET);
+        await page.click("button[type=submit]");
+        await page.waitForSelector("#task-name");
+        assert.equal(new URL(page.url()).pathname, `/tasks/${sdkTask}`);
+        assert.equal(await page.textContent("#task-name"), "sdk charted run");
+        const session = (await context.cookies()).find((c) => c.name === "clearml_web_session");
+        assert.ok(session?.httpOnly, "the session cookie is HttpOnly");
+        assert.equal(session?.sameSite, "Strict");
+        assert.equal(await page.evaluate(() => document.cookie), "", "no script can read a cookie");
+        assert.ok(!(await page.content()).includes(SECRET), "no secret in the page");
+        await page.screenshot({ path: join(SHOTS, "sdk-task.png"), fullPage: true });
       },
-    });
-    await logLines(f, taskId, ["starting <b>not bold</b>", "epoch 1"]);
-    const web = createWebApp(f.store, {
-      pollMs: 200,
-      now: () => f.clock.now,
-      scalarSeries: (_s, id) => (id === taskId ? series : []),
-    });
-    server = await serve({
-      fetch: web.fetch,
-      host: "127.0.0.1",
-      port: 0,
-      maxBodyBytes: 1 << 20,
-      timeoutMs: 30_000,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-    page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  });
+    );
 
-  after(async () => {
-    await browser?.close();
-    await server?.close(1000);
-    await new Promise((r) => files ? files.close(r) : r(undefined));
-    f?.store.close();
-  });
+    it(
+      "shows the SDK's scalars as charts, its table and its console",
+      { timeout: 60_000 },
+      async () => {
+        const charts = await page.locator("figure.chart").evaluateAll((els) =>
+          els.map((e) => [e.getAttribute("data-metric"), e.getAttribute("data-series")])
+        );
+        assert.deepEqual(charts, [["accuracy", "1"], ["loss", "2"]]);
+        const loss = page.locator('figure.chart[data-metric="loss"]');
+        assert.equal(await loss.locator("path.series").count(), 2);
+        const variants = await loss.locator("path.series").evaluateAll((els) =>
+          els.map((e) => e.getAttribute("data-variant"))
+        );
+        assert.deepEqual(variants, ["train", "validation"]);
+        const box = await loss.locator("svg").boundingBox();
+        assert.ok(box && box.width > 100 && box.height > 100, "the chart is drawn");
+        assert.equal(await page.textContent("#task-status"), "completed");
+        const table = await page.locator('section.plot[data-metric="summary"] table').innerText();
+        assert.match(table, /name\s+score/);
+        assert.match(table, /a\s+1/);
+        const text = await page.textContent("#console") ?? "";
+        for (let i = 0; i < 10; i++) assert.match(text, new RegExp(`SDK LINE ${i}\\n`));
+      },
+    );
 
-  const base = () => `http://127.0.0.1:${server.port}`;
-
-  it(
-    "asks for the key pair, then opens the page it was going to",
-    { timeout: 60_000 },
-    async () => {
-      await page.goto(`${base()}/tasks/${taskId}`);
-      assert.match(page.url(), /\/login\?next=/);
-      await page.fill("#access_key", KEY);
-      await page.fill("#secret_key", `${SECRET}-wrong`);
-      await page.click("button[type=submit]");
-      assert.match((await page.textContent("[role=alert]")) ?? "", /wrong/);
-      await page.fill("#access_key", KEY);
-      await page.fill("#secret_key", SECRET);
-      await page.click("button[type=submit]");
-      await page.waitForSelector("#task-name");
-      assert.equal(new URL(page.url()).pathname, `/tasks/${taskId}`);
-      assert.equal(await page.textContent("#task-name"), "browser run");
-      const cookies = await page.context().cookies();
-      const session = cookies.find((c) => c.name === "clearml_web_session");
-      assert.ok(session?.httpOnly, "the session cookie is HttpOnly");
-      assert.equal(session?.sameSite, "Strict");
-      assert.equal(await page.evaluate(() => document.cookie), "", "no script can read it");
-      await page.screenshot({ path: join(SHOTS, "task.png"), fullPage: true });
-    },
-  );
-
-  it(
-    "shows the chart with one line per series and the console text",
-    { timeout: 60_000 },
-    async () => {
-      const chart = page.locator('figure.chart[data-metric="loss"]');
-      assert.equal(await chart.getAttribute("data-series"), "3");
-      assert.equal(await chart.locator("path.series").count(), 3);
-      const variants = await chart.locator("path.series").evaluateAll((els) =>
-        els.map((e) => e.getAttribute("data-variant"))
-      );
-      assert.deepEqual(variants, ["train", "validation", "test"]);
-      const box = await chart.locator("svg").boundingBox();
-      assert.ok(box && box.width > 100 && box.height > 100, "the chart is drawn");
-      const text = await page.textContent("#console");
-      assert.equal(text, "starting <b>not bold</b>\nepoch 1\n");
+    it("follows the console of a running task as lines arrive", { timeout: 60_000 }, async () => {
+      await page.goto(`${server.webUrl}/tasks/${liveTask}`);
+      assert.equal(await page.textContent("#console"), "starting <b>not bold</b>\nepoch 1\n");
       assert.equal(await page.locator("#console b").count(), 0, "log text is not markup");
-    },
-  );
-
-  it("follows the console of a running task as lines arrive", { timeout: 60_000 }, async () => {
-    for (let i = 2; i <= 4; i++) {
-      await logLines(f, taskId, [`epoch ${i}`]);
-      await page.waitForFunction(
-        (want: string) => document.getElementById("console").textContent.includes(want),
-        `epoch ${i}\n`,
-        { timeout: 10_000 },
+      for (let i = 2; i <= 4; i++) {
+        await addLines(liveTask, [`epoch ${i}`]);
+        await page.waitForFunction(
+          (want: string) => document.getElementById("console").textContent.includes(want),
+          `epoch ${i}\n`,
+          { timeout: 15_000 },
+        );
+      }
+      assert.equal(
+        await page.textContent("#console"),
+        "starting <b>not bold</b>\nepoch 1\nepoch 2\nepoch 3\nepoch 4\n",
       );
-    }
-    assert.equal(
-      await page.textContent("#console"),
-      "starting <b>not bold</b>\nepoch 1\nepoch 2\nepoch 3\nepoch 4\n",
-    );
-    await f.api("tasks.completed", { task: taskId, force: true });
-    await page.waitForFunction(
-      () => document.getElementById("task-status").textContent === "completed",
-      null,
-      { timeout: 10_000 },
-    );
-    await page.waitForFunction(() => document.getElementById("console").dataset.follow === "0");
-    await page.screenshot({ path: join(SHOTS, "task-completed.png"), fullPage: true });
-  });
+      await page.screenshot({ path: join(SHOTS, "live-task.png"), fullPage: true });
+      await api.call("tasks.completed", { task: liveTask, force: true });
+      await page.waitForFunction(
+        () => document.getElementById("task-status").textContent === "completed",
+        null,
+        { timeout: 15_000 },
+      );
+      await page.waitForFunction(() => document.getElementById("console").dataset.follow === "0");
+    });
 
-  it("downloads an artifact from its link", { timeout: 60_000 }, async () => {
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.click('tr[data-artifact="weights"] a.download'),
-    ]);
-    const saved = join(SHOTS, "downloaded-weights.txt");
-    await download.saveAs(saved);
-    assert.equal(download.suggestedFilename(), "weights.txt");
-    assert.equal(readFileSync(saved, "utf8"), ARTIFACT);
-  });
+    it("downloads an artifact from its link to the files port", { timeout: 60_000 }, async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click('tr[data-artifact="weights"] a.download'),
+      ]);
+      const saved = join(SHOTS, "downloaded-weights.txt");
+      await download.saveAs(saved);
+      assert.equal(download.suggestedFilename(), "weights.txt");
+      assert.equal(readFileSync(saved, "utf8"), ARTIFACT);
+    });
 
-  it("lists the task under its project, and a forged cookie gets the login form", {
-    timeout: 60_000,
-  }, async () => {
-    await page.goto(`${base()}/projects`);
-    await page.click("text=browser/demo");
-    await page.waitForSelector(`tr[data-task="${taskId}"]`);
-    assert.match(await page.textContent(`tr[data-task="${taskId}"]`) ?? "", /completed/);
-    await page.screenshot({ path: join(SHOTS, "project.png"), fullPage: true });
-    const ctx = await browser.newContext();
-    await ctx.addCookies([{
-      name: "clearml_web_session",
-      value: "forged-forged-forged-forged-forged-forged-00",
-      url: base(),
-    }]);
-    const p2 = await ctx.newPage();
-    const r = await p2.goto(`${base()}/tasks/${taskId}`);
-    assert.equal(r?.status(), 401);
-    assert.ok(await p2.isVisible("#secret_key"));
-    assert.ok(!(await p2.content()).includes("browser run"));
-    await ctx.close();
-  });
-});
+    it("lists the tasks under their project; a forged cookie gets the login form", {
+      timeout: 60_000,
+    }, async () => {
+      await page.goto(`${server.webUrl}/projects`);
+      await page.click("text=web/demo");
+      await page.waitForSelector(`tr[data-task="${liveTask}"]`);
+      assert.match(await page.textContent(`tr[data-task="${sdkTask}"]`) ?? "", /completed/);
+      await page.screenshot({ path: join(SHOTS, "project.png"), fullPage: true });
+      const other = await browser.newContext();
+      await other.addCookies([{
+        name: "clearml_web_session",
+        value: "forged-forged-forged-forged-forged-forged-00",
+        url: server.webUrl,
+      }]);
+      const p2 = await other.newPage();
+      const r = await p2.goto(`${server.webUrl}/tasks/${sdkTask}`);
+      assert.equal(r?.status(), 401);
+      assert.ok(await p2.isVisible("#secret_key"));
+      assert.ok(!(await p2.content()).includes("sdk charted run"));
+      await other.close();
+    });
+  },
+);

@@ -47,6 +47,10 @@ describe("web pages", () => {
     assert.ok(list.text.indexOf(b) < list.text.indexOf(a));
     const all = await page(f.web, "/tasks", cookie);
     assert.match(all.text, /elsewhere/);
+    // the results page URL the SDK prints leads to the task page
+    const sdkUrl = await page(f.web, `/projects/${pid}/experiments/${b}/output/log`, cookie);
+    assert.equal(sdkUrl.status, 302);
+    assert.equal(sdkUrl.headers.get("location"), `/tasks/${b}`);
     assert.equal((await page(f.web, "/projects/0123", cookie)).status, 404);
     assert.equal((await page(f.web, "/tasks/0123", cookie)).status, 404);
   });

@@ -236,6 +236,12 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
     return c.html(TaskPage(data));
   });
 
+  // the real web app's task URLs, which the SDK prints ("ClearML results page: …")
+  const experiment = (c: Context<Env>) =>
+    c.redirect(`/tasks/${encodeURIComponent(c.req.param("task") ?? "")}`, 302);
+  web.get("/projects/:project/experiments/:task", experiment);
+  web.get("/projects/:project/experiments/:task/*", experiment);
+
   web.get("/tasks/:id/console", (c) => {
     const id = c.req.param("id");
     const doc = loadTask(store, id);

@@ -102,8 +102,12 @@ export function TaskPage(d: TaskPageData) {
             <th>Status</th>
             <td>
               <span id="task-status" class={`status status-${r.status}`}>{r.status}</span>
-              {d.statusMessage && <span class="muted">{d.statusMessage}</span>}
-              {d.statusReason && <span class="muted">({d.statusReason})</span>}
+              {d.statusMessage && d.statusMessage !== r.status && (
+                <span class="muted">{d.statusMessage}</span>
+              )}
+              {d.statusReason && d.statusReason !== r.status && (
+                <span class="muted">({d.statusReason})</span>
+              )}
             </td>
           </tr>
           <Fact k="Id" v={r.id} />
