@@ -15,6 +15,22 @@ const MAX_PREAMBLE_BYTES = 64 * 1024;
 const CRLF = Buffer.from("\r\n");
 const CRLFCRLF = Buffer.from("\r\n\r\n");
 
+/**
+ * The first `needle` in `hay`: candidates by the native typed-array `indexOf` of its first byte,
+ * then a byte compare. Deno's `Buffer#indexOf` of a sequence is many times slower.
+ */
+export function findBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  const at = Uint8Array.prototype.indexOf;
+  for (let i = at.call(hay, first); i >= 0 && i + needle.length <= hay.length;) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+    i = at.call(hay, first, i + 1);
+  }
+  return -1;
+}
+
 function malformed(why: string): never {
   throw new FilesError(400, `Malformed multipart body: ${why}`);
 }
@@ -106,7 +122,7 @@ export async function* readMultipart(
     buf = buf.byteLength ? Buffer.concat([buf, chunk]) : Buffer.from(chunk);
     for (;;) {
       if (state === "preamble") {
-        const at = buf.indexOf(delim);
+        const at = findBytes(buf, delim);
         if (at < 0) {
           skipped += Math.max(0, buf.byteLength - keep);
           if (skipped > MAX_PREAMBLE_BYTES) malformed("no boundary line where one was expected");
@@ -141,7 +157,7 @@ export async function* readMultipart(
           end = 0; // a part with no headers
           skip = 2;
         } else {
-          end = buf.indexOf(CRLFCRLF);
+          end = findBytes(buf, CRLFCRLF);
           skip = 4;
         }
         if (end < 0) {
@@ -156,7 +172,7 @@ export async function* readMultipart(
         state = "body";
         yield { kind: "part", headers };
       } else if (state === "body") {
-        const at = buf.indexOf(delim);
+        const at = findBytes(buf, delim);
         if (at < 0) {
           if (buf.byteLength > keep) {
             const out = buf.subarray(0, buf.byteLength - keep);
