@@ -167,7 +167,8 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
         ip: remoteIp(h),
         now: t,
       };
-      const data = impl[1](call) ?? {};
+      const out = impl[1](call);
+      const data = (out instanceof Promise ? await out : out) ?? {};
       return respond(meta, data, call.cookie);
     } catch (e) {
       if (e instanceof CallError) return fail(e);

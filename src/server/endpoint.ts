@@ -27,7 +27,8 @@ export interface Call {
   cookie?: string;
 }
 
-export type Handler = (call: Call) => Obj | void;
+/** A handler may answer later (a write that waits for the next group commit). */
+export type Handler = (call: Call) => Obj | void | Promise<Obj | void>;
 
 export interface Endpoint {
   /** false for the few endpoints that need no token (debug.ping, server.info). */

@@ -1,5 +1,6 @@
 /**
- * Where a task's events live (schema in `store.ts`): `events` holds log lines, `scalars` one row
+ * Where a task's events live (schema in `store.ts`): `log_chunks` holds the log lines of one
+ * batch per row (a JSON array, with its time range), `scalars` one row
  * per (task, metric, variant, iteration), `metric_events` plots, debug images, vectors and
  * scalars that do not fit a row (the real server overwrites those by the same identity).
  */
@@ -7,7 +8,7 @@ import type { Store } from "./store.ts";
 
 /** Every event of a task (`tasks.reset`, `tasks.delete`), inside the caller's transaction. */
 export function deleteTaskEvents(store: Store, task: string): void {
-  store.stmt("DELETE FROM events WHERE task = ?").run(task);
+  store.stmt("DELETE FROM log_chunks WHERE task = ?").run(task);
   store.stmt("DELETE FROM scalars WHERE task = ?").run(task);
   store.stmt("DELETE FROM metric_events WHERE task = ?").run(task);
 }

@@ -3,8 +3,9 @@
  * transaction, with the task's `last_update`, `last_iteration` and `last_metrics` maintained as the
  * real server does; log lines out, by page. Scalars and plots are read by `scalars_store.ts`.
  */
+import { setImmediate } from "node:timers";
 import type { Obj } from "./call_body.ts";
-import { errors } from "./call_error.ts";
+import { CallError, errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
 import { isObj } from "./doc_path.ts";
 import { LastMetrics } from "./last_metrics.ts";
@@ -106,6 +107,41 @@ function preparePlot(ev: Obj): void {
   if (urls.size) ev.source_urls = [...urls];
 }
 
+/** The log events of one task in one batch: stored as one row. */
+interface LogChunk {
+  raw: Obj[];
+  min: number;
+  max: number;
+}
+
+/**
+ * An event as the real server stores it: `model_event` false, `@timestamp` the write time,
+ * `ts` renamed `timestamp` (default: the write time), `worker` the caller's when absent, `iter`
+ * an integer, `values` renamed `value`, `metric`/`variant` at least `""`.
+ */
+export function normalizeEvent(raw: Obj, type: string, written: number, worker: string): Obj {
+  const ev: Obj = {};
+  for (const k in raw) {
+    if (k !== "allow_locked" && k !== "x_axis_label" && k !== "ts" && k !== "values") {
+      ev[k] = raw[k];
+    }
+  }
+  ev.type = type;
+  ev.model_event = false;
+  ev["@timestamp"] = new Date(written).toISOString();
+  if ("ts" in raw) ev.timestamp = raw.ts;
+  if (!("timestamp" in ev)) ev.timestamp = written;
+  if (!("worker" in ev)) ev.worker = worker;
+  if (ev.iter !== undefined && ev.iter !== null) {
+    const iter = toIter(ev.iter);
+    if (typeof iter === "number") ev.iter = iter;
+  }
+  if ("values" in raw) ev.value = raw.values;
+  ev.metric = typeof ev.metric === "string" ? ev.metric : ev.metric ? String(ev.metric) : "";
+  ev.variant = typeof ev.variant === "string" ? ev.variant : ev.variant ? String(ev.variant) : "";
+  return ev;
+}
+
 /** `events.add_batch`: every valid event stored (one transaction), the others counted by error. */
 export function addEvents(
   store: Store,
@@ -132,10 +168,9 @@ export function addEvents(
   const tasks = new Map<string, Obj | undefined>();
   const stats = new Map<string, { iter?: number; last: LastMetrics }>();
   const written = now;
-  const writtenIso = new Date(now).toISOString();
   let added = 0;
   store.tx(() => {
-    const logs = new RowBuffer(store, "INSERT INTO events(task, type, timestamp, doc)", 4);
+    const logs = new Map<string, LogChunk>();
     const scalars = new RowBuffer(
       store,
       "INSERT OR REPLACE INTO scalars(task, metric, variant, iter, value, timestamp, worker, written)",
@@ -178,46 +213,39 @@ export function addEvents(
         fail(`Invalid task id ${task}`);
         continue;
       }
-      const ev: Obj = { ...raw, type, task, model_event: false };
-      delete ev.allow_locked;
-      const xAxisLabel = typeof ev.x_axis_label === "string" ? ev.x_axis_label : undefined;
-      delete ev.x_axis_label;
-      ev["@timestamp"] = writtenIso;
-      if ("ts" in ev) {
-        ev.timestamp = ev.ts;
-        delete ev.ts;
+      let iter: number | undefined;
+      if (raw.iter !== undefined && raw.iter !== null) {
+        const it = toIter(raw.iter);
+        if (it === null || it === undefined) {
+          fail(INVALID_ITER);
+          continue;
+        }
+        iter = it;
       }
-      if (!("timestamp" in ev)) ev.timestamp = now;
-      if (!("worker" in ev)) ev.worker = defaultWorker;
-      const iter = toIter(ev.iter);
-      if (iter === null) {
-        fail(INVALID_ITER);
-        continue;
-      }
-      if (iter !== undefined) ev.iter = iter;
-      if ("values" in ev) {
-        ev.value = ev.values;
-        delete ev.values;
-      }
-      const metric = typeof ev.metric === "string" ? ev.metric : ev.metric ? String(ev.metric) : "";
-      const variant = typeof ev.variant === "string"
-        ? ev.variant
-        : ev.variant
-        ? String(ev.variant)
-        : "";
-      ev.metric = metric;
-      ev.variant = variant;
-      const ts = typeof ev.timestamp === "number" ? Math.trunc(ev.timestamp) : now;
-
       let st = stats.get(task);
       if (!st) stats.set(task, st = { last: new LastMetrics() });
       // the real server starts each task's batch maximum at 0
       if (iter !== undefined) st.iter = Math.max(st.iter ?? 0, iter);
-      st.last.event(metric, type, ts);
-
       if (type === "log") {
-        logs.push(task, type, ts, JSON.stringify(ev));
-      } else if (type === "training_stats_scalar" && fitsScalarRow(ev)) {
+        // stored as sent; `normalizeEvent` fills the defaults when the chunk is read
+        const t0 = "ts" in raw ? raw.ts : "timestamp" in raw ? raw.timestamp : now;
+        const ts = typeof t0 === "number" ? Math.trunc(t0) : now;
+        let c = logs.get(task);
+        if (!c) logs.set(task, c = { raw: [], min: ts, max: ts });
+        c.raw.push(raw);
+        if (ts < c.min) c.min = ts;
+        if (ts > c.max) c.max = ts;
+        if (raw.metric) st.last.event(String(raw.metric), type, ts);
+        added++;
+        continue;
+      }
+      const ev = normalizeEvent(raw, type, now, defaultWorker);
+      const xAxisLabel = typeof raw.x_axis_label === "string" ? raw.x_axis_label : undefined;
+      const metric = ev.metric as string;
+      const variant = ev.variant as string;
+      const ts = typeof ev.timestamp === "number" ? Math.trunc(ev.timestamp) : now;
+      st.last.event(metric, type, ts);
+      if (type === "training_stats_scalar" && fitsScalarRow(ev)) {
         const worker = ev.worker === undefined ? null : ev.worker as string;
         scalars.push(task, metric, variant, iter!, ev.value as number, ts, worker, written);
       } else {
@@ -229,7 +257,13 @@ export function addEvents(
       }
       added++;
     }
-    logs.flush();
+    for (const [task, c] of logs) {
+      store.stmt(
+        `INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(task, c.raw.length, c.min, c.max, written, defaultWorker, JSON.stringify(c.raw));
+      stats.get(task)!.last.event("", "log", c.max);
+    }
     scalars.flush();
     others.flush();
     const d = isoDate(now);
@@ -253,6 +287,66 @@ export function addEvents(
   return { added, errors: errorCount, errors_info: errorsInfo };
 }
 
+interface Pending {
+  events: readonly Obj[];
+  worker: string;
+  now: number;
+  user?: string;
+  resolve: (r: AddResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const queues = new WeakMap<Store, Pending[]>();
+
+/**
+ * `addEvents` with group commit: batches that arrive while the previous commit is syncing are
+ * written in one transaction (one sync for all of them) on the next turn of the event loop, and
+ * each answers once that transaction is on disk. A batch that adds nothing fails alone.
+ */
+export function addEventsGrouped(
+  store: Store,
+  events: readonly Obj[],
+  worker: string,
+  now: number,
+  user?: string,
+): Promise<AddResult> {
+  return new Promise((resolve, reject) => {
+    let q = queues.get(store);
+    if (!q) {
+      queues.set(store, q = []);
+      setImmediate(() => flushGroup(store));
+    }
+    q.push({ events, worker, now, user, resolve, reject });
+  });
+}
+
+function flushGroup(store: Store): void {
+  const items = queues.get(store) ?? [];
+  queues.delete(store);
+  const results: ({ ok: AddResult } | { err: unknown })[] = [];
+  try {
+    store.tx(() => {
+      for (const it of items) {
+        try {
+          results.push({ ok: addEvents(store, it.events, it.worker, it.now, it.user) });
+        } catch (e) {
+          // a batch that added nothing wrote nothing: the others still commit
+          if (!(e instanceof CallError)) throw e;
+          results.push({ err: e });
+        }
+      }
+    });
+  } catch (e) {
+    for (const it of items) it.reject(e);
+    return;
+  }
+  items.forEach((it, i) => {
+    const r = results[i]!;
+    if ("ok" in r) it.resolve(r.ok);
+    else it.reject(r.err);
+  });
+}
+
 export interface LogPage extends Obj {
   events: Obj[];
   returned: number;
@@ -261,16 +355,68 @@ export interface LogPage extends Obj {
 
 const TOTAL_CAP = 10000;
 
+/** A log event with its place in insertion order (chunk sequence × 2^20 + index in the chunk). */
+export interface LogEvent {
+  cursor: number;
+  timestamp: number;
+  event: Obj;
+}
+
+const CHUNK_SPAN = 2 ** 20;
+
+interface ChunkRow {
+  seq: number;
+  written: number;
+  worker: string;
+  events: string;
+}
+
+/**
+ * The rows of `sql` (which ends in `LIMIT ? OFFSET ?`), a few at a time: a caller that stops
+ * early reads no more, and no statement is left open between pages.
+ */
+function* chunkPages<T>(store: Store, sql: string, args: (string | number)[]): Generator<T> {
+  const page = 64;
+  for (let offset = 0;; offset += page) {
+    const rows = store.stmt(sql).all(...args, page, offset) as unknown as T[];
+    yield* rows;
+    if (rows.length < page) return;
+  }
+}
+
+function unpack(row: ChunkRow): LogEvent[] {
+  const raw = JSON.parse(row.events) as Obj[];
+  const base = Number(row.seq) * CHUNK_SPAN;
+  const written = Number(row.written);
+  return raw.map((r, i) => {
+    const event = normalizeEvent(r, "log", written, row.worker);
+    return {
+      cursor: base + i,
+      timestamp: typeof event.timestamp === "number" ? event.timestamp : 0,
+      event,
+    };
+  });
+}
+
 function logTotal(store: Store, task: string): number {
-  const r = store.stmt("SELECT count(*) AS n FROM events WHERE task = ? AND type = 'log'").get(
+  const r = store.stmt("SELECT coalesce(sum(n), 0) AS n FROM log_chunks WHERE task = ?").get(
     task,
   ) as { n: number };
   return Math.min(Number(r.n), TOTAL_CAP);
 }
 
+/** Newest (`desc`) or oldest first, ties by insertion order in the same direction. */
+function byTime(desc: boolean) {
+  return desc
+    ? (a: LogEvent, b: LogEvent) => b.timestamp - a.timestamp || b.cursor - a.cursor
+    : (a: LogEvent, b: LogEvent) => a.timestamp - b.timestamp || a.cursor - b.cursor;
+}
+
 /**
  * `events.get_task_log` (≥ 2.9): from the newest (or the oldest) or from `fromTimestamp`; all
  * events that share the last returned timestamp are included, so paging never splits one.
+ * Chunks are read in the order of their newest (oldest) event until no unread chunk can hold
+ * an event that would make the page.
  */
 export function taskLog(
   store: Store,
@@ -278,25 +424,54 @@ export function taskLog(
   q: { batchSize: number; navigateEarlier: boolean; fromTimestamp?: number; order?: string },
 ): LogPage {
   const desc = q.navigateEarlier;
-  const cmp = desc ? "<" : ">";
-  const dir = desc ? "DESC" : "ASC";
+  const size = Math.max(0, q.batchSize);
   const from = q.fromTimestamp ?? (desc ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
-  const rows = store.stmt(
-    `SELECT seq, timestamp, doc FROM events WHERE task = ? AND type = 'log' AND timestamp ${cmp} ?
-     ORDER BY timestamp ${dir}, seq ${dir} LIMIT ?`,
-  ).all(task, from, Math.max(0, q.batchSize)) as { seq: number; timestamp: number; doc: string }[];
-  const last = rows[rows.length - 1];
-  if (last && rows.length >= q.batchSize) {
-    const seen = new Set(rows.map((r) => r.seq));
-    const more = store.stmt(
-      `SELECT seq, timestamp, doc FROM events WHERE task = ? AND type = 'log' AND timestamp = ?
-       ORDER BY seq ${dir}`,
-    ).all(task, last.timestamp) as { seq: number; timestamp: number; doc: string }[];
-    for (const r of more) if (!seen.has(r.seq)) rows.push(r);
+  const chunks = chunkPages<ChunkRow & { min_ts: number; max_ts: number }>(
+    store,
+    desc
+      ? `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks WHERE task = ? AND min_ts < ?
+         ORDER BY max_ts DESC, seq DESC LIMIT ? OFFSET ?`
+      : `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks WHERE task = ? AND max_ts > ?
+         ORDER BY min_ts ASC, seq ASC LIMIT ? OFFSET ?`,
+    [task, from],
+  );
+  const cmp = byTime(desc);
+  let picked: LogEvent[] = [];
+  // the timestamp of the `size`-th event so far: a chunk wholly beyond it cannot contribute
+  let bound: number | undefined;
+  let sortedLen = 0;
+  for (const row of chunks) {
+    if (size === 0) break;
+    if (bound !== undefined && (desc ? row.max_ts < bound : row.min_ts > bound)) break;
+    for (const e of unpack(row)) {
+      if (desc ? e.timestamp < from : e.timestamp > from) picked.push(e);
+    }
+    if (picked.length >= size && picked.length >= 2 * sortedLen) {
+      picked.sort(cmp);
+      const edge = picked[size - 1]!.timestamp;
+      picked = picked.filter((e, i) => i < size || e.timestamp === edge);
+      bound = edge;
+      sortedLen = picked.length;
+    }
   }
-  let events = rows.map((r) => JSON.parse(r.doc) as Obj);
+  picked.sort(cmp);
+  if (picked.length > size) {
+    const edge = size ? picked[size - 1]!.timestamp : undefined;
+    picked = picked.filter((e, i) => i < size || e.timestamp === edge);
+  }
+  let events = picked.map((e) => e.event);
   if ((q.order === "asc" && desc) || (q.order === "desc" && !desc)) events = events.reverse();
   return { events, returned: events.length, total: logTotal(store, task) };
+}
+
+/** Every log event of a task, by time (oldest first unless `desc`). */
+export function allLogEvents(store: Store, task: string, desc = false): LogEvent[] {
+  const rows = store.stmt(
+    "SELECT seq, written, worker, events FROM log_chunks WHERE task = ? ORDER BY seq",
+  ).all(
+    task,
+  ) as unknown as ChunkRow[];
+  return rows.flatMap(unpack).sort(byTime(desc));
 }
 
 /** `events.get_task_log` before 2.9: `order` (default desc) and an offset `scroll_id`. */
@@ -306,16 +481,45 @@ export function taskLogLegacy(
   q: { batchSize: number; order: string; scrollId?: string },
 ): Obj {
   const offset = q.scrollId && /^\d+$/.test(q.scrollId) ? Number(q.scrollId) : 0;
-  const dir = q.order === "asc" ? "ASC" : "DESC";
-  const rows = store.stmt(
-    `SELECT doc FROM events WHERE task = ? AND type = 'log' ORDER BY timestamp ${dir}, seq ${dir}
-     LIMIT ? OFFSET ?`,
-  ).all(task, q.batchSize, offset) as { doc: string }[];
-  const events = rows.map((r) => JSON.parse(r.doc) as Obj).filter(isObj);
+  const all = allLogEvents(store, task, q.order !== "asc");
+  const events = all.slice(offset, offset + Math.max(0, q.batchSize)).map((e) => e.event).filter(
+    isObj,
+  );
   return {
     events,
     returned: events.length,
     total: logTotal(store, task),
     scroll_id: String(offset + events.length),
   };
+}
+
+/** The last `limit` log events of a task in insertion order (oldest first), for a console tail. */
+export function logTail(store: Store, task: string, limit: number): LogEvent[] {
+  const out: LogEvent[] = [];
+  if (limit <= 0) return out;
+  const sql =
+    "SELECT seq, written, worker, events FROM log_chunks WHERE task = ? ORDER BY seq DESC LIMIT ? OFFSET ?";
+  for (const row of chunkPages<ChunkRow>(store, sql, [task])) {
+    const events = unpack(row);
+    out.unshift(...events.slice(Math.max(0, events.length - (limit - out.length))));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Up to `limit` log events inserted after `cursor` (a `LogEvent.cursor`), oldest first. */
+export function logSince(store: Store, task: string, cursor: number, limit: number): LogEvent[] {
+  const out: LogEvent[] = [];
+  const fromSeq = Math.floor(Math.max(0, cursor) / CHUNK_SPAN);
+  if (limit <= 0) return out;
+  const sql =
+    "SELECT seq, written, worker, events FROM log_chunks WHERE task = ? AND seq >= ? ORDER BY seq LIMIT ? OFFSET ?";
+  for (const row of chunkPages<ChunkRow>(store, sql, [task, fromSeq])) {
+    for (const e of unpack(row)) {
+      if (e.cursor <= cursor) continue;
+      out.push(e);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
 }

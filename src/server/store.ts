@@ -41,10 +41,12 @@ CREATE INDEX IF NOT EXISTS queue_entries_task ON queue_entries(task);
 CREATE TABLE IF NOT EXISTS tasks(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
   doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workers(id TEXT PRIMARY KEY, expires INTEGER NOT NULL, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS events(
-  seq INTEGER PRIMARY KEY, task TEXT NOT NULL, type TEXT NOT NULL,
-  timestamp INTEGER NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_task ON events(task, type, timestamp);
+CREATE TABLE IF NOT EXISTS log_chunks(
+  seq INTEGER PRIMARY KEY, task TEXT NOT NULL, n INTEGER NOT NULL, min_ts INTEGER NOT NULL,
+  max_ts INTEGER NOT NULL, written INTEGER NOT NULL, worker TEXT NOT NULL, events TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS log_chunks_task_seq ON log_chunks(task, seq);
+CREATE INDEX IF NOT EXISTS log_chunks_task_min ON log_chunks(task, min_ts);
+CREATE INDEX IF NOT EXISTS log_chunks_task_max ON log_chunks(task, max_ts);
 CREATE TABLE IF NOT EXISTS scalars(
   task TEXT NOT NULL, metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER NOT NULL,
   value REAL NOT NULL, timestamp INTEGER NOT NULL, worker TEXT, written INTEGER NOT NULL,
@@ -54,6 +56,31 @@ CREATE TABLE IF NOT EXISTS metric_events(
   metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER, timestamp INTEGER NOT NULL,
   doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS metric_events_task ON metric_events(task, type, metric, variant, iter);
+`;
+
+/**
+ * Data directories written before events had their own tables kept every event as one row of
+ * `events`: log rows become one chunk per task, the others documents of `metric_events` (read
+ * there as the stored scalars, plots and images), once.
+ */
+const EVENTS_MIGRATION = `
+CREATE TABLE IF NOT EXISTS events(
+  seq INTEGER PRIMARY KEY, task TEXT NOT NULL, type TEXT NOT NULL,
+  timestamp INTEGER NOT NULL, doc TEXT NOT NULL);
+BEGIN IMMEDIATE;
+INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
+  SELECT task, count(*), min(timestamp), max(timestamp), max(timestamp), '<unknown>',
+    json_group_array(json(doc))
+  FROM (SELECT task, timestamp, doc FROM events WHERE type = 'log' ORDER BY seq) GROUP BY task;
+INSERT OR REPLACE INTO metric_events(eid, task, type, metric, variant, iter, timestamp, doc)
+  SELECT type || ':' || task || coalesce('-' || json_extract(doc, '$.iter'), '') || '-' ||
+      coalesce(json_extract(doc, '$.metric'), '') || '-' || coalesce(json_extract(doc, '$.variant'), '') ||
+      coalesce('-' || json_extract(doc, '$.key'), ''),
+    task, type, coalesce(json_extract(doc, '$.metric'), ''), coalesce(json_extract(doc, '$.variant'), ''),
+    json_extract(doc, '$.iter'), timestamp, doc
+  FROM events WHERE type <> 'log' ORDER BY seq;
+DELETE FROM events;
+COMMIT;
 `;
 
 /** The database file inside a data directory. */
@@ -83,6 +110,7 @@ export class Store {
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA busy_timeout=5000");
     db.exec(SCHEMA);
+    db.exec(EVENTS_MIGRATION);
     const store = new Store(db);
     store.#seed();
     return store;

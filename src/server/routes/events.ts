@@ -6,7 +6,7 @@ import type { Obj } from "../call_body.ts";
 import { errors } from "../call_error.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes, versioned } from "../endpoint.ts";
-import { addEvents, taskLog, taskLogLegacy } from "../events_store.ts";
+import { addEvents, addEventsGrouped, taskLog, taskLogLegacy } from "../events_store.ts";
 import {
   type HistogramKey,
   plotEventsByIters,
@@ -111,7 +111,7 @@ export const eventsRoutes: Routes = {
   "events.add_batch": endpoint("1.0", (call) => {
     const batch = call.batch ?? (Object.keys(call.data).length ? [call.data] : []);
     if (!batch.length) throw errors.batchEmpty();
-    return addEvents(call.store, batch, call.worker, call.now, call.identity.user);
+    return addEventsGrouped(call.store, batch, call.worker, call.now, call.identity.user);
   }),
   "events.get_task_log": versioned([
     ["1.0", legacyLog],

@@ -1,8 +1,9 @@
 /**
  * A task's console (its `log` events) for the page: the tail when the page opens, then the lines
- * after a cursor while it follows. The cursor is the events' insertion sequence, so lines that
- * share a timestamp are neither skipped nor repeated.
+ * after a cursor while it follows. The cursor is the events' insertion order, so lines that share a
+ * timestamp are neither skipped nor repeated.
  */
+import { type LogEvent, logSince, logTail } from "../events_store.ts";
 import type { Store } from "../store.ts";
 
 export interface ConsoleLine {
@@ -20,19 +21,12 @@ export interface ConsolePage {
   truncated: boolean;
 }
 
-function line(r: { seq: number; timestamp: number; doc: string }): ConsoleLine {
-  let msg: unknown;
-  let level: unknown;
-  try {
-    const d = JSON.parse(r.doc) as { msg?: unknown; level?: unknown };
-    msg = d.msg;
-    level = d.level;
-  } catch {
-    msg = "";
-  }
+function line(e: LogEvent): ConsoleLine {
+  const msg = e.event.msg;
+  const level = e.event.level;
   return {
-    seq: Number(r.seq),
-    timestamp: Number(r.timestamp),
+    seq: e.cursor,
+    timestamp: e.timestamp,
     level: typeof level === "string" ? level : "",
     text: typeof msg === "string" ? msg : msg === undefined ? "" : JSON.stringify(msg),
   };
@@ -40,11 +34,9 @@ function line(r: { seq: number; timestamp: number; doc: string }): ConsoleLine {
 
 /** The last `limit` lines, oldest first. */
 export function consoleTail(store: Store, task: string, limit: number): ConsolePage {
-  const rows = store.stmt(
-    "SELECT seq, timestamp, doc FROM events WHERE task = ? AND type = 'log' ORDER BY seq DESC LIMIT ?",
-  ).all(task, limit + 1) as { seq: number; timestamp: number; doc: string }[];
-  const truncated = rows.length > limit;
-  const lines = rows.slice(0, limit).reverse().map(line);
+  const events = logTail(store, task, limit + 1);
+  const truncated = events.length > limit;
+  const lines = events.slice(truncated ? 1 : 0).map(line);
   return { lines, after: lines.at(-1)?.seq ?? 0, truncated };
 }
 
@@ -55,9 +47,6 @@ export function consoleSince(
   after: number,
   limit: number,
 ): ConsolePage {
-  const rows = store.stmt(
-    "SELECT seq, timestamp, doc FROM events WHERE task = ? AND type = 'log' AND seq > ? ORDER BY seq LIMIT ?",
-  ).all(task, after, limit) as { seq: number; timestamp: number; doc: string }[];
-  const lines = rows.map(line);
+  const lines = logSince(store, task, after, limit).map(line);
   return { lines, after: lines.at(-1)?.seq ?? after, truncated: false };
 }
