@@ -19,7 +19,7 @@ import { changeStatus, createTask } from "../../src/server/tasks_store.ts";
 import { createWebApp } from "../../src/server/web/app.ts";
 import { fmtMs, median } from "./_stats.ts";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "21" } } });
 const runs = Number(values.runs);
 const POINTS = 100_000;
 const SERIES = 4;
@@ -73,33 +73,31 @@ try {
   });
   const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 
-  const timePage = async (id: string): Promise<{ ms: number[]; bytes: number }> => {
-    const ms: number[] = [];
-    let bytes = 0;
-    for (let i = 0; i < runs + 3; i++) {
-      const start = performance.now();
-      const r = await web.request(`/tasks/${id}`, { headers: { cookie } });
-      const text = await r.text();
-      const took = performance.now() - start;
-      if (r.status !== 200) throw new Error(`/tasks/${id}: HTTP ${r.status}`);
-      bytes = Buffer.byteLength(text);
-      if (i >= 3) ms.push(took); // the first three warm up the JIT and SQLite's cache
-    }
-    return { ms, bytes };
+  const timePage = async (id: string): Promise<{ ms: number; bytes: number }> => {
+    const start = performance.now();
+    const r = await web.request(`/tasks/${id}`, { headers: { cookie } });
+    const text = await r.text();
+    const ms = performance.now() - start;
+    if (r.status !== 200) throw new Error(`/tasks/${id}: HTTP ${r.status}`);
+    return { ms, bytes: Buffer.byteLength(text) };
   };
-  const timeRead = (): number[] => {
-    const ms: number[] = [];
-    for (let i = 0; i < runs + 3; i++) {
-      const start = performance.now();
-      scalarSeries(store, big);
-      if (i >= 3) ms.push(performance.now() - start);
-    }
-    return ms;
-  };
-
-  const bigPage = await timePage(big);
-  const smallPage = await timePage(small);
-  const read = timeRead();
+  // interleaved, so that the load of a shared machine weighs on the three alike
+  const bigPage = { ms: [] as number[], bytes: 0 };
+  const smallPage = { ms: [] as number[], bytes: 0 };
+  const read: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const p1 = await timePage(big);
+    const start = performance.now();
+    scalarSeries(store, big);
+    const readMs = performance.now() - start;
+    const p2 = await timePage(small);
+    bigPage.bytes = p1.bytes;
+    smallPage.bytes = p2.bytes;
+    if (i < 3) continue; // the first three warm up the JIT and SQLite's cache
+    bigPage.ms.push(p1.ms);
+    read.push(readMs);
+    smallPage.ms.push(p2.ms);
+  }
   const b = median(bigPage.ms);
   const s = median(smallPage.ms);
   const r = median(read);
