@@ -122,6 +122,7 @@ export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): 
       flag: "--port",
       options: {
         fetch: app.fetch,
+        direct: app.direct,
         host: o.host,
         port: o.port,
         maxBodyBytes: o.maxBody,

@@ -5,15 +5,26 @@
  * as POST carrying it, keep the original method and the peer address in headers (see
  * `src/server/bridge.ts`), and bound every request by a timeout. In "http" mode (the web page, the
  * files server) the method is kept and the body and the response stream through, so an upload of
- * any size never sits in memory. `close()` stops accepting, lets in-flight requests finish, then
- * closes the idle keep-alive connections.
+ * any size never sits in memory. In "call" mode an app's `direct` handler answers first, from the
+ * request as read, without any `Request`/`Response` (see `src/server/bridge.ts`). Connections are
+ * kept alive (HTTP/1.1). `close()` stops accepting, lets in-flight requests finish, then closes
+ * the idle keep-alive connections.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { METHOD_HEADER, RAW_PATH_HEADER, REMOTE_HEADER } from "../server/bridge.ts";
+import {
+  type BridgeReply,
+  type BridgeRequest,
+  type DirectHandler,
+  METHOD_HEADER,
+  RAW_PATH_HEADER,
+  REMOTE_HEADER,
+} from "../server/bridge.ts";
 
 export interface ServeOptions {
   fetch: (req: Request) => Response | Promise<Response>;
+  /** "call" mode: answers first; what it leaves (undefined) goes to `fetch`. */
+  direct?: DirectHandler;
   host: string;
   port: number;
   maxBodyBytes: number;
@@ -58,6 +69,14 @@ async function send(res: ServerResponse, r: Response, closing: boolean): Promise
   if (closing) headers["connection"] = "close";
   res.writeHead(r.status, headers);
   res.end(body);
+}
+
+function sendReply(res: ServerResponse, r: BridgeReply, closing: boolean): void {
+  const headers = r.headers;
+  headers["content-length"] = String(Buffer.byteLength(r.body));
+  if (closing) headers["connection"] = "close";
+  res.writeHead(r.status, headers);
+  res.end(r.body);
 }
 
 /** Stream a response out, waiting for the socket to drain; a gone client cancels the body. */
@@ -205,17 +224,139 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     }
   };
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  const view = (req: IncomingMessage, body: Uint8Array | undefined): BridgeRequest => ({
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: req.headers,
+    body,
+    remote: req.socket.remoteAddress ?? "",
+  });
+
+  const failed = (path: string, e: unknown): BridgeReply => {
+    log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return {
+      status: 500,
+      headers: { "content-type": "application/json" },
+      body: '{"error":"internal server error"}',
+    };
+  };
+
+  /** A direct answer that waits: in flight until sent, within the time limit. */
+  const later = async (res: ServerResponse, pending: Promise<BridgeReply>, path: string) => {
     inflight++;
+    let entry: Deadline | undefined;
+    try {
+      const limit = opts.timeoutMs > 0
+        ? new Promise<Response>((resolve) => {
+          entry = { at: Date.now() + opts.timeoutMs, path, resolve };
+          deadlines.add(entry);
+        })
+        : undefined;
+      const r = await (limit ? Promise.race([pending, limit]) : pending).catch((e) =>
+        failed(path, e)
+      );
+      if (r instanceof Response) await send(res, r, closing);
+      else sendReply(res, r, closing);
+    } catch (e) {
+      log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+      res.destroy();
+    } finally {
+      if (entry) deadlines.delete(entry);
+      inflight--;
+    }
+  };
+
+  /** The direct handler's answer, sent (or on its way); false when it left it to `fetch`. */
+  const directly = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body?: Uint8Array,
+  ): boolean => {
+    if (!opts.direct) return false;
+    let quick: BridgeReply | Promise<BridgeReply> | undefined;
+    try {
+      quick = opts.direct(view(req, body));
+    } catch (e) {
+      quick = failed(path, e);
+    }
+    if (!quick) return false;
+    if (quick instanceof Promise) void later(res, quick, path);
+    else sendReply(res, quick, closing);
+    return true;
+  };
+
+  /** The app's `fetch` answers, within the time limit (counted in flight until sent). */
+  const viaFetch = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer<ArrayBuffer> | undefined,
+    path: string,
+  ) => {
+    inflight++;
+    try {
+      // node:http has lower-cased and joined the headers already (set-cookie aside, which
+      // a request does not carry); ours replace any a client sent under the same names
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined && k !== "host" && k !== "content-length") {
+          headers[k] = Array.isArray(v) ? v.join(", ") : v;
+        }
+      }
+      headers[METHOD_HEADER] = req.method ?? "GET";
+      headers[REMOTE_HEADER] = req.socket.remoteAddress ?? "";
+      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+        method: "POST",
+        headers,
+        body,
+      });
+      const response = await answer(request, path);
+      await send(res, response, closing);
+    } catch (e) {
+      log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) await send(res, plain(500, "internal server error"), closing);
+      else res.destroy();
+    } finally {
+      inflight--;
+    }
+  };
+
+  const tooLarge = async (res: ServerResponse, path: string) => {
+    inflight++;
+    try {
+      res.shouldKeepAlive = false;
+      await send(res, opts.tooLarge?.(path) ?? plain(413, "request body too large"), true);
+    } catch (e) {
+      log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+      res.destroy();
+    } finally {
+      inflight--;
+    }
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const h = req.headers;
     const path = (req.url ?? "/").split("?")[0]!;
+    // Without a body there is nothing to wait for: answered in this tick when the direct
+    // handler takes it.
+    if (
+      h["transfer-encoding"] === undefined &&
+      (h["content-length"] === undefined || h["content-length"] === "0")
+    ) {
+      if (!directly(req, res, path)) void viaFetch(req, res, undefined, path);
+      return;
+    }
+    // reading the body counts as in flight too: close() does not cut an upload
+    inflight++;
+    let reading = true;
+    const read = () => {
+      if (reading) inflight--;
+      reading = false;
+    };
     let size = 0;
-    let over = false;
-    const chunks: Buffer[] = [];
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > opts.maxBodyBytes) over = true;
-    const finish = () => void (inflight--);
-    res.on("close", finish);
-    req.on("data", (c: Buffer) => {
+    let over = Number(h["content-length"] ?? "0") > opts.maxBodyBytes;
+    const chunks: Buffer<ArrayBuffer>[] = [];
+    req.on("data", (c: Buffer<ArrayBuffer>) => {
       if (over) return;
       size += c.byteLength;
       if (size > opts.maxBodyBytes) {
@@ -223,36 +364,19 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
         chunks.length = 0;
       } else chunks.push(c);
     });
-    req.on("error", () => res.destroy());
-    req.on("end", async () => {
-      try {
-        if (over) {
-          res.shouldKeepAlive = false;
-          await send(res, opts.tooLarge?.(path) ?? plain(413, "request body too large"), true);
-          return;
-        }
-        // node:http has lower-cased and joined the headers already (set-cookie aside, which
-        // a request does not carry); ours replace any a client sent under the same names
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) {
-          if (v !== undefined && k !== "host" && k !== "content-length") {
-            headers[k] = Array.isArray(v) ? v.join(", ") : v;
-          }
-        }
-        headers[METHOD_HEADER] = req.method ?? "GET";
-        headers[REMOTE_HEADER] = req.socket.remoteAddress ?? "";
-        const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-          method: "POST",
-          headers,
-          body: chunks.length ? Buffer.concat(chunks) : undefined,
-        });
-        const response = await answer(request, path);
-        await send(res, response, closing);
-      } catch (e) {
-        log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
-        if (!res.headersSent) await send(res, plain(500, "internal server error"), closing);
-        else res.destroy();
-      }
+    req.on("error", () => {
+      read();
+      res.destroy();
+    });
+    req.on("end", () => {
+      read();
+      if (over) return void tooLarge(res, path);
+      const body = chunks.length === 0
+        ? undefined
+        : chunks.length === 1
+        ? chunks[0]
+        : Buffer.concat(chunks);
+      if (!directly(req, res, path, body)) void viaFetch(req, res, body, path);
     });
   };
 

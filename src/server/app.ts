@@ -13,7 +13,7 @@ import { envelopeJson, type Meta } from "./envelope.ts";
 import { Fields } from "./fields.ts";
 import { newCallId } from "./ids.ts";
 import { Authenticator } from "./authenticate.ts";
-import { METHOD_HEADER, REMOTE_HEADER } from "./bridge.ts";
+import { type BridgeReply, type DirectHandler, METHOD_HEADER, REMOTE_HEADER } from "./bridge.ts";
 import type { Store } from "./store.ts";
 import { parseVersion, versionValue } from "./version.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -50,27 +50,45 @@ export interface AppOptions {
   local?: LocalSources;
 }
 
-const JSON_HEADERS = { "content-type": "application/json", server: "clearml" };
+const JSON_TYPE = "application/json";
 
-function respond(meta: Meta, data: Obj, cookie?: string): Response {
-  const headers: Record<string, string> = { ...JSON_HEADERS };
-  if (cookie) headers["set-cookie"] = cookie;
-  return new Response(envelopeJson(meta, data), { status: meta.code, headers });
+/** A call as the app reads it, from a `Request` (Hono) or from the bridge's direct path. */
+interface CallInput {
+  method: string;
+  /** Path and query: `/v2.14/queues.get_next_task?x=1`. */
+  url: string;
+  header(name: string): string | undefined;
+  text: string;
+  /** The peer address the bridge saw. */
+  remote: string;
 }
 
-function remoteIp(h: Headers): string {
-  const real = h.get("x-real-ip");
+function reply(meta: Meta, data: Obj, cookie?: string): BridgeReply {
+  const headers: Record<string, string> = { "content-type": JSON_TYPE, server: "clearml" };
+  if (cookie) headers["set-cookie"] = cookie;
+  return { status: meta.code, headers, body: envelopeJson(meta, data) };
+}
+
+function toResponse(r: BridgeReply): Response {
+  return new Response(r.body === "" ? null : r.body, {
+    status: r.status,
+    headers: r.headers,
+  });
+}
+
+function remoteIp(input: CallInput): string {
+  const real = input.header("x-real-ip");
   if (real) return real;
-  const fwd = h.get("x-forwarded-for");
+  const fwd = input.header("x-forwarded-for");
   if (fwd) return fwd.split(",")[0]!.trim();
-  return h.get(REMOTE_HEADER) ?? "";
+  return input.remote;
 }
 
 /** The envelope of an error raised outside the app (the bridge's body limit and timeout). */
 export function callErrorResponse(path: string, e: CallError): Response {
   const parsed = parseCallPath(path);
   const id = newCallId();
-  return respond({
+  return toResponse(reply({
     id,
     trx: id,
     name: parsed?.name ?? "",
@@ -79,36 +97,44 @@ export function callErrorResponse(path: string, e: CallError): Response {
     code: e.code,
     subcode: e.subcode,
     msg: e.message,
-  }, {});
+  }, {}));
 }
 
-export function createApp(store: Store, opts: AppOptions = {}): Hono {
+/** The API app, and its answer for the bridge's direct path (the same calls, no `Request`). */
+export type ApiApp = Hono & { direct: DirectHandler };
+
+const NO_QUERY = new URLSearchParams();
+const decoder = new TextDecoder();
+
+/** The `/v1/` local endpoints are Hono routes (local.ts); the direct path leaves them to it. */
+const LOCAL_PREFIX = "/v1/";
+
+export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
   const now = opts.now ?? Date.now;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = opts.log ?? (() => {});
   const authenticator = new Authenticator(store);
 
-  async function handle(req: Request): Promise<Response> {
-    const h = req.headers;
-    const method = h.get(METHOD_HEADER) ?? req.method;
-    if (method === "OPTIONS") {
-      return new Response(null, { status: 200, headers: { server: "clearml" } });
+  function answer(input: CallInput): BridgeReply | Promise<BridgeReply> {
+    if (input.method === "OPTIONS") {
+      return { status: 200, headers: { server: "clearml" }, body: "" };
     }
-    const encoding = h.get("content-encoding");
+    const encoding = input.header("content-encoding");
     if (encoding) {
-      return new Response(`Content encoding is not supported (${encoding})`, {
+      return {
         status: 415,
         headers: { "content-type": "text/plain", server: "clearml" },
-      });
+        body: `Content encoding is not supported (${encoding})`,
+      };
     }
     const id = newCallId();
-    const trx = h.get("x-clearml-trx") ?? h.get("x-trains-trx") ?? id;
-    // the path without a URL parse per call: `scheme://host/path?query`
-    const full = req.url;
-    const start = full.indexOf("/", full.indexOf("//") + 2);
-    const q = full.indexOf("?", start);
-    const pathname = start < 0 ? "/" : full.slice(start, q < 0 ? undefined : q);
-    const query = new URLSearchParams(q < 0 ? "" : full.slice(q + 1));
+    const trx = input.header("x-clearml-trx") ?? input.header("x-trains-trx") ?? id;
+    const full = input.url;
+    const q = full.indexOf("?");
+    const pathname = q < 0 ? full : full.slice(0, q);
+    const query = q < 0 || q === full.length - 1
+      ? NO_QUERY
+      : new URLSearchParams(full.slice(q + 1));
     const path = parseCallPath(pathname);
     const meta: Meta = {
       id,
@@ -120,8 +146,8 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
       subcode: 0,
       msg: "OK",
     };
-    const fail = (e: CallError): Response =>
-      respond({ ...meta, code: e.code, subcode: e.subcode, msg: e.message }, {});
+    const fail = (e: CallError): BridgeReply =>
+      reply({ ...meta, code: e.code, subcode: e.subcode, msg: e.message }, {});
     if (!path) return fail(errors.badRequest(`Invalid request path ${pathname}`));
     meta.name = path.name;
     meta.requested = versionValue(path.version);
@@ -138,21 +164,33 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
         ),
       );
     }
+    const name = path.name;
+    const caught = (e: unknown): BridgeReply => {
+      if (e instanceof CallError) return fail(e);
+      // Unexpected: a 500 envelope with the message only (no stack trace leaves the server).
+      const msg = e instanceof Error ? e.message : String(e);
+      log(`internal error in ${name}: ${msg}`);
+      return fail(new CallError(500, 0, msg));
+    };
     // Both versions print as numbers when the requested one is below 2.1 (server-api.md §1.7).
     meta.actual = typeof meta.requested === "number" ? Number(impl[0]) : impl[0];
     try {
       const t = now();
       const auth = ep.authorize
-        ? authenticator.authenticate(h.get("authorization"), h.get("cookie"), t)
+        ? authenticator.authenticate(
+          input.header("authorization") ?? null,
+          input.header("cookie") ?? null,
+          t,
+        )
         : undefined;
-      const declared = Number(h.get("content-length") ?? "0");
+      const declared = Number(input.header("content-length") ?? "0");
       if (declared > maxBody) throw errors.tooLarge(maxBody);
-      const text = await req.text();
+      const text = input.text;
       // characters ≤ bytes: only a long text needs its byte length counted
       if (text.length * 3 > maxBody && Buffer.byteLength(text) > maxBody) {
         throw errors.tooLarge(maxBody);
       }
-      const body = parseCallBody(h.get("content-type"), text, query);
+      const body = parseCallBody(input.header("content-type") ?? null, text, query);
       const call: Call = {
         name: path.name,
         version,
@@ -163,21 +201,52 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
         auth: auth && { type: auth.type, token: auth.token },
         store,
         authenticator,
-        worker: h.get("x-clearml-worker") ?? h.get("x-trains-worker") ?? "<unknown>",
-        ip: remoteIp(h),
+        worker: input.header("x-clearml-worker") ?? input.header("x-trains-worker") ??
+          "<unknown>",
+        ip: remoteIp(input),
         now: t,
       };
       const out = impl[1](call);
-      const data = (out instanceof Promise ? await out : out) ?? {};
-      return respond(meta, data, call.cookie);
+      // most handlers answer at once; add_batch waits for its group commit
+      if (out instanceof Promise) {
+        return out.then((data) => reply(meta, data ?? {}, call.cookie), caught);
+      }
+      return reply(meta, out ?? {}, call.cookie);
     } catch (e) {
-      if (e instanceof CallError) return fail(e);
-      // Unexpected: a 500 envelope with the message only (no stack trace leaves the server).
-      const msg = e instanceof Error ? e.message : String(e);
-      log(`internal error in ${path.name}: ${msg}`);
-      return fail(new CallError(500, 0, msg));
+      return caught(e);
     }
   }
+
+  async function handle(req: Request): Promise<Response> {
+    const h = req.headers;
+    // the path and query without a URL parse per call: `scheme://host/path?query`
+    const full = req.url;
+    const start = full.indexOf("/", full.indexOf("//") + 2);
+    return toResponse(
+      await answer({
+        method: h.get(METHOD_HEADER) ?? req.method,
+        url: start < 0 ? "/" : full.slice(start),
+        header: (name) => h.get(name) ?? undefined,
+        text: await req.text(),
+        remote: h.get(REMOTE_HEADER) ?? "",
+      }),
+    );
+  }
+
+  const direct: DirectHandler = (req) => {
+    if (req.url.startsWith(LOCAL_PREFIX)) return undefined;
+    const headers = req.headers;
+    return answer({
+      method: req.method,
+      url: req.url,
+      header: (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v.join(", ") : v;
+      },
+      text: req.body ? decoder.decode(req.body) : "",
+      remote: req.remote,
+    });
+  };
 
   const app = new Hono();
   localRoutes(app, store, authenticator, opts.local ?? {}, now);
@@ -186,8 +255,8 @@ export function createApp(store: Store, opts: AppOptions = {}): Hono {
     log(`internal error: ${err.message}`);
     return new Response(
       JSON.stringify({ error: "internal server error" }),
-      { status: 500, headers: JSON_HEADERS },
+      { status: 500, headers: { "content-type": JSON_TYPE, server: "clearml" } },
     );
   });
-  return app;
+  return Object.assign(app, { direct });
 }

@@ -12,23 +12,20 @@ export interface Meta {
   msg: string;
 }
 
-/** Non-ASCII characters are `\u`-escaped, as the real server's JSON encoder does. */
+const NON_ASCII = /[\u007f-\uffff]/g;
+const q = JSON.stringify;
+
+/**
+ * Non-ASCII characters are `\u`-escaped, as the real server's JSON encoder does. The meta part is
+ * written out (it has a fixed shape); only its strings and `data` go through `JSON.stringify`.
+ */
 export function envelopeJson(m: Meta, data: Obj): string {
-  const ok = m.code === 200;
-  return JSON.stringify({
-    meta: {
-      id: m.id,
-      trx: m.trx,
-      endpoint: { name: m.name, requested_version: m.requested, actual_version: m.actual },
-      result_code: m.code,
-      result_subcode: m.subcode,
-      result_msg: m.msg,
-      error_stack: ok ? "" : null,
-      error_data: {},
-    },
-    data,
-  }).replace(
-    /[\u007f-\uffff]/g,
+  const text = `{"meta":{"id":${q(m.id)},"trx":${q(m.trx)},"endpoint":{"name":${q(m.name)},` +
+    `"requested_version":${q(m.requested)},"actual_version":${q(m.actual)}},` +
+    `"result_code":${m.code},"result_subcode":${m.subcode},"result_msg":${q(m.msg)},` +
+    `"error_stack":${m.code === 200 ? '""' : "null"},"error_data":{}},"data":${q(data)}}`;
+  return text.replace(
+    NON_ASCII,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

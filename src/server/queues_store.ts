@@ -177,13 +177,13 @@ export function popNextTask(
   onlyTask?: string,
   now = Date.now(),
 ): QueueEntry | undefined {
-  // the common poll of an empty queue reads only; a pop is one transaction
-  if (!store.stmt("SELECT 1 FROM queues WHERE id = ?").get(queue)) {
-    throw errors.invalidQueueId({ id: queue, company: ident.company });
-  }
-  if (!store.stmt("SELECT 1 FROM queue_entries WHERE queue = ? LIMIT 1").get(queue)) {
-    return undefined;
-  }
+  // the common poll of an empty queue is one read; a pop is one transaction
+  const peek = store.stmt(
+    "SELECT EXISTS(SELECT 1 FROM queues WHERE id = ?1) AS known, " +
+      "EXISTS(SELECT 1 FROM queue_entries WHERE queue = ?1) AS waiting",
+  ).get(queue) as { known: number; waiting: number };
+  if (!peek.known) throw errors.invalidQueueId({ id: queue, company: ident.company });
+  if (!peek.waiting) return undefined;
   return store.tx(() => {
     const e = store.stmt(
       "SELECT seq, task, added FROM queue_entries WHERE queue = ? ORDER BY seq LIMIT 1",

@@ -6,9 +6,18 @@ export const MAX_API_VERSION = "2.31";
 /** The real server version this one answers as (clients gate features on it). */
 export const SERVER_VERSION = "2.0.0";
 
+const parsed = new Map<string, Version>();
+
+/** Memoised: every call parses its path's version and its endpoint's minimum versions. */
 export function parseVersion(text: string): Version {
-  const [a = "0", b = "0"] = text.split(".");
-  return [Number(a), Number(b)];
+  let v = parsed.get(text);
+  if (!v) {
+    const [a = "0", b = "0"] = text.split(".");
+    v = [Number(a), Number(b)];
+    // a client can send any number of distinct versions; keep the memo bounded
+    if (parsed.size < 1000) parsed.set(text, v);
+  }
+  return v;
 }
 
 export function compareVersion(a: Version, b: Version): number {
