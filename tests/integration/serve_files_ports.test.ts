@@ -1,7 +1,8 @@
 /**
  * `clearml serve` listens on three ports (API, web page, files server); with `--port 0` each
  * takes a free one, and `serve credentials` prints all three URLs, which answer: the API with
- * its envelope, the files server with the fileserver's `OK` ping and a token-checked upload.
+ * its envelope, the files server with the fileserver's `OK` ping and a token-checked upload. On
+ * the default ports, our doctor (the SDK's derivation rule) finds web and files from the API host.
  * Bad port and size flags are usage errors (exit 2).
  */
 import { describe, it } from "node:test";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { runCli } from "../_helpers/cli.ts";
 import { keyedArgs, RawApi, rawCall, startServe } from "../server/_serve_process.ts";
 import { BOUNDARY, multipart, part } from "../server/files_fixture.ts";
+import { loopbackHost } from "./sdk_tasks_fixture.ts";
 
 const KEY = "PORTSKEY456789ABCDEFGHIJKLMNOP";
 const SECRET = "portsSecret0123456789abcdefghijklmnopqrstuvwxyzAB";
@@ -68,6 +70,77 @@ describe("clearml serve: API, web page and files server ports", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it(
+    "on the default ports, CLEARML_API_HOST and the keys are the whole config (doctor derives web and files)",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "clearml-serve-ports-"));
+      // default ports on an own loopback address, so that tests running at once do not collide
+      let p: Awaited<ReturnType<typeof startServe>> | undefined;
+      let host = "";
+      for (let i = 0; i < 5 && !p; i++) {
+        host = loopbackHost();
+        p = await startServe([
+          "--host",
+          host,
+          "--data",
+          join(dir, "data"),
+          "--access-key",
+          KEY,
+          "--secret-key",
+          SECRET,
+        ])
+          .catch(() => undefined);
+      }
+      assert.ok(p, "no free loopback address with ports 8008/8080/8081");
+      try {
+        assert.deepEqual(
+          [p.url, p.webUrl, p.filesUrl],
+          [8008, 8080, 8081].map((n) => `http://${host}:${n}`),
+        );
+        const r = runCli(
+          [
+            "doctor",
+            "--json",
+            "--check",
+            "server.url",
+            "--check",
+            "server.web",
+            "--check",
+            "server.files",
+          ],
+          {
+            env: {
+              HOME: dir,
+              CLEARML_API_HOST: `http://${host}:8008`,
+              CLEARML_API_ACCESS_KEY: KEY,
+              CLEARML_API_SECRET_KEY: SECRET,
+            },
+          },
+        );
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const checks = JSON.parse(r.stdout).checks as {
+          id: string;
+          status: string;
+          summary: string;
+        }[];
+        const files = checks.find((c) => c.id === "server.files")!;
+        assert.equal(files.status, "pass", files.summary);
+        assert.match(
+          files.summary,
+          new RegExp(`http://${host.replaceAll(".", "\\.")}:8081: answered text .*"OK"`),
+        );
+        assert.equal(checks.find((c) => c.id === "server.web")!.status, "pass");
+      } finally {
+        process.kill(p.child.pid!, "SIGTERM");
+        await p.exited;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("refuses one port for two listeners, --open-web off loopback and a bad --max-upload", () => {
     const dir = mkdtempSync(join(tmpdir(), "clearml-serve-ports-"));
