@@ -38,6 +38,8 @@ export async function configParse(
   }
   const tree = parseHocon(got.text, {
     file: path,
+    // the printout has no origins (`config show --origin` has them)
+    origins: false,
     env: snap.env,
     readInclude: (inc, from) => {
       const target = absoluteFrom(inc, snap.home, dirname(from));

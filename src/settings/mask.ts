@@ -311,6 +311,13 @@ export function maskArgv(
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
+    // every rule below needs an `=` (NAME=VALUE) or a `:` (URL), or is the `-e NAME=VALUE` pair
+    if (
+      token.indexOf("=") < 0 && token.indexOf(":") < 0 && token !== "-e" && token !== "--env"
+    ) {
+      out.push(token);
+      continue;
+    }
     const next = argv[i + 1];
     if ((token === "-e" || token === "--env") && next !== undefined) {
       const pair = maskPair(next);
@@ -409,10 +416,18 @@ type Mode = "plain" | "hide";
 const plainModes = new WeakMap<PrintoutRules, Map<string, Mode>>();
 const MODE_CACHE_LIMIT = 10_000;
 
+let lastRules: PrintoutRules | undefined;
+let lastModes = new Map<string, Mode>();
+
 function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
   if (parent === "hide") return "hide";
-  let cache = plainModes.get(rules);
-  if (cache === undefined) plainModes.set(rules, cache = new Map());
+  if (rules !== lastRules) {
+    let modes = plainModes.get(rules);
+    if (modes === undefined) plainModes.set(rules, modes = new Map());
+    lastRules = rules;
+    lastModes = modes;
+  }
+  const cache = lastModes;
   let mode = cache.get(key);
   if (mode === undefined) {
     mode = plainChildMode(key, rules);

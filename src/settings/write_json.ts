@@ -24,8 +24,17 @@ function isArrayIndex(key: string): boolean {
   return n < 10 || Number(key) < 4294967295;
 }
 
+/** What JSON.stringify escapes in a string: control characters, `"`, `\\` and lone surrogates. */
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`, without its cost for the common string that needs no escape. */
+function stringJson(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 function scalarJson(value: Scalar): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return stringJson(value);
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
   return String(value); // true, false, null
 }
@@ -72,7 +81,7 @@ export function writeJsonNode(node: ConfNode, write: Write, indent = ""): void {
       write("{\n");
       let first = true;
       for (const k of orderedKeys(entries)) {
-        write((first ? inner : ",\n" + inner) + JSON.stringify(k) + ": ");
+        write((first ? inner : ",\n" + inner) + stringJson(k) + ": ");
         first = false;
         writeJsonNode(entries.get(k)!, write, inner);
       }

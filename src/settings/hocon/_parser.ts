@@ -1,6 +1,6 @@
 import { scalarNode } from "../tree.ts";
 import type { ScalarNode } from "../tree.ts";
-import { assign } from "./_assign.ts";
+import { assign, type AssignSite } from "./_assign.ts";
 import {
   CHAR_CLASS,
   describeChar,
@@ -87,6 +87,7 @@ class Parser {
   private emptyValueAt = -1;
   // Set by `quotedEnd`.
   private quotedHasEscape = false;
+  private readonly site: AssignSite;
 
   constructor(src: Source, ctx: ParseContext, depth: number) {
     this.src = src;
@@ -94,6 +95,7 @@ class Parser {
     this.n = src.text.length;
     this.ctx = ctx;
     this.depth = depth;
+    this.site = { src, keyText: "", keyOffset: 0, valueOffset: 0 };
   }
 
   document(): MObject {
@@ -223,7 +225,11 @@ class Parser {
       value = this.parseValue();
     }
     this.depth = outer;
-    const site = { src: this.src, keyText, keyOffset: keyStart, valueOffset };
+    // one site object per parser, refilled: assign reads it and keeps none of it
+    const site = this.site;
+    site.keyText = keyText;
+    site.keyOffset = keyStart;
+    site.valueOffset = valueOffset;
     if (assign(obj, path, value, op, site)) this.ctx.hasPending = true;
   }
 
@@ -681,7 +687,11 @@ class Parser {
     stack.push(found.file);
     let inner: MObject;
     try {
-      inner = parseDocument(new Source(found.file, found.text), this.ctx, this.depth);
+      inner = parseDocument(
+        new Source(found.file, found.text, this.src.tracksOrigins),
+        this.ctx,
+        this.depth,
+      );
     } finally {
       stack.pop();
     }

@@ -9,12 +9,16 @@ import { HoconError } from "./hocon_error.ts";
 export class Source {
   readonly file: string;
   readonly text: string;
+  /** False: every node of this text shares one origin at line 0 (nobody will print them). */
+  readonly tracksOrigins: boolean;
   #starts: number[] | undefined;
   #hint = 0;
+  #untracked: Origin | undefined;
 
-  constructor(file: string, text: string) {
+  constructor(file: string, text: string, tracksOrigins = true) {
     this.file = file;
     this.text = text;
+    this.tracksOrigins = tracksOrigins;
   }
 
   position(offset: number): { line: number; col: number } {
@@ -23,6 +27,9 @@ export class Source {
   }
 
   origin(offset: number): Origin {
+    if (!this.tracksOrigins) {
+      return this.#untracked ??= { kind: "file", file: this.file, line: 0, col: 0 };
+    }
     const line = this.#lineIndex(offset);
     return {
       kind: "file",

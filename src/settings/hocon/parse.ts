@@ -26,6 +26,12 @@ export interface ParseOptions {
   env?: Record<string, string | undefined>;
   /** Resolve an include. `path` as written, `fromFile` the including file. Return undefined when missing. */
   readInclude?: (path: string, fromFile: string) => { file: string; text: string } | undefined;
+  /**
+   * False when nobody will look at the origins (a printout of values only): nodes then share one
+   * origin per file, at line 0, which spares an object per value. Error messages are the same
+   * either way (the parse is repeated with origins to word one that names where a value was set).
+   */
+  origins?: boolean;
 }
 
 /**
@@ -34,7 +40,18 @@ export interface ParseOptions {
  * Throws `HoconError` (exit code 3) with the position of the problem.
  */
 export function parseHocon(text: string, opts: ParseOptions = {}): ObjectNode {
-  const src = new Source(opts.file ?? "<string>", text);
+  if (opts.origins === false) {
+    try {
+      return parseTracking(text, opts, false);
+    } catch {
+      return parseTracking(text, opts, true); // throws the same error, worded with origins
+    }
+  }
+  return parseTracking(text, opts, true);
+}
+
+function parseTracking(text: string, opts: ParseOptions, origins: boolean): ObjectNode {
+  const src = new Source(opts.file ?? "<string>", text, origins);
   const ctx: ParseContext = {
     readInclude: opts.readInclude,
     includeStack: [src.file],

@@ -48,3 +48,43 @@ describe("parseHocon() on the cases produced by ClearML's own reader", () => {
     }
   }
 });
+
+describe("parseHocon({ origins: false }) on the same cases", () => {
+  for (const c of cases) {
+    it(`gives the same ${c.error ? "error" : "values"} for "${c.name}" without origins`, () => {
+      const opts = { env: c.env, file: "case.conf" };
+      if (c.error) {
+        const message = (f: () => unknown) => {
+          try {
+            f();
+          } catch (e: unknown) {
+            return e instanceof Error ? e.message : String(e);
+          }
+          return "no error";
+        };
+        assert.equal(
+          message(() => parseHocon(c.text, { ...opts, origins: false })),
+          message(() => parseHocon(c.text, opts)),
+        );
+      } else {
+        assert.deepEqual(toPlain(parseHocon(c.text, { ...opts, origins: false })), c.expect);
+      }
+    });
+  }
+
+  it("words an error that names where a value was set with its line, as with origins", () => {
+    const text = "a: 1\nb: 2\na { c: 3 }\n";
+    assert.throws(
+      () => parseHocon(text, { file: "x.conf", origins: false }),
+      /set at x\.conf:1:4/,
+    );
+  });
+
+  it("shares one origin among the nodes of a file", () => {
+    const tree = parseHocon("a: 1\nb { c: [2] }\n", { file: "x.conf", origins: false });
+    const b = tree.entries.get("b");
+    assert.equal(b?.type, "object");
+    assert.equal(tree.entries.get("a")?.origin, b.origin);
+    assert.deepEqual(b.origin, { kind: "file", file: "x.conf", line: 0, col: 0 });
+  });
+});
