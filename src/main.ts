@@ -1,4 +1,3 @@
-import { homedir } from "node:os";
 import type { CliContext } from "./cli/context.ts";
 import { parseFast } from "./cli/fast_path.ts";
 import { writeFd } from "./runtime/write_fd.ts";
@@ -11,7 +10,11 @@ const fast = parseFast(argv);
 const ctx: CliContext = {
   env,
   cwd: process.cwd(),
-  home: homedir(),
+  // node:os on first use (its loading costs startup time): HOME is set almost everywhere, and
+  // os.homedir() is HOME when it is set
+  get home() {
+    return process.getBuiltinModule("node:os").homedir();
+  },
   // The fast-path commands print once, synchronously: a plain write spares building the
   // process.stdout stream. The others (doctor, agent, serve) keep the streams.
   out: fast ? (s) => writeFd(1, s) : (s) => void process.stdout.write(s),

@@ -2,7 +2,6 @@
  * Gather what the resolver needs from the machine: the environment with `--env-file` layers
  * and the global flags (`resolve_for.ts` adds the real file system and resolves).
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
@@ -23,7 +22,8 @@ export function takeSnapshot(ctx: CliContext, g: GlobalOptions): Snapshot {
     const path = isAbsolute(p) ? p : join(ctx.cwd, p);
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      // node:fs only when there is a file to read: `clearml env` without one never loads it
+      bytes = process.getBuiltinModule("node:fs").readFileSync(path);
     } catch (e: unknown) {
       const why = e instanceof Error && "code" in e ? String(e.code) : String(e);
       throw new UsageError(`--env-file ${p}: cannot read ${path} (${why})`);

@@ -2165,16 +2165,26 @@ export const CATALOGUE: readonly Variable[] = [
   },
 ];
 
-const BY_NAME: ReadonlyMap<string, Variable> = new Map(
-  CATALOGUE.flatMap((v) => [v.name, ...v.aliases].map((n) => [n, v] as const)),
-);
+let byName: Map<string, Variable> | undefined;
+
+/** Every name (primary and aliases) to its entry; built on first use, not at every start. */
+function namesIndex(): ReadonlyMap<string, Variable> {
+  if (byName === undefined) {
+    byName = new Map();
+    for (const v of CATALOGUE) {
+      byName.set(v.name, v);
+      for (const alias of v.aliases) byName.set(alias, v);
+    }
+  }
+  return byName;
+}
 
 /** The entry that lists `name` as its primary name or an alias (exact case). */
 export function findVariable(name: string): Variable | undefined {
-  return BY_NAME.get(name);
+  return namesIndex().get(name);
 }
 
 /** Every name of every entry (primary and aliases), sorted. */
 export function knownNames(): string[] {
-  return [...BY_NAME.keys()].sort();
+  return [...namesIndex().keys()].sort();
 }

@@ -78,14 +78,18 @@ export function envReport(
   const known = new Set<string>();
   const rows: EnvRow[] = [];
   for (const v of CATALOGUE) {
+    known.add(v.name);
+    for (const alias of v.aliases) known.add(alias);
+    // most variables are not set: decided before any array is made for them
+    if (!opts.all && env[v.name] === undefined && !v.aliases.some((n) => env[n] !== undefined)) {
+      continue;
+    }
     const names = [v.name, ...v.aliases];
-    names.forEach((n) => known.add(n));
     const consumers: Consumer[] = (["sdk", "agent"] as const).filter((c) =>
       ruleFor(v, c) && (!opts.consumer || opts.consumer === c)
     );
     if (opts.consumer && consumers.length === 0) continue;
     const present = names.filter((n) => env[n] !== undefined);
-    if (!opts.all && present.length === 0) continue;
     const row: EnvRow = {
       name: v.name,
       aliases: v.aliases,

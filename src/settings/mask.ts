@@ -19,11 +19,26 @@ import { parseHocon } from "./hocon/parse.ts";
 export const MASK = "********";
 
 /** The words of the agent's `sanitize_config_printout.hide_secrets` defaults, searched anywhere. */
-const SECRET_WORDS = /secret|pass|token|account_key|contents/i;
+const SECRET_WORDS = ["secret", "pass", "token", "account_key", "contents"];
 /** `AZURE_STORAGE_KEY`, `OPENAI_API_KEY`, `ssh_private_key` hold secrets… */
-const KEY_SUFFIX = /_key$/i;
+const KEY_SUFFIX = "_key";
 /** …but access keys, user keys and public keys are identifiers that the products print. */
-const PUBLIC_KEY_SUFFIX = /(?:access|user|public)_key$/i;
+const PUBLIC_KEY_SUFFIXES = ["access_key", "user_key", "public_key"];
+
+/**
+ * `s` with A-Z lowered, or undefined when it holds a non-ASCII character. A case-insensitive
+ * regex of ASCII letters matches exactly what a search in this form finds; `toLowerCase` alone
+ * would not do (`"\u212A".toLowerCase()` is `k`, which the regex does not match).
+ */
+function asciiLower(s: string): string | undefined {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return undefined;
+  return s.toLowerCase();
+}
+
+/** A case-insensitive regex for the key-name rules of text that is not ASCII. */
+const wordsRegex = (words: readonly string[], suffix: boolean) =>
+  new RegExp(`(?:${words.join("|")})${suffix ? "$" : ""}`, "i");
+let nonAsciiRules: { words: RegExp; key: RegExp; publicKey: RegExp } | undefined;
 
 /**
  * Whether an environment variable name or a config key segment names a secret. Case-insensitive.
@@ -32,8 +47,19 @@ const PUBLIC_KEY_SUFFIX = /(?:access|user|public)_key$/i;
  * `git_pass` are.
  */
 export function isSecretName(name: string): boolean {
-  if (SECRET_WORDS.test(name)) return true;
-  return KEY_SUFFIX.test(name) && !PUBLIC_KEY_SUFFIX.test(name);
+  const lower = asciiLower(name);
+  if (lower === undefined) {
+    const r = nonAsciiRules ??= {
+      words: wordsRegex(SECRET_WORDS, false),
+      key: wordsRegex([KEY_SUFFIX], true),
+      publicKey: wordsRegex(PUBLIC_KEY_SUFFIXES, true),
+    };
+    return r.words.test(name) || (r.key.test(name) && !r.publicKey.test(name));
+  }
+  for (const word of SECRET_WORDS) if (lower.includes(word)) return true;
+  if (!lower.endsWith(KEY_SUFFIX)) return false;
+  for (const suffix of PUBLIC_KEY_SUFFIXES) if (lower.endsWith(suffix)) return false;
+  return true;
 }
 
 /** `********` for any non-empty value; an empty value stays empty (so "not set" still shows). */
@@ -347,29 +373,58 @@ export function maskArgv(
 
 // ---- trees ----
 
-/** Key-name regexes of `agent.sanitize_config_printout` (agent-exec §0.6). */
+/**
+ * One key-name regex of `agent.sanitize_config_printout`, tested case-insensitively. The shipped
+ * ones are words (`secret`) or anchored words (`^environment$`): those are looked for with string
+ * operations in the ASCII-lowered key, which finds what the regex finds, without compiling and
+ * running a regex per key on every start.
+ */
+interface KeyPattern {
+  regex: RegExp;
+  /** The lowered word of a word pattern, with its anchors. */
+  word?: { text: string; start: boolean; end: boolean };
+}
+
+function keyMatches(p: KeyPattern, key: string, lower: string | undefined): boolean {
+  const w = p.word;
+  if (w === undefined || lower === undefined) return p.regex.test(key);
+  if (w.start) return w.end ? lower === w.text : lower.startsWith(w.text);
+  return w.end ? lower.endsWith(w.text) : lower.includes(w.text);
+}
+
+/** Key-name rules of `agent.sanitize_config_printout` (agent-exec §0.6). */
 export interface PrintoutRules {
   /** A matching key's value is hidden. */
-  hideSecrets: RegExp[];
+  hideSecrets: KeyPattern[];
   /** Every value below a matching key is hidden. */
-  hideSecretsRecursive: RegExp[];
+  hideSecretsRecursive: KeyPattern[];
   /** A matching key is shown even when `hideSecrets` matches it. */
-  dontHideSecrets: RegExp[];
+  dontHideSecrets: KeyPattern[];
   // The agent's `docker_commands` (`^extra_docker_arguments$`) and `urls` (`^extra_index_url$`)
   // rules are subsumed: every string list is masked as an argv, every string as text.
 }
 
 type RuleName = "hide_secrets" | "hide_secrets_recursive" | "dont_hide_secrets";
 
-function compile(patterns: readonly unknown[]): RegExp[] {
-  const out: RegExp[] = [];
+const WORD_PATTERN = /^(\^?)([A-Za-z0-9_]+)(\$?)$/;
+
+function compile(patterns: readonly unknown[]): KeyPattern[] {
+  const out: KeyPattern[] = [];
   for (const pattern of patterns) {
     if (typeof pattern !== "string") continue;
+    let regex: RegExp;
     try {
-      out.push(new RegExp(pattern, "i"));
+      regex = new RegExp(pattern, "i");
     } catch {
       // A Python-only regex the JS engine rejects: skip it; isSecretName still applies.
+      continue;
     }
+    const m = WORD_PATTERN.exec(pattern);
+    out.push(
+      m
+        ? { regex, word: { text: m[2]!.toLowerCase(), start: m[1] === "^", end: m[3] === "$" } }
+        : { regex },
+    );
   }
   return out;
 }
@@ -390,20 +445,36 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
 /** The agent's shipped printout rules. */
 export const DEFAULT_PRINTOUT_RULES: PrintoutRules = rulesWith(defaultPatterns);
 
+const RULE_NAMES: readonly RuleName[] = [
+  "hide_secrets",
+  "hide_secrets_recursive",
+  "dont_hide_secrets",
+];
+
 /**
  * The printout rules of a resolved configuration: each list of `agent.sanitize_config_printout`
- * that the tree sets replaces the shipped one, as in the agent.
+ * that the tree sets replaces the shipped one, as in the agent. A tree that sets the shipped
+ * lists (or none) gets the shipped rules object, whose key decisions are already remembered.
  */
 export function printoutRulesFrom(root: ConfNode): PrintoutRules {
-  return rulesWith((name) => {
+  const lists = new Map<RuleName, readonly unknown[]>();
+  for (const name of RULE_NAMES) {
     const node = getNode(root, ["agent", "sanitize_config_printout", name]);
-    if (node?.type !== "list") return defaultPatterns(name);
-    return node.items.map((item) => (item.type === "scalar" ? item.value : null));
-  });
+    if (node?.type !== "list") continue;
+    const items = node.items.map((item) => (item.type === "scalar" ? item.value : null));
+    const shipped = defaultPatterns(name);
+    if (items.length !== shipped.length || items.some((v, i) => v !== shipped[i])) {
+      lists.set(name, items);
+    }
+  }
+  if (lists.size === 0) return DEFAULT_PRINTOUT_RULES;
+  return rulesWith((name) => lists.get(name) ?? defaultPatterns(name));
 }
 
-const matchesAny = (patterns: readonly RegExp[], name: string) =>
-  patterns.some((pattern) => pattern.test(name));
+function matchesAny(patterns: readonly KeyPattern[], key: string, lower: string | undefined) {
+  for (const p of patterns) if (keyMatches(p, key, lower)) return true;
+  return false;
+}
 
 /** `hide`: every value below is hidden; `plain`: keys decide, strings are masked as text. */
 type Mode = "plain" | "hide";
@@ -437,9 +508,10 @@ function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
 }
 
 function plainChildMode(key: string, rules: PrintoutRules): Mode {
-  if (matchesAny(rules.hideSecretsRecursive, key)) return "hide";
-  if (matchesAny(rules.dontHideSecrets, key)) return "plain";
-  return isSecretName(key) || matchesAny(rules.hideSecrets, key) ? "hide" : "plain";
+  const lower = asciiLower(key);
+  if (matchesAny(rules.hideSecretsRecursive, key, lower)) return "hide";
+  if (matchesAny(rules.dontHideSecrets, key, lower)) return "plain";
+  return isSecretName(key) || matchesAny(rules.hideSecrets, key, lower) ? "hide" : "plain";
 }
 
 function modeAt(path: readonly string[], rules: PrintoutRules): Mode {
