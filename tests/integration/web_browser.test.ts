@@ -1,7 +1,7 @@
 /**
  * The web page of a running `clearml serve`, in a real browser: Debian's chromium driven by
  * playwright-core (`executablePath`, headless). The real SDK 1.17.0 (../shared/peers) reports a
- * task (scalars, console, a table); another task, made through the API, runs while the page
+ * task (scalars, console, a table, a dict artifact); another task, made through the API, runs while the page
  * follows its console, and has an artifact on the files port. The browser logs in through the
  * form, reads the chart's series count and the console text from the DOM, watches lines arrive,
  * downloads the artifact from its link; screenshots go to `.tmp/web/` for a person to look at.
@@ -46,6 +46,7 @@ for i in range(10):
     log.report_scalar("accuracy", "validation", value=i / 10.0, iteration=i)
     print("SDK LINE", i)
 log.report_table("summary", "scores", iteration=0, table_plot=[["name", "score"], ["a", 1], ["b", 2]])
+t.upload_artifact("settings", artifact_object={"depth": 3, "name": "sdk"}, wait_on_upload=True)
 print("SDK-TASK-ID", t.id)
 t.close()
 `;
@@ -172,7 +173,7 @@ describe(
     );
 
     it(
-      "shows the SDK's scalars as charts, its table and its console",
+      "shows the SDK's scalars as charts, its table, its console and a downloadable artifact",
       { timeout: 60_000 },
       async () => {
         const charts = await page.locator("figure.chart").evaluateAll((els) =>
@@ -193,6 +194,14 @@ describe(
         assert.match(table, /a\s+1/);
         const text = await page.textContent("#console") ?? "";
         for (let i = 0; i < 10; i++) assert.match(text, new RegExp(`SDK LINE ${i}\\n`));
+        // the SDK's dict artifact, uploaded to the files port, downloads from its link
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.click('tr[data-artifact="settings"] a.download'),
+        ]);
+        const saved = join(SHOTS, "downloaded-settings.json");
+        await download.saveAs(saved);
+        assert.deepEqual(JSON.parse(readFileSync(saved, "utf8")), { depth: 3, name: "sdk" });
       },
     );
 
