@@ -24,6 +24,7 @@ import { tasksRoutes } from "./routes/tasks.ts";
 import { workersRoutes } from "./routes/workers.ts";
 import { eventsRoutes } from "./routes/events.ts";
 import { projectsRoutes } from "./routes/projects.ts";
+import { modelsRoutes } from "./routes/models.ts";
 import { localRoutes, type LocalSources } from "./local.ts";
 
 export const ROUTES: Routes = {
@@ -35,6 +36,7 @@ export const ROUTES: Routes = {
   ...workersRoutes,
   ...eventsRoutes,
   ...projectsRoutes,
+  ...modelsRoutes,
 };
 
 /** Default request body limit: above the 15 MiB batches the agent cuts its uploads into. */

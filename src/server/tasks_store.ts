@@ -11,6 +11,7 @@ import { newId } from "./ids.ts";
 import type { Identity, Store } from "./store.ts";
 import { checkTransition, isTaskStatus } from "./task_status.ts";
 import { normalizeArtifacts } from "./artifact_list.ts";
+import { newDocStamps } from "./doc_stamps.ts";
 
 export const TASK_TYPES = [
   "training",
@@ -59,7 +60,8 @@ export function saveTask(store: Store, doc: Obj): void {
   store.stmt("UPDATE tasks SET doc = ? WHERE id = ?").run(JSON.stringify(doc), doc.id as string);
 }
 
-function mustLoad(store: Store, ident: Identity, id: string): Obj {
+/** The task, or the real server's 400/101 naming the id and company. */
+export function mustLoadTask(store: Store, ident: Identity, id: string): Obj {
   const t = loadTask(store, id);
   if (!t) throw errors.invalidTaskId({ id, company: ident.company });
   return t;
@@ -77,7 +79,7 @@ export function writableTask(
   force: boolean,
   anyStatus = false,
 ): Obj {
-  const t = mustLoad(store, ident, id);
+  const t = mustLoadTask(store, ident, id);
   if (anyStatus) return t;
   const allowed = force ? ["created", "in_progress"] : ["created"];
   if (!allowed.includes(String(t.status))) {
@@ -181,12 +183,7 @@ export function createTask(store: Store, ident: Identity, input: Obj, now = Date
     status: "created",
     status_reason: "",
     status_message: "",
-    user: ident.user,
-    company: ident.company,
-    created: d,
-    last_update: d,
-    last_change: d,
-    last_changed_by: ident.user,
+    ...newDocStamps(ident, d),
     tags: [...(input.tags as string[] ?? [])].sort(),
     system_tags: [...(input.system_tags as string[] ?? [])].sort(),
     last_iteration: 0,
@@ -256,7 +253,7 @@ export function editTask(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     if (t.status !== "created" && !force) {
       throw errors.invalidTaskStatus({ expected: "created", status: t.status });
     }
@@ -298,7 +295,7 @@ export function updateTask(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     const fields: Obj = {};
     for (
       const k of [
@@ -372,7 +369,7 @@ export function changeStatus(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     if (!c.force) checkTransition(String(t.status), status);
     const fields = { ...statusFields(ident, status, c, now), ...extra(t, now) };
     applyStatus(t, fields);
@@ -411,7 +408,7 @@ export function enqueueTask(
 ): Obj {
   let failure: Error | undefined;
   const out = store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     const queue = target.resolve();
     const previous = String(t.status);
     if (!c.force) checkTransition(previous, "queued");
@@ -502,7 +499,7 @@ export function resetTask(
   now = Date.now(),
 ): Obj {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     if (t.status === "published" && !c.force) {
       throw errors.invalidTaskStatus({ task_id: id, status: "published" });
     }
@@ -558,7 +555,7 @@ export function stopTask(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     const status = String(t.status);
     if (status === "queued") removeFromQueues(store, id);
     const lastUpdate = Date.parse(String(t.last_update ?? ""));
@@ -607,7 +604,7 @@ export function setRequirements(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     if (!isObj(t.script)) throw errors.missingTaskFields({ task: id, fields: "script" });
     t.script.requirements = requirements;
     const d = isoDate(now);
@@ -677,7 +674,7 @@ export function publishTask(
   now = Date.now(),
 ): UpdateResult {
   return store.tx(() => {
-    const t = mustLoad(store, ident, id);
+    const t = mustLoadTask(store, ident, id);
     if (!c.force) checkTransition(String(t.status), "published");
     const outputs = isObj(t.models) && Array.isArray(t.models.output) ? t.models.output : [];
     const last = outputs[outputs.length - 1] as Obj | undefined;

@@ -5,20 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { call, testServer } from "./_client.ts";
-
-async function api() {
-  const s = await testServer();
-  const c = (endpoint: string, body: unknown = {}) =>
-    call(s.app, `/v2.23/${endpoint}`, { token: s.token, body });
-  const ok = async (endpoint: string, body: unknown = {}) => {
-    const r = await c(endpoint, body);
-    assert.equal(r.status, 200, r.text);
-    // deno-lint-ignore no-explicit-any
-    return r.json.data as any;
-  };
-  return { s, c, ok };
-}
+import { tasksApi as api } from "./_tasks_api.ts";
 
 describe("projects with path names", () => {
   it("projects.create of sdk/team/run creates both ancestors and links them", async () => {

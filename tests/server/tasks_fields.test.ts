@@ -4,26 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { call, testServer } from "./_client.ts";
-
-async function api() {
-  const s = await testServer();
-  const c = (endpoint: string, body: unknown = {}, version = "2.23") =>
-    call(s.app, `/v${version}/${endpoint}`, { token: s.token, body });
-  const ok = async (endpoint: string, body: unknown = {}) => {
-    const r = await c(endpoint, body);
-    assert.equal(r.status, 200, r.text);
-    // deno-lint-ignore no-explicit-any
-    return r.json.data as any;
-  };
-  const task = async (status?: "in_progress") => {
-    const { id } = await ok("tasks.create", { name: "fields", type: "training" });
-    if (status) await ok("tasks.started", { task: id });
-    return id as string;
-  };
-  const get = async (id: string) => (await ok("tasks.get_by_id", { task: id })).task;
-  return { s, c, ok, task, get };
-}
+import { tasksApi as api } from "./_tasks_api.ts";
 
 const dict = {
   key: "d",
@@ -38,7 +19,7 @@ const dict = {
 describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
   it("stores one artifact per key and mode, sorted by key, with mode output by default", async () => {
     const { ok, task, get, s } = await api();
-    const id = await task("in_progress");
+    const id = await task({}, "in_progress");
     s.clock.now += 1000;
     const r = await ok("tasks.add_or_update_artifacts", {
       task: id,
@@ -75,7 +56,7 @@ describe("tasks.add_or_update_artifacts / delete_artifacts", () => {
 
   it("refuses a completed task (400/110), bad items (400/12), and is 404 below 2.10", async () => {
     const { c, ok, task } = await api();
-    const id = await task("in_progress");
+    const id = await task({}, "in_progress");
     await ok("tasks.completed", { task: id });
     const done = await c("tasks.add_or_update_artifacts", { task: id, artifacts: [dict] });
     assert.equal(done.status, 400);
@@ -169,7 +150,7 @@ describe("hyper-parameters and configuration items", () => {
 
   it("a running task needs force, except for the properties section", async () => {
     const { c, ok, task, get } = await api();
-    const id = await task("in_progress");
+    const id = await task({}, "in_progress");
     const item = { section: "General", name: "lr", value: "1" };
     const r = await c("tasks.edit_hyper_params", { task: id, hyperparams: [item] });
     assert.equal(r.json.meta.result_subcode, 110);
@@ -246,7 +227,7 @@ describe("hyper-parameters and configuration items", () => {
 describe("tasks.publish", () => {
   it("publishes a completed task and refuses a running one without force", async () => {
     const { c, ok, task } = await api();
-    const id = await task("in_progress");
+    const id = await task({}, "in_progress");
     const running = await c("tasks.publish", { task: id });
     assert.equal(running.json.meta.result_subcode, 110);
     await ok("tasks.completed", { task: id });
@@ -262,7 +243,7 @@ describe("tasks.publish", () => {
 
   it("tasks.completed with publish: true publishes too", async () => {
     const { ok, task, get } = await api();
-    const id = await task("in_progress");
+    const id = await task({}, "in_progress");
     const r = await ok("tasks.completed", { task: id, publish: true });
     assert.equal(r.published, 1);
     assert.equal(r.fields.status, "published");

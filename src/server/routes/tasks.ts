@@ -5,6 +5,7 @@ import { isoDate } from "../dates.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
 import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import { itemList, itemStr, optionalStrs, tooShort } from "../call_items.ts";
 import { createQueue, defaultQueue, queueByName } from "../queues_store.ts";
 import {
   allTasks,
@@ -39,6 +40,15 @@ import {
 } from "../task_params.ts";
 import { publishTask } from "../tasks_store.ts";
 import { subProjects } from "../projects_store.ts";
+import { markModelReady } from "../models_store.ts";
+import { cloneTask } from "../task_clone.ts";
+import { deleteTask } from "../task_delete.ts";
+import {
+  addOrUpdateTaskModel,
+  deleteTaskModels,
+  TASK_MODEL_TYPES,
+  type TaskModelType,
+} from "../task_models.ts";
 import { listWorkers } from "../workers_store.ts";
 
 function common(call: Call): { task: string } & StatusChange {
@@ -92,6 +102,13 @@ function listTasks(call: Call): Obj[] {
   return page(orderBy(found, f.strList("order_by")), f);
 }
 
+function modelType(type: string): TaskModelType {
+  if (!(TASK_MODEL_TYPES as readonly string[]).includes(type)) {
+    throw errors.validation(`error for field 'type'. value '${type}' is not a valid choice.`);
+  }
+  return type as TaskModelType;
+}
+
 /** The tasks of a `tasks` list; unknown ids are a 400/101 naming them. */
 function existingTasks(call: Call): Obj[] {
   const ids = call.fields.strList("tasks");
@@ -100,45 +117,6 @@ function existingTasks(call: Call): Obj[] {
   const missing = ids.filter((id) => !found.some((t) => t.id === id));
   if (missing.length) throw errors.invalidTaskId({ ids: missing });
   return found;
-}
-
-function tooShort(field: string) {
-  return errors.validation(
-    `error for field '${field}'. value length is lower than allowed minimum '1'.`,
-  );
-}
-
-/** A required non-empty list of objects, each checked by `item`. */
-function itemList<T>(call: Call, field: string, item: (o: Obj) => T): T[] {
-  const v = call.data[field];
-  if (v === undefined || v === null) throw errors.missingField(field);
-  if (!Array.isArray(v)) throw errors.wrongType(field, "list", v);
-  if (!v.length) throw tooShort(field);
-  return v.map((o) => {
-    if (!isObj(o)) throw errors.wrongType(field, "dict", o);
-    return item(o);
-  });
-}
-
-/** A string member of a list item (400/12 when missing, of another type or too short). */
-function itemStr(o: Obj, k: string, required: boolean, minLength = 0): string | undefined {
-  const v = o[k];
-  if (v === undefined || v === null) {
-    if (required) throw errors.missingField(k);
-    return undefined;
-  }
-  if (typeof v !== "string") throw errors.wrongType(k, "basestring", v);
-  if (v.length < minLength) throw tooShort(k);
-  return v;
-}
-
-function optionalStrs(o: Obj, keys: readonly string[]): Obj {
-  const out: Obj = {};
-  for (const k of keys) {
-    const v = itemStr(o, k, false);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 function statusEndpoint(
@@ -228,7 +206,8 @@ export const tasksRoutes: Routes = {
     );
     out.published = 0;
     if (out.updated && call.fields.bool("publish", false)) {
-      const pub = publishTask(call.store, call.identity, c.task, c, undefined, call.now);
+      const model = (m: string) => markModelReady(call.store, call.identity, m, call.now);
+      const pub = publishTask(call.store, call.identity, c.task, c, model, call.now);
       out.published = pub.updated;
       if (isObj(out.fields) && isObj(pub.fields)) out.fields.status = pub.fields.status;
     }
@@ -298,7 +277,7 @@ export const tasksRoutes: Routes = {
   "tasks.edit_hyper_params": endpoint("1.0", (call) => {
     const f = call.fields;
     const task = f.reqStr("task");
-    const items = itemList(call, "hyperparams", (o) => ({
+    const items = itemList(call.data, "hyperparams", (o) => ({
       section: itemStr(o, "section", true, 1)!,
       name: itemStr(o, "name", true, 1)!,
       value: itemStr(o, "value", true)!,
@@ -326,7 +305,7 @@ export const tasksRoutes: Routes = {
   "tasks.delete_hyper_params": endpoint("1.0", (call) => {
     const f = call.fields;
     const task = f.reqStr("task");
-    const keys = itemList(call, "hyperparams", (o) => ({
+    const keys = itemList(call.data, "hyperparams", (o) => ({
       section: itemStr(o, "section", true, 1)!,
       name: itemStr(o, "name", false),
     }));
@@ -365,7 +344,7 @@ export const tasksRoutes: Routes = {
   "tasks.edit_configuration": endpoint("1.0", (call) => {
     const f = call.fields;
     const task = f.reqStr("task");
-    const items = itemList(call, "configuration", (o) => ({
+    const items = itemList(call.data, "configuration", (o) => ({
       name: itemStr(o, "name", true, 1)!,
       value: itemStr(o, "value", true)!,
       ...optionalStrs(o, ["type", "description"]),
@@ -389,12 +368,12 @@ export const tasksRoutes: Routes = {
   }),
   "tasks.add_or_update_artifacts": endpoint("2.10", (call) => {
     const task = call.fields.reqStr("task");
-    const artifacts = itemList(call, "artifacts", checkArtifact);
+    const artifacts = itemList(call.data, "artifacts", checkArtifact);
     return { updated: addOrUpdateArtifacts(call.store, call.identity, task, artifacts, call.now) };
   }),
   "tasks.delete_artifacts": endpoint("2.10", (call) => {
     const task = call.fields.reqStr("task");
-    const keys = itemList(call, "artifacts", (o) => {
+    const keys = itemList(call.data, "artifacts", (o) => {
       const key = itemStr(o, "key", true)!;
       const mode = itemStr(o, "mode", false) ?? "output";
       if (mode !== "input" && mode !== "output") {
@@ -404,9 +383,67 @@ export const tasksRoutes: Routes = {
     });
     return { deleted: deleteArtifacts(call.store, call.identity, task, keys, call.now) };
   }),
+  "tasks.add_or_update_model": endpoint("2.13", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const item = {
+      name: f.reqStr("name"),
+      model: f.reqStr("model"),
+      type: modelType(f.reqStr("type")),
+      iteration: f.int("iteration"),
+    };
+    return { updated: addOrUpdateTaskModel(call.store, call.identity, task, item, call.now) };
+  }),
+  "tasks.delete_models": endpoint("2.13", (call) => {
+    const task = call.fields.reqStr("task");
+    const keys = itemList(call.data, "models", (o) => ({
+      name: itemStr(o, "name", true)!,
+      type: modelType(itemStr(o, "type", true)!),
+    }));
+    return { updated: deleteTaskModels(call.store, call.identity, task, keys, call.now) };
+  }),
+  "tasks.clone": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const models = call.data.new_task_input_models === undefined
+      ? undefined
+      : itemList(call.data, "new_task_input_models", (o) => ({
+        model: itemStr(o, "model", true)!,
+        name: itemStr(o, "name", false),
+      }));
+    f.bool("validate_references", false);
+    return cloneTask(call.store, call.identity, task, {
+      name: f.str("new_task_name"),
+      comment: f.str("new_task_comment"),
+      parent: f.str("new_task_parent"),
+      project: f.str("new_task_project"),
+      projectName: f.str("new_project_name"),
+      tags: f.strList("new_task_tags"),
+      systemTags: f.strList("new_task_system_tags"),
+      hyperparams: f.obj("new_task_hyperparams"),
+      configuration: f.obj("new_task_configuration"),
+      container: f.obj("new_task_container"),
+      executionOverrides: f.obj("execution_overrides"),
+      inputModels: models,
+    }, call.now);
+  }),
+  "tasks.delete": endpoint("1.0", (call) => {
+    const c = common(call);
+    const f = call.fields;
+    f.bool("move_to_trash", true);
+    f.bool("delete_external_artifacts", true);
+    f.bool("include_pipeline_steps", false);
+    return deleteTask(call.store, call.identity, c.task, {
+      force: c.force,
+      deleteOutputModels: f.bool("delete_output_models", true),
+      returnFileUrls: f.bool("return_file_urls", false),
+    }, call.now);
+  }),
   "tasks.publish": endpoint("1.0", (call) => {
     const c = common(call);
-    call.fields.bool("publish_model", true);
-    return publishTask(call.store, call.identity, c.task, c, undefined, call.now);
+    const publishModel = call.fields.bool("publish_model", true)
+      ? (model: string) => markModelReady(call.store, call.identity, model, call.now)
+      : undefined;
+    return publishTask(call.store, call.identity, c.task, c, publishModel, call.now);
   }),
 };

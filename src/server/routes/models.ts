@@ -1,0 +1,179 @@
+/**
+ * `models.*` (the real server's `services/models.py`): what the SDK's `OutputModel`,
+ * `InputModel`, `Model.query_models` and task cleanup call. `models.update_for_task` and
+ * `models.get_by_task_id` (legacy, before 2.13) are not implemented and answer as unknown.
+ */
+import type { Obj } from "../call_body.ts";
+import { errors } from "../call_error.ts";
+import { itemList, itemStr, tooShort } from "../call_items.ts";
+import { project as projectPaths } from "../doc_path.ts";
+import { type Call, endpoint, type Routes } from "../endpoint.ts";
+import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import {
+  allModels,
+  createModel,
+  deleteModel,
+  deleteModelMetadata,
+  editModel,
+  editModelMetadata,
+  loadModel,
+  modelErrors,
+  setModelArchived,
+  setModelReady,
+} from "../models_store.ts";
+import { subProjects } from "../projects_store.ts";
+import { publishTask } from "../tasks_store.ts";
+
+const LIST_FIELDS = ["id", "framework", "uri", "user", "project", "task", "parent"] as const;
+
+function listModels(call: Call): Obj[] {
+  const f = call.fields;
+  const lists = LIST_FIELDS.map((k) => [k, f.strList(k, true)] as const);
+  const projects = lists.find(([k]) => k === "project")?.[1];
+  if (projects && f.bool("include_subprojects", false)) {
+    projects.push(...projects.flatMap((p) => subProjects(call.store, p).map((s) => String(s.id))));
+  }
+  const patterns = (["name", "comment"] as const)
+    .map((k) => [k, nameRegex(f.str(k))] as const)
+    .filter((x): x is readonly [typeof x[0], RegExp] => x[1] !== undefined);
+  const ready = call.data.ready;
+  const tags = f.strList("tags");
+  const systemTags = f.strList("system_tags");
+  const found = allModels(call.store).filter((m) => {
+    for (const [k, want] of lists) if (want && !want.includes(String(m[k] ?? ""))) return false;
+    for (const [k, re] of patterns) if (!re.test(String(m[k] ?? ""))) return false;
+    if (typeof ready === "boolean" && m.ready !== ready) return false;
+    if (!matchTags((m.tags as string[]) ?? [], tags)) return false;
+    if (!matchTags((m.system_tags as string[]) ?? [], systemTags)) return false;
+    return true;
+  });
+  return page(orderBy(found, f.strList("order_by")), f);
+}
+
+/** Metadata as the create call may give it: a list of items or a map keyed by item key. */
+function metadataItems(data: Obj, required: boolean): Obj[] | undefined {
+  const v = data.metadata;
+  if (!required && (v === undefined || v === null)) return undefined;
+  const list = v !== null && typeof v === "object" && !Array.isArray(v) ? Object.values(v) : v;
+  return itemList({ metadata: list }, "metadata", (o) => ({
+    key: itemStr(o, "key", true)!,
+    type: itemStr(o, "type", true)!,
+    value: itemStr(o, "value", true)!,
+  }));
+}
+
+function ids(call: Call): string[] {
+  const list = call.fields.strList("ids");
+  if (!list) throw errors.missingField("ids");
+  if (!list.length) throw tooShort("ids");
+  return list;
+}
+
+/** `run_batch_operation`: per id, the result or the error as `{codes, msg, data}`. */
+function batch(list: string[], one: (id: string) => Obj): Obj {
+  const succeeded: Obj[] = [];
+  const failed: Obj[] = [];
+  for (const id of list) {
+    try {
+      succeeded.push({ id, ...one(id) });
+    } catch (e) {
+      if (!(e instanceof Error && "subcode" in e)) throw e;
+      const err = e as Error & { code: number; subcode: number };
+      failed.push({ id, error: { codes: [err.code, err.subcode], msg: err.message, data: {} } });
+    }
+  }
+  return { succeeded, failed };
+}
+
+export const modelsRoutes: Routes = {
+  "models.create": endpoint("1.0", (call) => {
+    const f = call.fields;
+    f.reqStr("name");
+    f.reqStr("uri");
+    f.bool("public", false);
+    const id = createModel(
+      call.store,
+      call.identity,
+      call.data,
+      metadataItems(call.data, false),
+      call.now,
+    );
+    return { id, created: true };
+  }),
+  "models.get_by_id": endpoint("1.0", (call) => {
+    const id = call.fields.reqStr("model");
+    const m = loadModel(call.store, id);
+    if (!m) {
+      throw modelErrors.invalidId(
+        { id, company: call.identity.company },
+        "no such public or company model",
+      );
+    }
+    return { model: m };
+  }),
+  "models.get_all": endpoint("1.0", (call) => {
+    const only = call.fields.strList("only_fields");
+    return {
+      models: listModels(call).map((m) => only?.length ? projectPaths(m, only) : m),
+    };
+  }),
+  "models.edit": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    const input = { ...call.data };
+    if (input.metadata !== undefined) input.metadata = metadataItems(call.data, false);
+    return editModel(call.store, call.identity, id, input, f.int("iteration"), call.now);
+  }),
+  "models.update": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    return editModel(call.store, call.identity, id, call.data, f.int("iteration"), call.now);
+  }),
+  "models.set_ready": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    const force = f.bool("force_publish_task", false);
+    const withTask = f.bool("publish_task", true);
+    const publish = (task: string) =>
+      publishTask(
+        call.store,
+        call.identity,
+        task,
+        { reason: "", message: "", force },
+        undefined,
+        call.now,
+      );
+    return setModelReady(call.store, call.identity, id, withTask ? publish : undefined, call.now);
+  }),
+  "models.delete": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    f.bool("delete_external_artifacts", true);
+    return deleteModel(call.store, call.identity, id, f.bool("force", false), call.now);
+  }),
+  "models.add_or_update_metadata": endpoint("2.13", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    const items = metadataItems(call.data, true)!;
+    const replace = f.bool("replace_metadata", false);
+    return {
+      updated: editModelMetadata(call.store, call.identity, id, items, replace, call.now),
+    };
+  }),
+  "models.delete_metadata": endpoint("2.13", (call) => {
+    const f = call.fields;
+    const id = f.reqStr("model");
+    const keys = f.strList("keys");
+    if (!keys) throw errors.missingField("keys");
+    if (!keys.length) throw tooShort("keys");
+    return { updated: deleteModelMetadata(call.store, call.identity, id, keys, call.now) };
+  }),
+  "models.archive_many": endpoint("1.0", (call) =>
+    batch(ids(call), (id) => ({
+      archived: setModelArchived(call.store, call.identity, id, true, call.now),
+    }))),
+  "models.unarchive_many": endpoint("1.0", (call) =>
+    batch(ids(call), (id) => ({
+      unarchived: setModelArchived(call.store, call.identity, id, false, call.now),
+    }))),
+};

@@ -1,0 +1,85 @@
+/**
+ * The real SDK 1.17.0's models against `clearml serve` (CLEARML_API_HOST and keys only): an
+ * `OutputModel` whose weights go to the files port, read back from another process with
+ * `get_local_copy()`; `Task.clone` of the task; publishing the task publishes its model.
+ * Runs when CI=true or CLEARML_IT=1.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { REAL_PARTS } from "../server/_serve_process.ts";
+import { printed, runSdk, type SdkServe, startSdkServe } from "./sdk_tasks_fixture.ts";
+
+const TRAIN = `
+from clearml import Task, OutputModel
+t = Task.init(project_name="sdk-it/models", task_name="train", output_uri=True,
+              auto_connect_frameworks=False, auto_resource_monitoring=False)
+t.connect({"lr": 0.125})
+open("weights.bin", "wb").write(bytes(range(256)) * 4)
+m = OutputModel(task=t, name="net", framework="PyTorch")
+m.update_weights(weights_filename="weights.bin", iteration=12)
+print("TASK", t.id)
+print("MODEL", m.id)
+t.close()
+`;
+
+const USE = `
+import sys
+from clearml import Task, Model
+t = Task.get_task(task_id=sys.argv[1])
+out = t.models["output"]
+print("OUTPUT", [m.name for m in out])
+path = out[-1].get_local_copy()
+print("WEIGHTS", len(open(path, "rb").read()))
+c = Task.clone(source_task=t, name="train-clone")
+print("CLONE", c.id, c.get_status(), sorted(c.get_parameters().items()))
+t.publish()
+print("PUBLISHED", Task.get_task(task_id=t.id).get_status(), Model(model_id=out[-1].id).published)
+`;
+
+describe("the real SDK's models against clearml serve", () => {
+  if (!REAL_PARTS) {
+    it.skip("needs CI=true or CLEARML_IT=1 (python3 and the peers' python3-* packages)", () => {});
+    return;
+  }
+  let s: SdkServe;
+
+  before(async () => {
+    s = await startSdkServe("clearml-sdk-models-");
+  });
+
+  after(async () => {
+    await s?.stop();
+  });
+
+  it("OutputModel weights on the files port, read back, cloned, published", {
+    timeout: 240_000,
+  }, async () => {
+    const train = runSdk(s, "train", TRAIN);
+    assert.equal(train.status, 0, train.out);
+    const taskId = printed(train.stdout, "TASK")!;
+    const modelId = printed(train.stdout, "MODEL")!;
+    assert.match(modelId ?? "", /^[0-9a-f]{32}$/, train.out);
+    const model = (await s.api.call("models.get_by_id", { model: modelId })).model;
+    assert.equal(model.name, "net");
+    assert.equal(model.framework, "PyTorch");
+    assert.equal(model.task, taskId);
+    assert.ok(String(model.uri).startsWith(`http://${s.host}:8081/`), model.uri);
+    const task = (await s.api.call("tasks.get_by_id", { task: taskId })).task;
+    assert.deepEqual(task.models.output.map((m: { model: string }) => m.model), [modelId]);
+    assert.equal(task.last_iteration, 12);
+
+    const use = runSdk(s, "use", USE, [taskId]);
+    assert.equal(use.status, 0, use.out);
+    assert.equal(printed(use.stdout, "OUTPUT"), "['net']");
+    assert.equal(printed(use.stdout, "WEIGHTS"), "1024");
+    const [cloneId, cloneStatus, ...params] = (printed(use.stdout, "CLONE") ?? "").split(" ");
+    assert.match(cloneId ?? "", /^[0-9a-f]{32}$/, use.out);
+    assert.equal(cloneStatus, "created");
+    assert.equal(params.join(" "), "[('General/lr', '0.125')]");
+    assert.equal(printed(use.stdout, "PUBLISHED"), "published True");
+    const clone = (await s.api.call("tasks.get_by_id", { task: cloneId })).task;
+    assert.equal(clone.parent, taskId);
+    assert.deepEqual(clone.models.output, []);
+    assert.deepEqual(s.unknownEndpoints(), []);
+  });
+});
