@@ -5,7 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   BOUNDARY,
@@ -356,6 +356,28 @@ describe("files server: bad input is a clear 4xx and the server stays healthy", 
       const onto = await send(f.app, "POST", "/", { body: multipart(part("/e/sub", "y")) });
       assert.equal(onto.status, 400);
       assert.match(onto.text, /it is a folder/);
+      await healthy(f);
+    }),
+  );
+
+  it(
+    "does not follow a symbolic link out of the files (GET, DELETE, upload)",
+    withFixture(async (f) => {
+      const outside = join(f.dir, "outside");
+      mkdirSync(outside);
+      writeFileSync(join(outside, "secret.txt"), "secret");
+      symlinkSync(outside, join(f.places.root, "link"));
+      mkdirSync(join(f.places.root, "in"));
+      writeFileSync(join(f.places.root, "in", "ok.txt"), "inside");
+      symlinkSync(join(f.places.root, "in"), join(f.places.root, "inlink"));
+      assert.equal((await send(f.app, "GET", "/link/secret.txt")).status, 404);
+      assert.equal((await send(f.app, "DELETE", "/link/secret.txt")).status, 404);
+      assert.ok(existsSync(join(outside, "secret.txt")));
+      const up = await send(f.app, "POST", "/", { body: multipart(part("/link/new.txt", "x")) });
+      assert.equal(up.status, 400);
+      assert.match(up.text, /leads outside the files/);
+      assert.ok(!existsSync(join(outside, "new.txt")));
+      assert.equal((await send(f.app, "GET", "/inlink/ok.txt")).text, "inside", "inside is fine");
       await healthy(f);
     }),
   );

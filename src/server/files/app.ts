@@ -20,6 +20,7 @@ import type { FilesPlaces } from "./places.ts";
 import { receiveUpload } from "./receive_upload.ts";
 import { fileResponse, openStoredFile } from "./stored_file.ts";
 import { storedPath } from "./stored_path.ts";
+import { withinRoot } from "./within_root.ts";
 
 export interface FilesAppOptions {
   places: FilesPlaces;
@@ -118,7 +119,9 @@ export function createFilesApp(opts: FilesAppOptions): Hono {
       const target = join(places.root, path);
       // only a file (unlink would take an empty folder on some runtimes)
       const st = await lstat(target).catch(() => undefined);
-      if (!st?.isFile()) throw new FilesError(404, `File ${path} not found`);
+      if (!st?.isFile() || !await withinRoot(places.root, target)) {
+        throw new FilesError(404, `File ${path} not found`);
+      }
       await unlink(target);
       log(`files: deleted ${path}`);
       return json(path);

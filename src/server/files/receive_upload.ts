@@ -12,6 +12,7 @@ import { FilesError } from "./files_error.ts";
 import { boundaryOf, headerParams, readMultipart } from "./multipart.ts";
 import type { FilesPlaces } from "./places.ts";
 import { storedPath } from "./stored_path.ts";
+import { withinRoot } from "./within_root.ts";
 
 /** More parts than any client sends in one request (the SDK sends one). */
 const MAX_PARTS = 1000;
@@ -94,6 +95,12 @@ async function commit(root: string, p: Pending): Promise<void> {
       throw new FilesError(400, `Cannot store ${p.path}: a folder on its path is a file`);
     }
     throw e;
+  }
+  if (!await withinRoot(root, parent)) {
+    throw new FilesError(
+      400,
+      `Cannot store ${p.path}: a folder on its path leads outside the files`,
+    );
   }
   try {
     await rename(p.temp, target);

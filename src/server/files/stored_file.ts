@@ -6,6 +6,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import { contentTypeOf } from "./content_type.ts";
+import { withinRoot } from "./within_root.ts";
 
 const CHUNK = 256 * 1024;
 
@@ -18,9 +19,11 @@ export interface StoredFile {
 
 /** The stored file at `path` (already checked by `storedPath`), or undefined when none is. */
 export async function openStoredFile(root: string, path: string): Promise<StoredFile | undefined> {
+  const place = join(root, path);
+  if (!await withinRoot(root, place)) return undefined;
   let handle: FileHandle;
   try {
-    handle = await open(join(root, path), "r");
+    handle = await open(place, "r");
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
