@@ -186,13 +186,17 @@ try {
     (db.prepare("SELECT coalesce(sum(n), 0) AS n FROM log_chunks").get() as { n: number }).n,
   );
   const scalarRows = Number(
-    (db.prepare("SELECT count(*) AS n FROM scalars WHERE task = ?").get(scalarTask) as {
+    (db.prepare(
+      `SELECT count(*) AS n FROM scalar_points p JOIN scalar_series s ON p.series = s.id
+       WHERE s.task = ?`,
+    ).get(scalarTask) as {
       n: number;
     }).n,
   );
   const t0 = performance.now();
   const raw = db.prepare(
-    "SELECT iter, value FROM scalars WHERE task = ? ORDER BY metric, variant, iter",
+    `SELECT p.iter, p.value FROM scalar_series s JOIN scalar_points p ON p.series = s.id
+     WHERE s.task = ? ORDER BY s.metric, s.variant, p.iter`,
   ).all(scalarTask);
   const rawMs = performance.now() - t0;
   db.close();

@@ -8,7 +8,7 @@ import type { Obj } from "./call_body.ts";
 import { CallError, errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
 import { isObj } from "./doc_path.ts";
-import { LastMetrics } from "./last_metrics.ts";
+import { addSample, LastMetrics, type SeriesAgg } from "./last_metrics.ts";
 import type { Store } from "./store.ts";
 import { loadTask, saveTask } from "./tasks_store.ts";
 
@@ -30,19 +30,49 @@ export interface AddResult extends Obj {
 const MAX_LONG = 9223372036854775807;
 const INVALID_ITER = `Iteration number should not exceed ${"9223372036854775807"}`;
 
-/** The fields of a scalar event that fit a `scalars` row; any other makes it a document. */
-const SCALAR_FIELDS = new Set([
-  "type",
-  "task",
-  "timestamp",
-  "iter",
-  "metric",
-  "variant",
-  "value",
-  "worker",
-  "model_event",
-  "@timestamp",
-]);
+/** The fields a scalar event may carry and still be one `scalar_points` row. */
+function isPointField(k: string): boolean {
+  switch (k) {
+    case "type":
+    case "task":
+    case "timestamp":
+    case "iter":
+    case "metric":
+    case "variant":
+    case "value":
+    case "worker":
+    case "ts":
+    case "model_event":
+    case "allow_locked":
+    case "x_axis_label":
+      return true;
+  }
+  return false;
+}
+
+interface Point {
+  metric: string;
+  variant: string;
+  value: number;
+  ts: number;
+  worker: string;
+  xAxisLabel?: string;
+}
+
+/** A scalar event as a point of its series, or undefined when a row cannot hold it as sent. */
+function scalarPoint(raw: Obj, now: number, defaultWorker: string): Point | undefined {
+  if (typeof raw.value !== "number") return undefined;
+  for (const k in raw) if (!isPointField(k)) return undefined;
+  const t = "ts" in raw ? raw.ts : "timestamp" in raw ? raw.timestamp : now;
+  if (typeof t !== "number" || !Number.isInteger(t)) return undefined;
+  const worker = "worker" in raw ? raw.worker : defaultWorker;
+  if (typeof worker !== "string") return undefined;
+  const metric = raw.metric || "";
+  const variant = raw.variant || "";
+  if (typeof metric !== "string" || typeof variant !== "string") return undefined;
+  const xAxisLabel = typeof raw.x_axis_label === "string" ? raw.x_axis_label : undefined;
+  return { metric, variant, value: raw.value, ts: t, worker, xAxisLabel };
+}
 
 /** `<img src>`-like sources inside a plot, listed as the real server does (`source_urls`). */
 const IMG_SOURCE = /['"]source['"]:\s?['"]([a-z][a-z0-9+\-.]*:\/\/.*?)['"]/gi;
@@ -57,9 +87,16 @@ class RowBuffer {
     readonly head: string,
     readonly width: number,
   ) {}
+  /** Append one row's values (exactly `width` of them) with `add`, then call `done`. */
+  get rows(): (string | number | null)[] {
+    return this.#rows;
+  }
+  done(): void {
+    if (this.#rows.length === CHUNK * this.width) this.flush();
+  }
   push(...values: (string | number | null)[]): void {
     this.#rows.push(...values);
-    if (this.#rows.length === CHUNK * this.width) this.flush();
+    this.done();
   }
   flush(): void {
     const n = this.#rows.length / this.width;
@@ -85,14 +122,6 @@ function eventId(ev: Obj): string {
     if (f in ev) parts.push(String(ev[f]));
   }
   return `${ev.type}:${parts.join("-")}`;
-}
-
-function fitsScalarRow(ev: Obj): boolean {
-  if (typeof ev.value !== "number" || typeof ev.iter !== "number") return false;
-  if (typeof ev.timestamp !== "number") return false;
-  if (ev.worker !== undefined && typeof ev.worker !== "string") return false;
-  for (const k in ev) if (!SCALAR_FIELDS.has(k)) return false;
-  return true;
 }
 
 function preparePlot(ev: Obj): void {
@@ -171,11 +200,49 @@ export function addEvents(
   let added = 0;
   store.tx(() => {
     const logs = new Map<string, LogChunk>();
-    const scalars = new RowBuffer(
+    const points = new RowBuffer(
       store,
-      "INSERT OR REPLACE INTO scalars(task, metric, variant, iter, value, timestamp, worker, written)",
-      8,
+      "INSERT OR REPLACE INTO scalar_points(series, iter, value, timestamp, written, worker)",
+      6,
     );
+    interface Series {
+      id: number;
+      worker: string | null;
+      agg: SeriesAgg;
+      lastTs: number;
+      last: LastMetrics;
+      metric: string;
+    }
+    const series = new Map<string, Series>();
+    const seriesOf = (
+      task: string,
+      p: Point,
+      last: LastMetrics,
+    ): Series => {
+      const key = `${task}\u0000${p.metric}\u0000${p.variant}`;
+      let s = series.get(key);
+      if (!s) {
+        let row = store.stmt(
+          "SELECT id, worker FROM scalar_series WHERE task = ? AND metric = ? AND variant = ?",
+        ).get(task, p.metric, p.variant) as { id: number; worker: string | null } | undefined;
+        if (!row) {
+          const r = store.stmt(
+            "INSERT INTO scalar_series(task, metric, variant, worker) VALUES (?, ?, ?, ?)",
+          ).run(task, p.metric, p.variant, p.worker);
+          row = { id: Number(r.lastInsertRowid), worker: p.worker };
+        }
+        s = {
+          id: row.id,
+          worker: row.worker,
+          agg: last.series(p.metric, p.variant),
+          lastTs: -Infinity,
+          last,
+          metric: p.metric,
+        };
+        series.set(key, s);
+      }
+      return s;
+    };
     const others = new RowBuffer(
       store,
       "INSERT OR REPLACE INTO metric_events(eid, task, type, metric, variant, iter, timestamp, doc)",
@@ -239,19 +306,27 @@ export function addEvents(
         added++;
         continue;
       }
+      if (type === "training_stats_scalar" && iter !== undefined) {
+        const p = scalarPoint(raw, now, defaultWorker);
+        if (p) {
+          const s = seriesOf(task, p, st.last);
+          const rows = points.rows;
+          rows.push(s.id, iter, p.value, p.ts, written, p.worker === s.worker ? null : p.worker);
+          points.done();
+          if (p.ts > s.lastTs) s.lastTs = p.ts;
+          addSample(s.agg, p.value, iter, p.ts, p.xAxisLabel);
+          added++;
+          continue;
+        }
+      }
       const ev = normalizeEvent(raw, type, now, defaultWorker);
       const xAxisLabel = typeof raw.x_axis_label === "string" ? raw.x_axis_label : undefined;
       const metric = ev.metric as string;
       const variant = ev.variant as string;
       const ts = typeof ev.timestamp === "number" ? Math.trunc(ev.timestamp) : now;
       st.last.event(metric, type, ts);
-      if (type === "training_stats_scalar" && fitsScalarRow(ev)) {
-        const worker = ev.worker === undefined ? null : ev.worker as string;
-        scalars.push(task, metric, variant, iter!, ev.value as number, ts, worker, written);
-      } else {
-        if (type === "plot") preparePlot(ev);
-        others.push(eventId(ev), task, type, metric, variant, iter ?? null, ts, JSON.stringify(ev));
-      }
+      if (type === "plot") preparePlot(ev);
+      others.push(eventId(ev), task, type, metric, variant, iter ?? null, ts, JSON.stringify(ev));
       if (type === "training_stats_scalar" && typeof ev.value === "number") {
         st.last.scalar(metric, variant, ev.value, iter ?? 0, ts, xAxisLabel);
       }
@@ -264,7 +339,8 @@ export function addEvents(
       ).run(task, c.raw.length, c.min, c.max, written, defaultWorker, JSON.stringify(c.raw));
       stats.get(task)!.last.event("", "log", c.max);
     }
-    scalars.flush();
+    points.flush();
+    for (const s of series.values()) s.last.event(s.metric, "training_stats_scalar", s.lastTs);
     others.flush();
     const d = isoDate(now);
     for (const [id, st] of stats) {

@@ -17,7 +17,37 @@ export function hashName(s: string): string {
   return createHash("md5").update(s).digest("hex");
 }
 
-interface SeriesAgg {
+/** One sample into a series' batch aggregate (last by iteration then time, first, min, max). */
+export function addSample(
+  s: SeriesAgg,
+  value: number,
+  iter: number,
+  timestamp: number,
+  xAxisLabel?: string,
+): void {
+  s.count++;
+  s.total += value;
+  if (iter > s.iter || (iter === s.iter && timestamp >= s.timestamp)) {
+    s.value = value;
+    s.iter = iter;
+    s.timestamp = timestamp;
+    if (xAxisLabel !== undefined) s.xAxisLabel = xAxisLabel;
+  }
+  if (iter < s.firstIter) {
+    s.first = value;
+    s.firstIter = iter;
+  }
+  if (value < s.min) {
+    s.min = value;
+    s.minIter = iter;
+  }
+  if (value > s.max) {
+    s.max = value;
+    s.maxIter = iter;
+  }
+}
+
+export interface SeriesAgg {
   metric: string;
   variant: string;
   count: number;
@@ -56,47 +86,32 @@ export class LastMetrics {
     timestamp: number,
     xAxisLabel?: string,
   ): void {
+    addSample(this.series(metric, variant), value, iter, timestamp, xAxisLabel);
+  }
+
+  /** The batch aggregate of one series, for callers that add many samples to it. */
+  series(metric: string, variant: string): SeriesAgg {
     const key = `${metric}\u0000${variant}`;
-    const s = this.#series.get(key);
+    let s = this.#series.get(key);
     if (!s) {
-      this.#series.set(key, {
+      s = {
         metric,
         variant,
-        count: 1,
-        total: value,
-        value,
-        iter,
-        timestamp,
-        xAxisLabel,
-        first: value,
-        firstIter: iter,
-        min: value,
-        minIter: iter,
-        max: value,
-        maxIter: iter,
-      });
-      return;
+        count: 0,
+        total: 0,
+        value: 0,
+        iter: -Infinity,
+        timestamp: -Infinity,
+        first: 0,
+        firstIter: Infinity,
+        min: Infinity,
+        minIter: 0,
+        max: -Infinity,
+        maxIter: 0,
+      };
+      this.#series.set(key, s);
     }
-    s.count++;
-    s.total += value;
-    if (iter > s.iter || (iter === s.iter && timestamp >= s.timestamp)) {
-      s.value = value;
-      s.iter = iter;
-      s.timestamp = timestamp;
-      if (xAxisLabel !== undefined) s.xAxisLabel = xAxisLabel;
-    }
-    if (iter < s.firstIter) {
-      s.first = value;
-      s.firstIter = iter;
-    }
-    if (value < s.min) {
-      s.min = value;
-      s.minIter = iter;
-    }
-    if (value > s.max) {
-      s.max = value;
-      s.maxIter = iter;
-    }
+    return s;
   }
 
   get empty(): boolean {

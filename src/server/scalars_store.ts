@@ -6,6 +6,7 @@
  */
 import type { Obj } from "./call_body.ts";
 import { isObj } from "./doc_path.ts";
+import type { SQLInputValue, StatementSync } from "node:sqlite";
 import type { Store } from "./store.ts";
 
 /** The iteration at which `report_single_value` stores its values (the real server's constant). */
@@ -18,77 +19,137 @@ export interface ScalarSeries {
   points: [number, number][];
 }
 
-interface ScalarRow {
+/** One series of a task in columns: x (iteration or timestamp) and value, by iteration. */
+interface SeriesColumns {
   metric: string;
   variant: string;
-  iter: number;
-  value: number;
-  timestamp: number;
+  iters: number[];
+  values: number[];
+  /** only when asked for */
+  times: number[];
 }
 
-/** Scalars stored as documents (they had fields a row does not hold) that still plot. */
-function documentScalars(store: Store, task: string): ScalarRow[] {
+interface SeriesRow {
+  id: number;
+  metric: string;
+  variant: string;
+}
+
+type ArrayStatement = StatementSync & { setReturnArrays?: (on: boolean) => void };
+
+/**
+ * A statement whose rows come back as arrays where the runtime can (far cheaper than an object
+ * per row for 100,000 points), otherwise as objects turned into arrays.
+ */
+function arrayRows(store: Store, sql: string, columns: string[], ...args: SQLInputValue[]) {
+  const stmt = store.stmt(sql) as ArrayStatement;
+  if (typeof stmt.setReturnArrays === "function") {
+    if (!arrayStatements.has(stmt)) {
+      stmt.setReturnArrays(true);
+      arrayStatements.add(stmt);
+    }
+    return stmt.all(...args) as unknown as unknown[][];
+  }
+  return (stmt.all(...args) as Record<string, unknown>[]).map((r) => columns.map((c) => r[c]));
+}
+const arrayStatements = new WeakSet<StatementSync>();
+
+/** Scalars stored as documents (they had fields a point does not hold) that still plot. */
+function documentScalars(store: Store, task: string): SeriesColumns[] {
   const rows = store.stmt(
     `SELECT doc FROM metric_events WHERE task = ? AND type = 'training_stats_scalar'
      ORDER BY metric, variant, iter`,
   ).all(task) as { doc: string }[];
-  const out: ScalarRow[] = [];
+  const out: SeriesColumns[] = [];
+  let cur: SeriesColumns | undefined;
   for (const r of rows) {
     const ev = JSON.parse(r.doc) as Obj;
     if (typeof ev.iter !== "number" || typeof ev.value !== "number") continue;
-    out.push({
-      metric: String(ev.metric ?? ""),
-      variant: String(ev.variant ?? ""),
-      iter: ev.iter,
-      value: ev.value,
-      timestamp: Number(ev.timestamp ?? 0),
-    });
+    if (ev.iter <= SINGLE_VALUE_ITER) continue;
+    const metric = String(ev.metric ?? "");
+    const variant = String(ev.variant ?? "");
+    if (!cur || cur.metric !== metric || cur.variant !== variant) {
+      out.push(cur = { metric, variant, iters: [], values: [], times: [] });
+    }
+    cur.iters.push(ev.iter);
+    cur.values.push(ev.value);
+    cur.times.push(Number(ev.timestamp ?? 0));
   }
   return out;
 }
 
-function byKey(a: ScalarRow, b: ScalarRow): number {
-  return a.metric < b.metric
-    ? -1
-    : a.metric > b.metric
-    ? 1
-    : a.variant < b.variant
-    ? -1
-    : a.variant > b.variant
-    ? 1
-    : a.iter - b.iter;
+/** Merge two by-iteration series (points first, documents after on the same iteration). */
+function mergeColumns(a: SeriesColumns, b: SeriesColumns): SeriesColumns {
+  const idx = [...a.iters.map((x, i) => [x, 0, i]), ...b.iters.map((x, i) => [x, 1, i])]
+    .sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!);
+  const out: SeriesColumns = { ...a, iters: [], values: [], times: [] };
+  for (const [x, src, i] of idx) {
+    const s = src ? b : a;
+    out.iters.push(x!);
+    out.values.push(s.values[i!]!);
+    out.times.push(s.times[i!] ?? 0);
+  }
+  return out;
 }
 
-/** Every plotted scalar of a task (single values excluded), by metric, variant, iteration. */
-function scalarRows(store: Store, task: string): ScalarRow[] {
-  const rows = store.stmt(
-    `SELECT metric, variant, iter, value, timestamp FROM scalars
-     WHERE task = ? AND iter > ${SINGLE_VALUE_ITER} ORDER BY metric, variant, iter`,
-  ).all(task) as unknown as ScalarRow[];
-  const extra = documentScalars(store, task).filter((r) => r.iter > SINGLE_VALUE_ITER);
-  if (!extra.length) return rows;
-  return [...rows, ...extra].sort(byKey);
+/** Every plotted series of a task (single values excluded), by metric and variant. */
+function seriesColumns(store: Store, task: string, withTimes: boolean): SeriesColumns[] {
+  const list = store.stmt(
+    "SELECT id, metric, variant FROM scalar_series WHERE task = ? ORDER BY metric, variant",
+  ).all(task) as unknown as SeriesRow[];
+  const sql = withTimes
+    ? "SELECT iter, value, timestamp FROM scalar_points WHERE series = ? AND iter > ?"
+    : "SELECT iter, value FROM scalar_points WHERE series = ? AND iter > ?";
+  const out: SeriesColumns[] = [];
+  for (const s of list) {
+    const rows = arrayRows(
+      store,
+      sql,
+      withTimes ? ["iter", "value", "timestamp"] : ["iter", "value"],
+      s.id,
+      SINGLE_VALUE_ITER,
+    );
+    if (!rows.length) continue;
+    const iters = new Array<number>(rows.length);
+    const values = new Array<number>(rows.length);
+    const times = withTimes ? new Array<number>(rows.length) : [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      iters[i] = Number(r[0]);
+      values[i] = Number(r[1]);
+      if (withTimes) times[i] = Number(r[2]);
+    }
+    out.push({ metric: s.metric, variant: s.variant, iters, values, times });
+  }
+  const docs = documentScalars(store, task);
+  if (!docs.length) return out;
+  const key = (c: SeriesColumns) => `${c.metric}\u0000${c.variant}`;
+  const byKey = new Map(out.map((c) => [key(c), c]));
+  for (const d of docs) {
+    const have = byKey.get(key(d));
+    byKey.set(key(d), have ? mergeColumns(have, d) : d);
+  }
+  return [...byKey.values()].sort((a, b) =>
+    a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.variant < b.variant ? -1 : 1
+  );
 }
 
 /** A task's scalar series, one per (metric, variant), points by iteration. */
 export function scalarSeries(store: Store, taskId: string): ScalarSeries[] {
-  const out: ScalarSeries[] = [];
-  let cur: ScalarSeries | undefined;
-  for (const r of scalarRows(store, taskId)) {
-    if (!cur || cur.metric !== r.metric || cur.variant !== r.variant) {
-      out.push(cur = { metric: r.metric, variant: r.variant, points: [] });
-    }
-    cur.points.push([r.iter, r.value]);
-  }
-  return out;
+  return seriesColumns(store, taskId, false).map((c) => ({
+    metric: c.metric,
+    variant: c.variant,
+    points: c.iters.map((x, i) => [x, c.values[i]!] as [number, number]),
+  }));
 }
 
-/** `report_single_value` values: `{metric, variant, value, timestamp}` by variant. */
+/** `report_single_value` values: `{metric, variant, value, timestamp}` by metric, variant. */
 export function singleValues(store: Store, taskId: string): Obj[] {
   return store.stmt(
-    `SELECT metric, variant, value, timestamp FROM scalars WHERE task = ? AND iter = ?
-     ORDER BY metric, variant`,
-  ).all(taskId, SINGLE_VALUE_ITER) as Obj[];
+    `SELECT s.metric, s.variant, p.value, p.timestamp FROM scalar_series s
+     JOIN scalar_points p ON p.series = s.id AND p.iter = ?
+     WHERE s.task = ? ORDER BY s.metric, s.variant`,
+  ).all(SINGLE_VALUE_ITER, taskId) as Obj[];
 }
 
 export interface PlotEvent extends Obj {
@@ -224,24 +285,17 @@ export function scalarHistogram(
   task?: Obj,
 ): Obj {
   const byTime = q.key !== "iter";
-  const series: SeriesRows[] = [];
-  let cur: SeriesRows | undefined;
-  let rows = scalarRows(store, taskId);
-  if (q.metrics?.size) {
-    const m = q.metrics;
-    rows = rows.filter((r) => {
-      if (!m.has(r.metric)) return false;
-      const vs = m.get(r.metric);
-      return !vs || vs.has(r.variant);
-    });
-  }
-  for (const r of rows) {
-    if (!cur || cur.metric !== r.metric || cur.variant !== r.variant) {
-      series.push(cur = { metric: r.metric, variant: r.variant, xs: [], ys: [] });
-    }
-    cur.xs.push(byTime ? r.timestamp : r.iter);
-    cur.ys.push(r.value);
-  }
+  const m = q.metrics;
+  const series: SeriesRows[] = seriesColumns(store, taskId, byTime)
+    .filter((c) =>
+      !m?.size || (m.has(c.metric) && (!m.get(c.metric) || m.get(c.metric)!.has(c.variant)))
+    )
+    .map((c) => ({
+      metric: c.metric,
+      variant: c.variant,
+      xs: byTime ? c.times : c.iters,
+      ys: c.values,
+    }));
   if (byTime) {
     for (const s of series) {
       const idx = s.xs.map((_, i) => i).sort((a, b) => s.xs[a]! - s.xs[b]!);

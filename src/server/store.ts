@@ -49,10 +49,12 @@ CREATE TABLE IF NOT EXISTS log_chunks(
 CREATE INDEX IF NOT EXISTS log_chunks_task_seq ON log_chunks(task, seq);
 CREATE INDEX IF NOT EXISTS log_chunks_task_min ON log_chunks(task, min_ts);
 CREATE INDEX IF NOT EXISTS log_chunks_task_max ON log_chunks(task, max_ts);
-CREATE TABLE IF NOT EXISTS scalars(
-  task TEXT NOT NULL, metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER NOT NULL,
-  value REAL NOT NULL, timestamp INTEGER NOT NULL, worker TEXT, written INTEGER NOT NULL,
-  PRIMARY KEY(task, metric, variant, iter)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS scalar_series(
+  id INTEGER PRIMARY KEY, task TEXT NOT NULL, metric TEXT NOT NULL, variant TEXT NOT NULL,
+  worker TEXT, UNIQUE(task, metric, variant));
+CREATE TABLE IF NOT EXISTS scalar_points(
+  series INTEGER NOT NULL, iter INTEGER NOT NULL, value REAL NOT NULL, timestamp INTEGER NOT NULL,
+  written INTEGER NOT NULL, worker TEXT, PRIMARY KEY(series, iter)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS metric_events(
   seq INTEGER PRIMARY KEY, eid TEXT NOT NULL UNIQUE, task TEXT NOT NULL, type TEXT NOT NULL,
   metric TEXT NOT NULL, variant TEXT NOT NULL, iter INTEGER, timestamp INTEGER NOT NULL,
@@ -85,6 +87,18 @@ DELETE FROM events;
 COMMIT;
 `;
 
+/** Scalars were one wide row each for a while: into series and points, once. */
+const SCALARS_MIGRATION = `
+BEGIN IMMEDIATE;
+INSERT OR IGNORE INTO scalar_series(task, metric, variant, worker)
+  SELECT task, metric, variant, min(worker) FROM scalars GROUP BY task, metric, variant;
+INSERT OR REPLACE INTO scalar_points(series, iter, value, timestamp, written, worker)
+  SELECT s.id, o.iter, o.value, o.timestamp, o.written, o.worker FROM scalars o
+  JOIN scalar_series s ON s.task = o.task AND s.metric = o.metric AND s.variant = o.variant;
+DROP TABLE scalars;
+COMMIT;
+`;
+
 /** The database file inside a data directory. */
 export function databasePath(dataDir: string): string {
   return join(dataDir, "clearml-serve.db");
@@ -113,6 +127,9 @@ export class Store {
     db.exec("PRAGMA busy_timeout=5000");
     db.exec(SCHEMA);
     db.exec(EVENTS_MIGRATION);
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scalars'").get()) {
+      db.exec(SCALARS_MIGRATION);
+    }
     const store = new Store(db);
     store.#seed();
     return store;
