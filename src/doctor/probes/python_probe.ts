@@ -5,7 +5,7 @@
  * whether the entries of `CLEARML_AGENT_EXTRA_PYTHON_PATH` exist. Read-only.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import type { DoctorInput, ProbeTools } from "../types.ts";
 import type { PyInterpreter, PythonSnapshot } from "./python_snapshot.ts";
 import { INTROSPECT_SCRIPT, parseIntrospection } from "../python_introspect.ts";
@@ -35,11 +35,26 @@ function capped(text: string): string {
   return t.length > 4000 ? `${t.slice(0, 4000)}…` : t;
 }
 
+type Answer = Awaited<ReturnType<ProbeTools["exec"]>>;
+
+/**
+ * Answers by interpreter: `python`, `python3` and `python3.11` are often links to one file in one
+ * directory (or shims of one version), and one start answers for all of them. The directory is
+ * part of the key: a venv's `python` links to the system's, but its own `pyvenv.cfg` makes it
+ * another interpreter.
+ */
+export type SharedAnswers = Map<string, { target: string; answer: Promise<Answer> }>;
+
+function interpreterKey(target: string): string {
+  return `${dirname(target)}\0${realPath(target) ?? target}`;
+}
+
 export async function askInterpreter(
   name: string,
   path: string,
   input: DoctorInput,
   tools: ProbeTools,
+  shared: SharedAnswers = new Map(),
 ): Promise<PyInterpreter> {
   const base = { name, path, realPath: realPath(path), pyenvShim: isPyenvShim(path) };
   if (tools.signal.aborted) {
@@ -60,12 +75,22 @@ export async function askInterpreter(
     }
     if (t.kind === "binary") target = t.path;
   }
-  const r = await tools.exec(target, ["-c", INTROSPECT_SCRIPT], {
-    timeoutMs: tools.stepTimeoutMs,
-    env: { ...input.env },
-    cwd: input.cwd,
-  });
-  const facts = r.code === 0 ? parseIntrospection(r.stdout) : undefined;
+  const key = interpreterKey(target);
+  let asked = shared.get(key);
+  if (asked === undefined) {
+    const answer = tools.exec(target, ["-c", INTROSPECT_SCRIPT], {
+      timeoutMs: tools.stepTimeoutMs,
+      env: { ...input.env },
+      cwd: input.cwd,
+    });
+    shared.set(key, asked = { target, answer });
+  }
+  const r = await asked.answer;
+  let facts = r.code === 0 ? parseIntrospection(r.stdout) : undefined;
+  // the interpreter names itself by the path it was started as
+  if (facts && asked.target !== target && facts.executable === asked.target) {
+    facts = { ...facts, executable: target };
+  }
   return {
     ...base,
     ok: facts !== undefined,
@@ -117,10 +142,11 @@ export async function probePython(input: DoctorInput, tools: ProbeTools): Promis
     const path = specPaths.get(s.key);
     if (path && !jobs.has(path)) jobs.set(path, s.spec);
   }
+  const shared: SharedAnswers = new Map();
   const answers = await mapLimit(
     [...jobs],
     PARALLEL,
-    ([path, name]) => askInterpreter(name, path, input, tools),
+    ([path, name]) => askInterpreter(name, path, input, tools, shared),
   );
   const byPath = new Map(answers.map((a) => [a.path, a]));
 
