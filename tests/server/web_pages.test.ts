@@ -55,6 +55,23 @@ describe("web pages", () => {
     assert.equal((await page(f.web, "/tasks/0123", cookie)).status, 404);
   });
 
+  it("task lists show the newest 500 and say how many there are", async () => {
+    const f = await webFixture();
+    const ids: string[] = [];
+    for (let i = 0; i < 503; i++) {
+      ids.push(await apiTask(f, `task number ${i}`, { project: "many" }));
+    }
+    const cookie = await login(f.web);
+    const pid = (await f.api("projects.get_all", { name: "^many$" })).projects[0].id;
+    for (const path of ["/tasks", `/projects/${pid}`]) {
+      const text = (await page(f.web, path, cookie)).text;
+      assert.equal([...text.matchAll(/<tr data-task=/g)].length, 500, path);
+      assert.match(text, /The newest 500 of 503 tasks/);
+      assert.match(text, /task number 502</);
+      assert.doesNotMatch(text, /task number 2</);
+    }
+  });
+
   it("the task page shows parameters, configuration, artifacts (links only to http files) and the console", async () => {
     const f = await webFixture({ filesUrl: () => "http://127.0.0.1:8081" });
     const id = await apiTask(f, "detailed", { project: "proj1", start: true });
@@ -204,6 +221,14 @@ describe("web pages", () => {
         value: 0.1,
       });
     }
+    scalars.push({
+      type: "training_stats_scalar",
+      task: id,
+      metric: "Summary",
+      variant: "best accuracy",
+      iter: -(2 ** 31),
+      value: 0.875,
+    });
     await f.events(scalars);
     await f.events([{
       type: "plot",
@@ -226,6 +251,11 @@ describe("web pages", () => {
       .map((m) => [m[1], Number(m[2])]);
     assert.deepEqual(figures, [["loss", 2], ["lr", 1]]);
     assert.match(text, /train <span class="muted">\(20\)<\/span>/);
+    // report_single_value: a table, not a chart
+    assert.match(
+      text,
+      /<tr data-name="best accuracy"><th>best accuracy<\/th><td class="num">0\.875<\/td>/,
+    );
     assert.match(text, /<tr><td>acc<\/td><td>0\.9<\/td><\/tr>/);
   });
 

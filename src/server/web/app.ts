@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import type { Obj } from "../call_body.ts";
 import { Authenticator, cookieToken, TOKEN_COOKIE } from "../authenticate.ts";
 import { METHOD_HEADER, REMOTE_HEADER } from "../bridge.ts";
-import { plotEvents, scalarSeries } from "../scalars_store.ts";
+import { plotEvents, scalarSeries, singleValues } from "../scalars_store.ts";
 import { allQueues, queueEntries } from "../queues_store.ts";
 import type { Store } from "../store.ts";
 import { allTasks, loadTask, loadTasks } from "../tasks_store.ts";
@@ -49,6 +49,8 @@ export interface WebAppOptions {
   log?: (line: string) => void;
 }
 
+/** Tasks listed per page (the newest). */
+export const MAX_TASK_ROWS = 500;
 /** Lines per console poll. */
 const CONSOLE_BATCH = 1000;
 
@@ -56,6 +58,15 @@ const CONSOLE_BATCH = 1000;
 export function isLoopbackAddress(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, "");
   return h === "localhost" || h === "::1" || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The host of an `Origin` header; an unreadable one matches no host. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Only same-site relative paths: `next=//evil.example` must not leave the site. */
@@ -105,6 +116,7 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
   const sources: TaskSources = {
     scalarSeries: opts.scalarSeries ?? scalarSeries,
     plotEvents: opts.plotEvents ?? plotEvents,
+    singleValues,
   };
   // The files server (another port of the same host, so the same site for cookies) takes the
   // API's token from the `clearml_token_basic` cookie, as the real web app's file links do.
@@ -167,10 +179,21 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
     if (opts.open) return c.redirect("/projects", 303);
     // a login posted from another site is refused (login CSRF)
     const origin = c.req.header("origin");
-    if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+    if (origin && origin !== "null" && originHost(origin) !== new URL(c.req.url).host) {
       return c.text("Cross-site login refused.", 403);
     }
-    const form = await c.req.parseBody();
+    let form: Record<string, unknown>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      return c.html(
+        LoginPage({
+          message: "The login form could not be read; send it again.",
+          next: "/projects",
+        }),
+        400,
+      );
+    }
     const key = typeof form.access_key === "string" ? form.access_key.trim() : "";
     const secret = typeof form.secret_key === "string" ? form.secret_key.trim() : "";
     const next = safeNext(form.next);
@@ -210,18 +233,18 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
     if (name === undefined) return notFound(c, `No project with id ${id}.`);
     const q = queueNames();
     const t = now();
-    const rows = allTasks(store).filter((d) => d.project === id).reverse().map((d) =>
-      taskRow(d, q, t)
-    );
-    return c.html(TasksPage({ title: name, rows }));
+    const docs = allTasks(store).filter((d) => d.project === id).reverse();
+    const rows = docs.slice(0, MAX_TASK_ROWS).map((d) => taskRow(d, q, t));
+    return c.html(TasksPage({ title: name, rows, total: docs.length }));
   });
 
   web.get("/tasks", (c) => {
     const q = queueNames();
     const t = now();
-    const rows = allTasks(store).reverse().map((d) => taskRow(d, q, t));
+    const docs = allTasks(store).reverse();
+    const rows = docs.slice(0, MAX_TASK_ROWS).map((d) => taskRow(d, q, t));
     const projects = new Map(projectList(store, []).map((p) => [p.id, p.name]));
-    return c.html(TasksPage({ title: "All tasks", rows, projects }));
+    return c.html(TasksPage({ title: "All tasks", rows, projects, total: docs.length }));
   });
 
   web.get("/tasks/:id", (c) => {

@@ -25,6 +25,8 @@ export interface TaskPageData {
   params: ParamSection[];
   config: ConfigEntry[];
   scalars: ScalarSeries[];
+  /** `report_single_value` values, by name. */
+  singleValues: { name: string; value: string }[];
   plots: PlotView[];
   artifacts: ArtifactEntry[];
   console: ConsolePage;
@@ -129,13 +131,27 @@ export function TaskPage(d: TaskPageData) {
       </table>
 
       <h2 id="scalars">Scalars</h2>
-      {metrics.length
+      {metrics.length || d.singleValues.length
         ? (
           <div class="charts">
             {metrics.map(([metric, series]) => <ScalarChart metric={metric} series={series} />)}
           </div>
         )
         : <p class="muted">No scalars reported.</p>}
+
+      {d.singleValues.length > 0 && (
+        <table class="single-values">
+          <caption>Single values</caption>
+          <tbody>
+            {d.singleValues.map((v) => (
+              <tr data-name={v.name}>
+                <th>{v.name}</th>
+                <td class="num">{v.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
 
       <h2 id="parameters">Parameters</h2>
       {d.params.length

@@ -4,6 +4,7 @@ import type { Store } from "../store.ts";
 import { loadTask } from "../tasks_store.ts";
 import type { ScalarSeries } from "./chart_geometry.ts";
 import { consoleTail } from "./console_log.ts";
+import { fmtValue } from "./format.ts";
 import { plotView } from "./plot_tables.ts";
 import { projectName } from "./project_list.ts";
 import { artifactEntries, configEntries, paramSections } from "./task_details.ts";
@@ -18,6 +19,7 @@ export const LIVE_STATUSES = new Set(["in_progress", "queued"]);
 export interface TaskSources {
   scalarSeries: (store: Store, taskId: string) => ScalarSeries[];
   plotEvents: (store: Store, taskId: string) => readonly Obj[];
+  singleValues: (store: Store, taskId: string) => readonly Obj[];
 }
 
 export function taskPageData(
@@ -43,6 +45,10 @@ export function taskPageData(
     config: configEntries(doc),
     scalars: sources.scalarSeries(store, id),
     plots: sources.plotEvents(store, id).map(plotView),
+    singleValues: sources.singleValues(store, id).map((v) => ({
+      name: fmtValue(v.variant),
+      value: fmtValue(v.value),
+    })),
     artifacts: artifactEntries(doc, extra.filesUrl),
     console: consoleTail(store, id, CONSOLE_TAIL),
     follow: LIVE_STATUSES.has(row.status),
