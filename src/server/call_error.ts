@@ -52,6 +52,9 @@ export const errors = {
     ),
   invalidToken: (reason: string) =>
     callError(401, 30, "invalid token", "invalid jwt token", { reason }),
+  revokedToken: () => callError(401, 30, "invalid token", "revoked token"),
+  invalidHeaders: (extra: string, p: Params) => callError(400, 5, "invalid headers", extra, p),
+  impersonation: (extra: string, p: Params) => callError(400, 6, "impersonation error", extra, p),
   missingField: (field: string) =>
     callError(400, 12, "validation error", `error for field '${field}'. field is required!`),
   wrongType: (field: string, expected: string, value: unknown) =>
@@ -83,6 +86,7 @@ export const errors = {
   eventsNotAdded: (p: Params) => callError(400, 131, "events not added", undefined, p),
   invalidProjectId: (p: Params) => callError(400, 401, "invalid project id", undefined, p),
   invalidQueueId: (p: Params) => callError(400, 701, "invalid queue id", undefined, p),
+  queueNotEmpty: (extra: string, p: Params) => callError(400, 702, "queue is not empty", extra, p),
   notInQueue: (p: Params) =>
     callError(400, 703, "invalid queue id or task not in queue", undefined, p),
   alreadyQueued: (p: Params) =>

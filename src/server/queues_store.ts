@@ -216,18 +216,139 @@ export function removeTaskFromQueue(
     touchQueue(store, queue, now);
     const t = loadTask(store, task);
     if (updateTaskStatus && t && isObj(t.execution) && t.execution.queue === queue) {
-      const d = isoDate(now);
-      t.status = typeof t.enqueue_status === "string" ? t.enqueue_status : "created";
-      t.status_reason = `Task was removed from the queue ${queue}`;
-      t.status_message = "";
-      t.status_changed = d;
-      t.last_update = d;
-      t.last_change = d;
-      t.last_changed_by = ident.user;
-      delete t.execution.queue;
-      delete t.enqueue_status;
-      saveTask(store, t);
+      revertQueued(store, ident, task, `Task was removed from the queue ${queue}`, now, true);
     }
     return removed;
+  });
+}
+
+/** A queued task set back to its pre-enqueue status (forced), as the real server's queue ops do. */
+function revertQueued(
+  store: Store,
+  ident: Identity,
+  task: string,
+  reason: string,
+  now: number,
+  unsetQueue = false,
+) {
+  const t = loadTask(store, task);
+  if (!t) return;
+  if (unsetQueue && isObj(t.execution)) delete t.execution.queue;
+  const d = isoDate(now);
+  t.status = typeof t.enqueue_status === "string" ? t.enqueue_status : "created";
+  t.status_reason = reason;
+  t.status_message = "";
+  t.status_changed = d;
+  t.last_update = d;
+  t.last_change = d;
+  t.last_changed_by = ident.user;
+  delete t.enqueue_status;
+  saveTask(store, t);
+}
+
+/** The fields `queues.update` may change, as given (undefined: not given). */
+export interface QueueChanges {
+  name?: string;
+  tags?: string[];
+  system_tags?: string[];
+  display_name?: string;
+  metadata?: Obj;
+}
+
+/** `queues.update`: a partial update; returns the fields set (with `last_update`). */
+export function updateQueue(
+  store: Store,
+  ident: Identity,
+  id: string,
+  changes: QueueChanges,
+  now = Date.now(),
+): Obj {
+  const fields: Obj = {};
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined) fields[k] = v;
+  if (typeof fields.name === "string") {
+    fields.name = fields.name.trim();
+    if ((fields.name as string).length < 3) {
+      throw errors.dataValidation({ name: "String value is too short" });
+    }
+  }
+  const bad = [...(changes.tags ?? []), ...(changes.system_tags ?? [])].filter((t) =>
+    t.startsWith("__$")
+  );
+  if (bad.length) throw errors.fieldsValue("unsupported tag prefix", { values: bad });
+  return store.tx(() => {
+    const q = mustLoadQueue(store, ident, id);
+    const name = typeof fields.name === "string" ? fields.name : q.name;
+    if (name !== q.name && queueByName(store, name)) {
+      throw errors.notUnique({ name, company: ident.company });
+    }
+    const doc: Obj = { ...q.doc, ...fields, last_update: now };
+    store.stmt("UPDATE queues SET name = ?, doc = ? WHERE id = ?").run(
+      name,
+      JSON.stringify(doc),
+      id,
+    );
+    for (const k of ["tags", "system_tags"]) {
+      if (Array.isArray(fields[k])) fields[k] = [...(fields[k] as string[])].sort();
+    }
+    return { ...fields, last_update: isoDate(now) };
+  });
+}
+
+/**
+ * `queues.delete`: a non-empty queue only with `force`, its tasks set back to their pre-enqueue
+ * status ("Queue was deleted").
+ */
+export function deleteQueue(
+  store: Store,
+  ident: Identity,
+  id: string,
+  force: boolean,
+  now = Date.now(),
+): void {
+  store.tx(() => {
+    mustLoadQueue(store, ident, id);
+    const entries = queueEntries(store, id);
+    if (entries.length && !force) throw errors.queueNotEmpty("use force=true to delete", { id });
+    for (const e of entries) revertQueued(store, ident, e.task, "Queue was deleted", now);
+    store.stmt("DELETE FROM queue_entries WHERE queue = ?").run(id);
+    store.stmt("DELETE FROM queues WHERE id = ?").run(id);
+  });
+}
+
+/** Where a task moves in its queue: to the front, the back, or by a number of places. */
+export type Move = "front" | "back" | number;
+
+/**
+ * `queues.move_task_*`: the task's entry moved (forward is negative); the new index, -1 for the
+ * back, as the real server answers (a move past either end stops there).
+ */
+export function moveQueuedTask(
+  store: Store,
+  ident: Identity,
+  queue: string,
+  task: string,
+  move: Move,
+  now = Date.now(),
+): number {
+  return store.tx(() => {
+    const rows = store.stmt(
+      "SELECT seq, task, added FROM queue_entries WHERE queue = ? ORDER BY seq",
+    ).all(queue) as { seq: number; task: string; added: number }[];
+    const at = rows.findIndex((r) => r.task === task);
+    if (!loadQueue(store, queue) || at < 0) {
+      throw errors.notInQueue({ task, id: queue, company: ident.company });
+    }
+    const target = move === "front" ? 0 : move === "back" ? -1 : Math.max(0, at + move);
+    const index = target < 0 ? rows.length - 1 : Math.min(target, rows.length - 1);
+    if (index !== at) {
+      const [entry] = rows.splice(at, 1);
+      rows.splice(index, 0, entry!);
+      // the order is the seq order: write the entries again in the new order
+      store.stmt("DELETE FROM queue_entries WHERE queue = ?").run(queue);
+      const insert = store.stmt("INSERT INTO queue_entries(queue, task, added) VALUES (?, ?, ?)");
+      for (const r of rows) insert.run(queue, r.task, r.added);
+      touchQueue(store, queue, now);
+    }
+    return target < 0 ? -1 : index;
   });
 }
