@@ -13,6 +13,15 @@ import {
   scalarHistogram,
   singleValues,
 } from "../scalars_store.ts";
+import { deleteTaskEvents } from "../event_tables.ts";
+import {
+  countTaskEvents,
+  debugImages,
+  EVENT_TYPE_CHOICES,
+  type EventType,
+  metricsAndVariants,
+  taskEvents,
+} from "../task_events.ts";
 import { loadTask } from "../tasks_store.ts";
 
 function mustTask(call: Call, field = "task"): Obj {
@@ -104,6 +113,34 @@ function itersField(call: Call): number {
   return n;
 }
 
+function eventTypeField(call: Call, dflt?: EventType): EventType {
+  const t = call.fields.str("event_type") ?? dflt;
+  if (t === undefined) throw errors.missingField("event_type");
+  if (!EVENT_TYPE_CHOICES.includes(t as EventType)) {
+    throw errors.validation(`error for field 'event_type'. value '${t}' is not a valid choice.`);
+  }
+  return t as EventType;
+}
+
+/** The legacy (< 2.7) `events.debug_images`: the latest `iters` images per metric and variant. */
+function legacyImages(call: Call): Obj {
+  const task = mustTask(call);
+  const iters = itersField(call);
+  const perKey = new Map<string, number>();
+  const images = (taskEvents(call.store, String(task.id), {
+    type: "training_debug_image",
+    order: "desc",
+    batchSize: 10_000,
+    countTotal: false,
+  }).events as Obj[]).filter((e) => {
+    const key = `${e.metric}\u0000${e.variant}`;
+    const n = perKey.get(key) ?? 0;
+    perKey.set(key, n + 1);
+    return n < iters;
+  });
+  return { task: task.id, images, returned: images.length, total: images.length, scroll_id: null };
+}
+
 export const eventsRoutes: Routes = {
   "events.add": endpoint("1.0", (call) => {
     return addEvents(call.store, [{ ...call.data }], call.worker, call.now, call.identity.user);
@@ -151,6 +188,79 @@ export const eventsRoutes: Routes = {
       if (values.length) out.push({ task: t.id, task_name: t.name, values });
     }
     return { tasks: out };
+  }),
+  "events.get_task_events": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = mustTask(call);
+    const order = f.str("order") ?? "asc";
+    if (order !== "asc" && order !== "desc") {
+      throw errors.validation(`error for field 'order'. value '${order}' is not a valid choice.`);
+    }
+    return taskEvents(call.store, String(task.id), {
+      type: eventTypeField(call, "*"),
+      order,
+      batchSize: f.int("batch_size") ?? 500,
+      metrics: metricsField(call),
+      countTotal: f.bool("count_total", true),
+      scrollId: f.str("scroll_id"),
+    });
+  }),
+  "events.debug_images": versioned([
+    ["1.0", legacyImages],
+    ["1.8", legacyImages],
+    ["2.7", (call) => {
+      const raw = call.data.metrics;
+      if (!Array.isArray(raw) || !raw.length) {
+        throw errors.validation("error for field 'metrics'. field is required!");
+      }
+      const requests = raw.map((m) => {
+        if (!isObj(m) || typeof m.task !== "string") {
+          throw errors.validation("error for field 'task'. field is required!");
+        }
+        return {
+          task: m.task,
+          metric: typeof m.metric === "string" ? m.metric : undefined,
+          variants: Array.isArray(m.variants) ? m.variants.map(String) : undefined,
+        };
+      });
+      for (const r of requests) {
+        if (!loadTask(call.store, r.task)) throw errors.invalidTaskId({ ids: [r.task] });
+      }
+      return debugImages(call.store, requests, itersField(call), call.fields.str("scroll_id"));
+    }],
+  ]),
+  "events.get_scalar_metrics_and_variants": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    return { metrics: metricsAndVariants(call.store, String(task.id), "training_stats_scalar") };
+  }),
+  "events.get_vector_metrics_and_variants": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    return { metrics: metricsAndVariants(call.store, String(task.id), "training_stats_vector") };
+  }),
+  "events.get_task_metrics": endpoint("1.0", (call) => {
+    const tasks = mustTasks(call);
+    const type = eventTypeField(call);
+    return {
+      metrics: tasks.map((t) => ({
+        task: t.id,
+        metrics: Object.keys(metricsAndVariants(call.store, String(t.id), type)),
+      })),
+    };
+  }),
+  "events.delete_for_task": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    const locked = task.status === "published" || task.status === "publishing";
+    if (locked && call.data.allow_locked !== true) {
+      throw errors.invalidTaskId(
+        { company: call.identity.company, id: task.id },
+        "Cannot update events for a published task",
+      );
+    }
+    return call.store.tx(() => {
+      const deleted = countTaskEvents(call.store, String(task.id));
+      deleteTaskEvents(call.store, String(task.id));
+      return { deleted };
+    });
   }),
   "events.get_task_plots": versioned([
     ["1.0", (call) => taskPlots(call, itersField(call))],
