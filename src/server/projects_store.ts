@@ -155,6 +155,14 @@ export function createProject(
   });
 }
 
+/** A project's `last_update` (`update_project_time`: a task in it was created or changed status). */
+export function touchProject(store: Store, id: string, d: string): void {
+  const p = loadProject(store, id);
+  if (!p) return;
+  p.last_update = d;
+  saveProject(store, p);
+}
+
 /** Descendants of a project at any depth. */
 export function subProjects(store: Store, id: string): Obj[] {
   return allProjects(store).filter((p) => (p.path as string[] ?? []).includes(id));

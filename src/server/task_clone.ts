@@ -9,7 +9,7 @@ import { isoDate } from "./dates.ts";
 import { isObj } from "./doc_path.ts";
 import { newId } from "./ids.ts";
 import { newDocStamps } from "./doc_stamps.ts";
-import { createProject, projectByName } from "./projects_store.ts";
+import { createProject, projectByName, touchProject } from "./projects_store.ts";
 import { DELETED_PREFIX } from "./models_store.ts";
 import type { Identity, Store } from "./store.ts";
 import { loadTask } from "./tasks_store.ts";
@@ -114,6 +114,7 @@ export function cloneTask(
     if (typeof comment === "string") doc.comment = comment;
     if (project ?? src.project) doc.project = project ?? src.project;
     store.stmt("INSERT INTO tasks(id, doc) VALUES (?, ?)").run(String(doc.id), JSON.stringify(doc));
+    if (typeof doc.project === "string") touchProject(store, doc.project, d);
     return { id: doc.id, ...(newProject ? { new_project: newProject } : {}) };
   });
 }

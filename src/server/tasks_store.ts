@@ -12,6 +12,7 @@ import type { Identity, Store } from "./store.ts";
 import { checkTransition, isTaskStatus } from "./task_status.ts";
 import { normalizeArtifacts } from "./artifact_list.ts";
 import { newDocStamps } from "./doc_stamps.ts";
+import { touchProject } from "./projects_store.ts";
 
 export const TASK_TYPES = [
   "training",
@@ -210,6 +211,7 @@ export function createTask(store: Store, ident: Identity, input: Obj, now = Date
   }
   store.tx(() => {
     store.stmt("INSERT INTO tasks(id, doc) VALUES (?, ?)").run(id, JSON.stringify(doc));
+    if (typeof doc.project === "string") touchProject(store, doc.project, d);
   });
   return id;
 }
@@ -281,6 +283,7 @@ export function editTask(
     if (Object.keys(changes).some((k) => !NO_LAST_UPDATE.has(k))) {
       t.last_update = fields.last_update = d;
     }
+    if (typeof changes.project === "string") touchProject(store, changes.project, d);
     saveTask(store, t);
     return { updated: 1, fields };
   });
@@ -318,6 +321,7 @@ export function updateTask(
     const d = isoDate(now);
     t.last_change = fields.last_change = d;
     t.last_changed_by = fields.last_changed_by = ident.user;
+    if (typeof fields.project === "string") touchProject(store, fields.project, d);
     saveTask(store, t);
     return { updated: 1, fields };
   });
@@ -343,8 +347,12 @@ function statusFields(ident: Identity, status: string, c: StatusChange, now: num
   };
 }
 
-/** Write a status change (and its extra fields, dotted keys; `undefined` unsets) to a loaded task. */
-function applyStatus(t: Obj, fields: Obj, unset: readonly string[] = []): void {
+/**
+ * Write a status change (and its extra fields, dotted keys; `undefined` unsets) to a loaded task;
+ * its project's `last_update` moves too, as the real server's status changes do.
+ */
+function applyStatus(store: Store, t: Obj, fields: Obj, unset: readonly string[] = []): void {
+  if (typeof t.project === "string") touchProject(store, t.project, String(fields.last_update));
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined) unsetPath(t, k);
     else setPath(t, k, v);
@@ -372,7 +380,7 @@ export function changeStatus(
     const t = mustLoadTask(store, ident, id);
     if (!c.force) checkTransition(String(t.status), status);
     const fields = { ...statusFields(ident, status, c, now), ...extra(t, now) };
-    applyStatus(t, fields);
+    applyStatus(store, t, fields);
     saveTask(store, t);
     return { updated: 1, fields };
   });
@@ -419,7 +427,7 @@ export function enqueueTask(
     );
     if (!queueRow || already) {
       // The real server sets `queued`, fails to add, and forces the old status back.
-      applyStatus(t, {
+      applyStatus(store, t, {
         ...statusFields(ident, previous, { ...c, reason: "failed enqueueing" }, now),
       });
       saveTask(store, t);
@@ -433,7 +441,7 @@ export function enqueueTask(
       : previous;
     const fields: Obj = { ...statusFields(ident, "queued", c, now), enqueue_status: enqueueStatus };
     if (target.updateExecutionQueue) fields["execution.queue"] = queue;
-    applyStatus(t, fields);
+    applyStatus(store, t, fields);
     saveTask(store, t);
     store.stmt("INSERT INTO queue_entries(queue, task, added) VALUES (?, ?, ?)").run(
       queue,
@@ -484,18 +492,22 @@ export function dequeueTask(
       ...statusFields(ident, status, { reason: c.reason, message: c.message, force: true }, now),
       enqueue_status: null,
     };
-    applyStatus(t, fields, ["enqueue_status"]);
+    applyStatus(store, t, fields, ["enqueue_status"]);
     saveTask(store, t);
     return { dequeued: 1, updated: 1, fields };
   });
 }
 
-/** `tasks.reset` (server-api.md §2.26): back to `created`, run data and events cleared. */
+/**
+ * `tasks.reset` (server-api.md §2.26): back to `created`, run data and events cleared.
+ * `cleanup` (the task's output models, see `task_cleanup.ts`) runs after the status checks
+ * and before the reset, in the same transaction; its result is merged into the response.
+ */
 export function resetTask(
   store: Store,
   ident: Identity,
   id: string,
-  c: { force: boolean; clearAll: boolean },
+  c: { force: boolean; clearAll: boolean; cleanup?: (t: Obj) => Obj },
   now = Date.now(),
 ): Obj {
   return store.tx(() => {
@@ -504,7 +516,7 @@ export function resetTask(
       throw errors.invalidTaskStatus({ task_id: id, status: "published" });
     }
     if (!c.force) checkTransition(String(t.status), "created");
-    const out: Obj = { updated: 1, deleted_models: 0 };
+    const out: Obj = { updated: 1, deleted_models: 0, ...c.cleanup?.(t) };
     const wasQueued = t.status === "queued";
     const removed = removeFromQueues(store, id);
     if (wasQueued) out.dequeued = { removed };
@@ -514,7 +526,7 @@ export function resetTask(
       message: "reset",
       force: true,
     }, now);
-    applyStatus(t, fields, [
+    applyStatus(store, t, fields, [
       "output.result",
       "output.error",
       "last_worker",
@@ -528,6 +540,8 @@ export function resetTask(
     ]);
     t.last_iteration = 0;
     t.last_metrics = {};
+    t.metric_stats = {};
+    delete t.unique_metrics;
     t.runtime = {};
     t.models = { ...(isObj(t.models) ? t.models : {}), output: [] };
     if (isObj(t.execution) && Array.isArray(t.execution.artifacts)) {
@@ -564,7 +578,7 @@ export function stopTask(
     const development = Array.isArray(t.system_tags) && t.system_tags.includes("development");
     if (status !== "queued" && runByWorker && !development) {
       const fields = statusFields(ident, status, { ...c, message: "stopping" }, now);
-      applyStatus(t, fields);
+      applyStatus(store, t, fields);
       saveTask(store, t);
       return { updated: 1, fields };
     }
@@ -573,7 +587,7 @@ export function stopTask(
       ...statusFields(ident, "stopped", { ...c, message: `Stopped by ${ident.userName}` }, now),
       completed: isoDate(now),
     };
-    applyStatus(t, fields);
+    applyStatus(store, t, fields);
     saveTask(store, t);
     return { updated: 1, fields };
   });
@@ -643,7 +657,7 @@ export function stopNonResponsiveTasks(
       if (!(now - last > thresholdS * 1000)) continue;
       const reason = "Forced stop (non-responsive)";
       const d = isoDate(now);
-      applyStatus(t, {
+      applyStatus(store, t, {
         status: "stopped",
         status_reason: reason,
         status_message: reason,
@@ -684,7 +698,7 @@ export function publishTask(
       published: isoDate(now),
       output: isObj(t.output) ? t.output : {},
     };
-    applyStatus(t, fields);
+    applyStatus(store, t, fields);
     saveTask(store, t);
     return { updated: 1, fields };
   });

@@ -226,4 +226,30 @@ describe("tasks.clone and tasks.delete", () => {
     const plain = await ok("tasks.delete", { task: child });
     assert.equal(plain.urls, null);
   });
+
+  it("reset deletes the draft output models and needs force for a published one", async () => {
+    const { c, ok, task } = await api();
+    const t = await task();
+    await ok("tasks.started", { task: t });
+    const { id: draft } = await ok("models.create", {
+      name: "draft-1",
+      uri: "u",
+      ready: false,
+      task: t,
+    });
+    await ok("tasks.add_or_update_model", { task: t, name: "out", model: draft, type: "output" });
+    const r = await ok("tasks.reset", { task: t, force: true });
+    assert.equal(r.deleted_models, 1);
+    assert.equal(r.fields.status, "created");
+    assert.equal(r.urls, undefined);
+    assert.equal((await c("models.get_by_id", { model: draft })).json.meta.result_subcode, 201);
+    assert.deepEqual((await ok("tasks.get_by_id", { task: t })).task.models.output, []);
+    const { id: published } = await ok("models.create", { name: "published-1", uri: "u", task: t });
+    await ok("tasks.started", { task: t });
+    const refused = await c("tasks.reset", { task: t });
+    assert.equal(refused.json.meta.result_subcode, 123);
+    const forced = await ok("tasks.reset", { task: t, force: true });
+    assert.equal(forced.deleted_models, 0);
+    assert.equal((await ok("models.get_by_id", { model: published })).model.task, undefined);
+  });
 });

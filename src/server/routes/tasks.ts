@@ -42,7 +42,7 @@ import { publishTask } from "../tasks_store.ts";
 import { subProjects } from "../projects_store.ts";
 import { markModelReady } from "../models_store.ts";
 import { cloneTask } from "../task_clone.ts";
-import { deleteTask } from "../task_delete.ts";
+import { cleanupTask, deleteTask } from "../task_cleanup.ts";
 import {
   addOrUpdateTaskModel,
   deleteTaskModels,
@@ -253,10 +253,23 @@ export const tasksRoutes: Routes = {
   }),
   "tasks.reset": endpoint("1.0", (call) => {
     const c = common(call);
-    return resetTask(call.store, call.identity, c.task, {
+    const f = call.fields;
+    const cleanup = {
       force: c.force,
-      clearAll: call.fields.bool("clear_all", false),
+      updateChildren: false,
+      deleteOutputModels: f.bool("delete_output_models", true),
+      returnFileUrls: f.bool("return_file_urls", false),
+    };
+    const out = resetTask(call.store, call.identity, c.task, {
+      force: c.force,
+      clearAll: f.bool("clear_all", false),
+      cleanup: (t) => cleanupTask(call.store, call.identity, t, cleanup, call.now),
     }, call.now);
+    // the reset response carries only these of the cleanup's counts
+    delete out.updated_children;
+    delete out.updated_models;
+    if (out.urls === null) delete out.urls;
+    return out;
   }),
   "tasks.ping": endpoint("1.0", (call) => {
     pingTask(call.store, call.identity, call.fields.reqStr("task"), call.now);
