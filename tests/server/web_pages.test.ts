@@ -165,6 +165,23 @@ describe("web pages", () => {
     assert.equal((await page(f.web, `/tasks/nope/console?after=0`, cookie)).status, 404);
   });
 
+  it("the console drops terminal colour codes", async () => {
+    const f = await webFixture();
+    const id = await apiTask(f, "colourful", { start: true });
+    await logLines(f, id, [
+      "\x1b[31mred\x1b[0m and \x1b[1;32mbold green\x1b[0m",
+      "\x1b]0;title\x07plain",
+    ]);
+    const cookie = await login(f.web);
+    const text = (await page(f.web, `/tasks/${id}`, cookie)).text;
+    assert.match(text, />red and bold green\nplain\n<\/pre>/);
+    const json = JSON.parse((await page(f.web, `/tasks/${id}/console?after=0`, cookie)).text);
+    assert.deepEqual(json.lines.map((l: { text: string }) => l.text), [
+      "red and bold green",
+      "plain",
+    ]);
+  });
+
   it("a long console sends its tail and says older lines are left out", async () => {
     const f = await webFixture();
     const id = await apiTask(f, "chatty", { start: true });

@@ -21,6 +21,10 @@ export interface ConsolePage {
   truncated: boolean;
 }
 
+/** Terminal control sequences (colours, cursor moves) that a page cannot show. */
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+
 function line(e: LogEvent): ConsoleLine {
   const msg = e.event.msg;
   const level = e.event.level;
@@ -28,7 +32,11 @@ function line(e: LogEvent): ConsoleLine {
     seq: e.cursor,
     timestamp: e.timestamp,
     level: typeof level === "string" ? level : "",
-    text: typeof msg === "string" ? msg : msg === undefined ? "" : JSON.stringify(msg),
+    text: typeof msg === "string"
+      ? msg.replace(ANSI, "")
+      : msg === undefined
+      ? ""
+      : JSON.stringify(msg),
   };
 }
 
