@@ -13,12 +13,13 @@
  * above it): on a shared machine the absolute figures move with the load, the ratio much less.
  * The load average is printed with each floor row.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ROOT } from "./_binaries.ts";
+import { startServer, stopServer } from "./_server_process.ts";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -40,40 +41,6 @@ for (const c of CASES) {
 
 if (spawnSync("wrk", ["--version"]).error) {
   throw new Error("wrk is not installed (apt-get install wrk)");
-}
-
-function runtimeArgv(runtime: string, script: string, args: string[]): [string, string[]] {
-  const bin = join(ROOT, "node_modules", ".bin", runtime);
-  return runtime === "deno"
-    ? [bin, ["run", "-A", "--quiet", script, ...args]]
-    : [bin, ["--no-env-file", script, ...args]];
-}
-
-function start(
-  runtime: string,
-  script: string,
-  args: string[],
-): Promise<{ child: ChildProcess; url: string }> {
-  const [cmd, a] = runtimeArgv(runtime, script, args);
-  const child = spawn(cmd, a, {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  let err = "";
-  return new Promise((resolve, reject) => {
-    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
-      err += s;
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on("close", (code) => reject(new Error(`${runtime} ${script} exited ${code}: ${err}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const done = new Promise((r) => child.on("close", r));
-  child.kill("SIGTERM");
-  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
 }
 
 interface WrkResult {
@@ -183,7 +150,11 @@ const rows: string[][] = [[
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
 
 for (const runtime of runtimes) {
-  const floorProc = await start(runtime, join(ROOT, "scripts", "bench", "_serve_floor.ts"), []);
+  const floorProc = await startServer(
+    runtime,
+    join(ROOT, "scripts", "bench", "_serve_floor.ts"),
+    [],
+  );
   // the floor is measured again right before each case: on a shared machine the load moves
   let floor: WrkResult;
   const measureFloor = () => {
@@ -205,7 +176,7 @@ for (const runtime of runtimes) {
 
   const dir = mkdtempSync(join(tmpdir(), "clearml-bench-serve-"));
   const data = join(dir, "data");
-  const serve = await start(runtime, join(ROOT, "src", "main.ts"), [
+  const serve = await startServer(runtime, join(ROOT, "src", "main.ts"), [
     "serve",
     "--port",
     "0",
@@ -283,7 +254,7 @@ for (const runtime of runtimes) {
       ].join("\n"),
       false, // every stored line counts: no warm-up lines
     );
-    await stop(serve.child);
+    await stopServer(serve.child);
     const db = new DatabaseSync(join(data, "clearml-serve.db"));
     const stored = Number(
       (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n,
@@ -305,8 +276,8 @@ for (const runtime of runtimes) {
       }`,
     ]);
   } finally {
-    if (serve.child.exitCode === null) await stop(serve.child);
-    await stop(floorProc.child);
+    if (serve.child.exitCode === null) await stopServer(serve.child);
+    await stopServer(floorProc.child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

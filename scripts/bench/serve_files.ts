@@ -8,12 +8,12 @@
  *   - the server's resident memory after the uploads (the body is never held whole)
  *   bun scripts/bench/serve_files.ts [--runtime bun|deno|both] [--size MIB] [--runs N]
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./_binaries.ts";
+import { startServer, stopServer } from "./_server_process.ts";
 import { median } from "./_stats.ts";
 
 const argv = process.argv.slice(2);
@@ -30,46 +30,6 @@ const BOUNDARY = "benchboundary0123456789abcdef";
 const CHUNK = Buffer.alloc(1024 * 1024);
 for (let i = 0; i < CHUNK.byteLength; i += 65536) {
   CHUNK.set(crypto.getRandomValues(new Uint8Array(65536)), i);
-}
-
-function runtimeArgv(runtime: string, script: string, args: string[]): [string, string[]] {
-  const bin = join(ROOT, "node_modules", ".bin", runtime);
-  return runtime === "deno"
-    ? [bin, ["run", "-A", "--quiet", script, ...args]]
-    : [bin, ["--no-env-file", script, ...args]];
-}
-
-/** Start a server; resolve with its stderr once it says `listening on`. */
-function start(
-  runtime: string,
-  script: string,
-  args: string[],
-): Promise<{ child: ChildProcess; err: string }> {
-  const [cmd, a] = runtimeArgv(runtime, script, args);
-  const child = spawn(cmd, a, {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  let err = "";
-  return new Promise((resolve, reject) => {
-    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
-      err += s;
-      if (/listening on \S+/.test(err)) resolve({ child, err });
-    });
-    child.on("close", (code) => reject(new Error(`${runtime} ${script} exited ${code}: ${err}`)));
-  });
-}
-
-function urlAfter(text: string, label: string): string {
-  const m = new RegExp(`${label} (http://\\S+)`).exec(text);
-  if (!m) throw new Error(`no "${label}" URL in: ${text}`);
-  return m[1]!;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const done = new Promise((r) => child.on("close", r));
-  child.kill("SIGTERM");
-  await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
 }
 
 function rssMiB(pid: number): number {
@@ -164,12 +124,12 @@ const rows: string[][] = [[
 for (const runtime of runtimes) {
   const dir = mkdtempSync(join(tmpdir(), "clearml-bench-files-"));
   try {
-    const floor = await start(runtime, join(ROOT, "scripts", "bench", "_files_floor.ts"), [
+    const floor = await startServer(runtime, join(ROOT, "scripts", "bench", "_files_floor.ts"), [
       join(dir, "floor"),
     ]);
-    const f = await measure(urlAfter(floor.err, "listening on"), "", floor.child.pid!);
-    await stop(floor.child);
-    const serve = await start(runtime, join(ROOT, "src", "main.ts"), [
+    const f = await measure(floor.url, "", floor.child.pid!);
+    await stopServer(floor.child);
+    const serve = await startServer(runtime, join(ROOT, "src", "main.ts"), [
       "serve",
       "--port",
       "0",
@@ -180,9 +140,11 @@ for (const runtime of runtimes) {
       "--secret-key",
       SECRET,
     ]);
-    const token = await login(urlAfter(serve.err, "listening on"));
-    const s = await measure(urlAfter(serve.err, "files server on"), token, serve.child.pid!);
-    await stop(serve.child);
+    const token = await login(serve.url);
+    const filesUrl = /files server on (http:\/\/\S+)/.exec(serve.err())?.[1];
+    if (!filesUrl) throw new Error(`no files server URL in: ${serve.err()}`);
+    const s = await measure(filesUrl, token, serve.child.pid!);
+    await stopServer(serve.child);
     rows.push([runtime, "floor", f.up.toFixed(0), f.down.toFixed(0), f.rss.toFixed(0), "", ""]);
     rows.push([
       runtime,
