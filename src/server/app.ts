@@ -12,7 +12,7 @@ import { type Call, resolveHandler, type Routes } from "./endpoint.ts";
 import { envelopeJson, type Meta } from "./envelope.ts";
 import { Fields } from "./fields.ts";
 import { newCallId } from "./ids.ts";
-import { Authenticator } from "./authenticate.ts";
+import { Authenticator, checkImpersonation } from "./authenticate.ts";
 import { type BridgeReply, type DirectHandler, METHOD_HEADER, REMOTE_HEADER } from "./bridge.ts";
 import type { Store } from "./store.ts";
 import { parseVersion, versionValue } from "./version.ts";
@@ -185,6 +185,7 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
           t,
         )
         : undefined;
+      if (auth) checkImpersonation(input.header, auth.identity);
       const declared = Number(input.header("content-length") ?? "0");
       if (declared > maxBody) throw errors.tooLarge(maxBody);
       const text = input.text;

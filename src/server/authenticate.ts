@@ -1,7 +1,11 @@
 /**
  * Who is calling (server-api.md §1.5): `Authorization: Basic key:secret` (accepted on every
  * endpoint, like the real server), `Authorization: Bearer <jwt>`, or the `clearml_token_basic`
- * cookie when no header is sent. Verified tokens are cached until they expire.
+ * cookie when no header is sent. Verified tokens are cached until they expire, so a call does
+ * not check a signature again. `auth.logout` revokes a token's session: the revoked sessions are
+ * kept in the store (meta `revoked_sessions`, until the tokens would have expired) and shared by
+ * every authenticator of that store (API, web page, files server). Impersonation headers (§1.4)
+ * are checked as the real server checks them.
  */
 import { errors } from "./call_error.ts";
 import { signJwt, verifyJwt } from "./jwt.ts";
@@ -28,13 +32,80 @@ export function cookieToken(cookie: string | null): string | undefined {
   return undefined;
 }
 
+const REVOKED_KEY = "revoked_sessions";
+
+/** Revoked session id → the expiry of its token (epoch s), one map per store. */
+const revokedByStore = new WeakMap<Store, Map<string, number>>();
+
+function revokedOf(store: Store): Map<string, number> {
+  let m = revokedByStore.get(store);
+  if (!m) {
+    m = new Map();
+    try {
+      const saved = JSON.parse(store.meta(REVOKED_KEY) ?? "{}") as Record<string, number>;
+      for (const [sid, exp] of Object.entries(saved)) m.set(sid, exp);
+    } catch {
+      // an unreadable list revokes nothing
+    }
+    revokedByStore.set(store, m);
+  }
+  return m;
+}
+
+/** The headers that ask to act as another user (server-api.md §1.4), ClearML form first. */
+const IMPERSONATE = ["x-clearml-impersonate-as", "x-trains-impersonate-as"] as const;
+const ACT_AS = ["x-clearml-act-as", "x-trains-act-as"] as const;
+/** Roles the real server lets impersonate (system roles and admin). */
+const IMPERSONATING_ROLES = ["system", "root", "admin"];
+
+/**
+ * Impersonation headers against the caller's identity: both kinds → 400/5; a role that may not
+ * impersonate → 400/6; another user than the server's one → 400/6 unknown user. The local server
+ * has one user, so a permitted impersonation leaves the identity as it is.
+ */
+export function checkImpersonation(
+  header: (name: string) => string | undefined,
+  identity: Identity,
+): void {
+  const as = IMPERSONATE.map(header).find((v) => v);
+  const actAs = ACT_AS.map(header).find((v) => v);
+  if (!as && !actAs) return;
+  if (as && actAs) {
+    throw errors.invalidHeaders("only one allowed", {
+      headers: ["X-ClearML-Impersonate-As", "X-ClearML-Act-As"],
+    });
+  }
+  if (!IMPERSONATING_ROLES.includes(identity.role)) {
+    throw errors.impersonation("impersonation not allowed", { role: identity.role });
+  }
+  const user = (as ?? actAs)!.trim();
+  if (user !== identity.user) {
+    throw errors.impersonation("unknown user", { id: user, company: identity.company });
+  }
+}
+
 export class Authenticator {
   readonly #store: Store;
-  /** token → expiry (epoch s, Infinity without `exp`) of tokens whose signature checked out. */
-  readonly #verified = new Map<string, number>();
+  /** token → [expiry (epoch s, Infinity without `exp`), session id] of verified tokens. */
+  readonly #verified = new Map<string, readonly [number, string]>();
+  readonly #revoked: Map<string, number>;
 
   constructor(store: Store) {
     this.#store = store;
+    this.#revoked = revokedOf(store);
+  }
+
+  /** `auth.logout`: the token's session is revoked for good (every token of that login). */
+  revoke(token: string, nowMs: number): void {
+    const r = verifyJwt(token, this.#store.jwtSecret(), Math.floor(nowMs / 1000));
+    if (!r.ok) return;
+    const sid = r.claims.session_id;
+    if (typeof sid !== "string" || sid === "") return;
+    const exp = typeof r.claims.exp === "number" ? r.claims.exp : Number.MAX_SAFE_INTEGER;
+    const nowSec = Math.floor(nowMs / 1000);
+    for (const [k, e] of this.#revoked) if (e <= nowSec) this.#revoked.delete(k);
+    this.#revoked.set(sid, exp);
+    this.#store.setMeta(REVOKED_KEY, JSON.stringify(Object.fromEntries(this.#revoked)));
   }
 
   authenticate(authorization: string | null, cookie: string | null, nowMs: number): Authenticated {
@@ -69,15 +140,18 @@ export class Authenticator {
 
   #bearer(token: string, nowMs: number): Authenticated {
     const nowSec = Math.floor(nowMs / 1000);
-    const exp = this.#verified.get(token);
-    if (exp !== undefined && exp > nowSec) {
+    const known = this.#verified.get(token);
+    if (known !== undefined && known[0] > nowSec) {
+      if (this.#revoked.size && this.#revoked.has(known[1])) throw errors.revokedToken();
       return { identity: this.#store.identity(), type: "Bearer", token };
     }
     const r = verifyJwt(token, this.#store.jwtSecret(), nowSec);
     if (!r.ok) throw errors.invalidToken(r.reason);
+    const sid = typeof r.claims.session_id === "string" ? r.claims.session_id : "";
+    if (this.#revoked.has(sid)) throw errors.revokedToken();
     if (this.#verified.size > 10000) this.#verified.clear();
     const claimExp = r.claims.exp;
-    this.#verified.set(token, typeof claimExp === "number" ? claimExp : Infinity);
+    this.#verified.set(token, [typeof claimExp === "number" ? claimExp : Infinity, sid]);
     return { identity: this.#store.identity(), type: "Bearer", token };
   }
 

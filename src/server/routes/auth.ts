@@ -22,4 +22,12 @@ export const authRoutes: Routes = {
     call.cookie = `${TOKEN_COOKIE}=${token}; HttpOnly; Max-Age=${seconds}; Path=/; SameSite=Lax`;
     return { token };
   }),
+  // revokes the presented token's session (a key pair has none) and clears the cookie
+  "auth.logout": endpoint("2.2", (call) => {
+    if (call.auth?.type === "Bearer" && call.auth.token) {
+      call.authenticator.revoke(call.auth.token, call.now);
+    }
+    call.cookie = `${TOKEN_COOKIE}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/`;
+    return {};
+  }),
 };
