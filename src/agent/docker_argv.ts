@@ -33,6 +33,7 @@ import { maskArgv } from "../settings/mask.ts";
 import { pyRepr } from "../settings/py_str.ts";
 import { pyFormat } from "./py_format.ts";
 import { ConfigError } from "../errors.ts";
+import { agentTempDir } from "../platform/temp_stdout.ts";
 
 /** The agent version whose behaviour we reproduce (pinned by `--force-current-version`). */
 export const AGENT_VERSION = "1.9.2";
@@ -272,7 +273,7 @@ export function dockerStep(ctx: DockerContext): DockerStep {
   const gitFiles = [`${home}/.git-credentials`, `${home}/.gitconfig`].filter((f) =>
     host.existing.includes(f)
   );
-  const tempDir = view.envText("CLEARML_AGENT_TEMP_STDOUT_FILE_DIR") || host.tmpdir;
+  const tempDir = agentTempDir(view.env, host.cwd, host.tmpdir);
   let configPath = `${tempDir}/.clearml_agent.${host.random.config}.cfg`;
 
   // The argv (§2.3).

@@ -26,6 +26,7 @@ import { visibleDevices, workerId as makeWorkerId } from "./worker_id.ts";
 import { childCountArgv } from "./child_count_cmd.ts";
 import { shlexSplit } from "../settings/shlex_split.ts";
 import { normalizeCudaVersion } from "../settings/normalize_cuda.ts";
+import { agentTempDir, tempStdoutSetting } from "../platform/temp_stdout.ts";
 
 /** The worker id and its parent (the daemon's id; the same outside services mode). */
 export function planWorkerIds(
@@ -55,8 +56,8 @@ export function planWorkerIds(
 }
 
 function stdoutStep(view: SettingsView, host: HostFacts): StdoutFileStep {
-  const forced = view.envText("CLEARML_AGENT_TEMP_STDOUT_FILE_DIR");
-  const dir = forced || host.tmpdir;
+  const forced = tempStdoutSetting(view.env, host.cwd);
+  const dir = agentTempDir(view.env, host.cwd, host.tmpdir);
   return {
     kind: "stdout-file",
     dir,

@@ -6,7 +6,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { Command, Option } from "@commander-js/extra-typings";
 import type { Register } from "./program.ts";
 import { addGlobalOptions, globalsOf } from "./global_options.ts";
@@ -21,6 +20,7 @@ import { ExitStatus, UsageError } from "../errors.ts";
 import { daemonRunner } from "../agent/daemon_runner.ts";
 import { detach } from "../agent/daemon_detach.ts";
 import { daemonStop, STOP_GRACE_MS } from "../agent/daemon_stop.ts";
+import { daemonOutPath } from "../platform/temp_stdout.ts";
 
 function text(r: Resolution, key: string): string {
   const n = lookup(r, key);
@@ -91,7 +91,7 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
     const cpuOnly = Boolean(opts.cpuOnly) || services !== 0;
 
     if (opts.detached) {
-      const log = join(root, `.clearml_agent_daemon_out${randomBytes(4).toString("hex")}.txt`);
+      const log = daemonOutPath(root);
       const pid = detach(log);
       ctx.err(`clearml agent daemon running in the background (pid ${pid}), log: ${log}\n`);
       return;
@@ -157,7 +157,7 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
       let logFd: number | undefined;
       if (!opts.foreground) {
         const dir = env.CLEARML_AGENT_TEMP_STDOUT_FILE_DIR || root;
-        const file = join(dir, `.clearml_agent_daemon_out${randomBytes(4).toString("hex")}.txt`);
+        const file = daemonOutPath(dir);
         logFd = openSync(file, "a", 0o600);
         ctx.err(
           `Running CLEARML-AGENT daemon in background mode, writing stdout/stderr to ${file}\n`,

@@ -7,6 +7,7 @@ import {
   formatOrigin,
   getNode,
   type Origin,
+  originText,
   type Plain,
   splitPath,
   toPlain,
@@ -24,7 +25,7 @@ export interface Setting {
 
 export function settingAt(r: Resolution, key: string): Setting {
   const node = getNode(r.tree, splitPath(key));
-  if (!node) return { key, value: undefined, from: "not set" };
+  if (!node) return { key, value: undefined, from: originText(undefined) };
   return { key, value: toPlain(node), origin: node.origin, from: formatOrigin(node.origin) };
 }
 

@@ -12,9 +12,9 @@ import { nvccVersion } from "./parse/nvcc_version.ts";
 import { cudnnHeader } from "./parse/cudnn_header.ts";
 import { type Resolution, variableState } from "../settings/resolve.ts";
 import type { VariableState } from "../settings/read_variable.ts";
-import { type ConfNode, formatOrigin, getNode, type Origin } from "../settings/tree.ts";
+import { type ConfNode, formatOrigin, getNode, type Origin, toPlain } from "../settings/tree.ts";
 import { normalizeCudaVersion } from "../settings/normalize_cuda.ts";
-import { tryStrtobool } from "../settings/convert.ts";
+import { truthy } from "../settings/read_variable.ts";
 
 export interface DriverFacts {
   /** Version from /proc (kernel module). */
@@ -52,17 +52,13 @@ export interface CpuOnlyMode {
   variable?: VariableState;
 }
 
-function truthyScalar(node: ConfNode | undefined): boolean {
-  if (node?.type !== "scalar") return false;
-  const v = node.value;
-  return v === true || v === 1 || (typeof v === "string" && tryStrtobool(v) === true);
-}
-
 /** CPU-only mode as the configuration asks for it. */
 export function cpuOnlyMode(agent: Resolution): CpuOnlyMode {
   const node = getNode(agent.tree, ["agent", "cpu_only"]);
   const variable = variableState(agent, "CLEARML_CPU_ONLY");
-  const on = truthyScalar(node);
+  // the agent's test: `not agent.get('cpu_only', False)` (clearml_agent/helper/package/
+  // requirements.py:627), Python truthiness; ours sets a boolean from CLEARML_CPU_ONLY and the flag
+  const on = node !== undefined && truthy(toPlain(node));
   const kind = node?.origin.kind;
   return {
     hidesGpus: on && (kind === "env" || kind === "flag"),

@@ -50,6 +50,15 @@ export function tempStdoutSetting(
   return { raw, path: absolute(value, cwd) };
 }
 
+/**
+ * The directory of the agent's temp files (task output, the docker run's config file), given the
+ * temp dir this machine's tempfile picks: the variable when set, made absolute as `mkstemp`
+ * returns its names (a relative path would make `docker -v` mount a named volume), else that dir.
+ */
+export function agentTempDir(env: Env, cwd: string, tempfileDir: string): string {
+  return tempStdoutSetting(env, cwd)?.path ?? tempfileDir;
+}
+
 export interface TempStdoutDir {
   /** The directory the output file goes in. */
   dir: string;
@@ -142,6 +151,15 @@ export function randomTempName(): string {
 /** `<dir>/.clearml_agent_out.<random>.txt`. */
 export function stdoutFilePath(dir: string, random: string = randomTempName()): string {
   return join(dir, `${STDOUT_PREFIX}${random}${STDOUT_SUFFIX}`);
+}
+
+/**
+ * `<dir>/.clearml_agent_daemon_out<random>.txt`: the console file of a daemon started without
+ * --foreground (clearml_agent/commands/worker.py:1853-1864, `safe_mkstemp(prefix=
+ * ".clearml_agent_daemon_out", suffix=".txt")`: tempfile's 8 characters, no separator).
+ */
+export function daemonOutPath(dir: string, random: string = randomTempName()): string {
+  return join(dir, `.clearml_agent_daemon_out${random}${STDOUT_SUFFIX}`);
 }
 
 export interface TempDirFacts {

@@ -155,6 +155,11 @@ export function leaves(root: ConfNode, prefix: string[] = []): Array<[string[], 
   return out;
 }
 
+/** `formatOrigin(origin)`, or `not set` when there is no origin because there is no value. */
+export function originText(origin: Origin | undefined): string {
+  return origin ? formatOrigin(origin) : "not set";
+}
+
 export function formatOrigin(origin: Origin): string {
   switch (origin.kind) {
     case "default":

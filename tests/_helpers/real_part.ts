@@ -4,6 +4,7 @@
  * missing. Elsewhere a missing part skips the test, with the reason.
  */
 import assert from "node:assert/strict";
+import { it } from "node:test";
 
 export const PARTS_REQUIRED = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 
@@ -15,4 +16,12 @@ export function needs(part: string, present: boolean): { skip?: string } {
 /** Fail, saying what is missing and where it comes from, when the part is absent. */
 export function requirePart(part: string, present: boolean, install: string): void {
   if (!present) assert.fail(`${part} is missing (${install}); CI=true or CLEARML_IT=1 require it`);
+}
+
+/**
+ * Bun does not count a `describe` skipped with `{ skip }` (its summary shows nothing), Deno does:
+ * a test skipped for the same reason makes the skip show on both runners.
+ */
+export function showSkip(what: string, reason: string | false | undefined): void {
+  if (reason) it(`skips ${what}: ${reason}`, { skip: reason }, () => {});
 }

@@ -135,3 +135,15 @@ describe("dockerStep() debug lines (T86)", () => {
     assert.deepEqual(off.messages, []);
   });
 });
+
+describe("dockerStep() and CLEARML_AGENT_TEMP_STDOUT_FILE_DIR", () => {
+  it("mounts the config file from the variable's directory made absolute (docker -v needs a path)", () => {
+    // clearml_agent/commands/worker.py:2484-2490: the config file is safe_mkstemp(prefix=
+    // ".clearml_agent.", dir=ENV_TEMP_STDOUT_FILE_DIR.get()), an absolute name
+    const step = dockerStep(
+      dockerContext({ env: { CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: "tmp/agent" } }, { cwd: "/w" }),
+    );
+    const conf = step.argv.find((t) => t.endsWith(":/tmp/clearml.conf"));
+    assert.match(conf ?? "", /^\/w\/tmp\/agent\/\.clearml_agent\.[^/]+\.cfg:/);
+  });
+});

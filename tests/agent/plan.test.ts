@@ -388,6 +388,16 @@ describe("plan(): child environment, command, stdout file", () => {
     assert.equal(s.why, "CLEARML_AGENT_TEMP_STDOUT_FILE_DIR");
   });
 
+  it("the stdout file of a relative CLEARML_AGENT_TEMP_STDOUT_FILE_DIR is absolute, as mkstemp names it", () => {
+    // clearml_agent/commands/worker.py:963: safe_mkstemp(dir=ENV_TEMP_STDOUT_FILE_DIR.get()), and
+    // Python's mkstemp returns os.path.abspath of the file
+    const s = stepOf(
+      planOf({}, { CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: " logs/ " }, {}, undefined, { cwd: "/w" }),
+      "stdout-file",
+    )!;
+    assert.equal(s.path, "/w/logs/.clearml_agent_out.abcd1234.txt");
+  });
+
   it("--cpu-only hides the GPUs from the task", () => {
     const set = stepOf(planOf({}, {}, { cpuOnly: true }), "child-env")!.set;
     assert.equal(set.find((e) => e.name === "NVIDIA_VISIBLE_DEVICES")?.value, "none");

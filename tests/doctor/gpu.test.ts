@@ -9,7 +9,12 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gpuCategory } from "../../src/doctor/checks/gpu.ts";
-import { agentNvmlCuda, type CudaChain, cudaChain } from "../../src/platform/cuda_chain.ts";
+import {
+  agentNvmlCuda,
+  cpuOnlyMode,
+  type CudaChain,
+  cudaChain,
+} from "../../src/platform/cuda_chain.ts";
 import { type GpuSnapshot, probeGpu, SMI_QUERY } from "../../src/doctor/probes/gpu_probe.ts";
 import type { HostFacts } from "../../src/platform/host_facts.ts";
 import { nvccVersion } from "../../src/platform/parse/nvcc_version.ts";
@@ -625,6 +630,21 @@ describe("gpu.cpu_only", () => {
     assert.equal(r.status, "fail");
     assert.match(r.summary, /CLEARML_CPU_ONLY="maybe" is not a boolean/);
   });
+
+  // clearml_agent/helper/package/requirements.py:627: `self.active = not agent.get('cpu_only',
+  // False)`: Python truthiness of the value as the file gives it, not the bool spellings
+  for (
+    const [value, on] of [["2", true], ['"no"', true], ['"false"', true], ["0", false], [
+      "false",
+      false,
+    ], ['""', false]] as const
+  ) {
+    it(`cpuOnlyMode() reads agent.cpu_only: ${value} in a file as the agent's \`if\` does (${on})`, () => {
+      const input = doctorInput({}, { [CONF]: `agent.cpu_only: ${value}` });
+      assert.equal(cpuOnlyMode(input.agent).fileKey, on);
+      assert.equal(cpuOnlyMode(input.agent).hidesGpus, false);
+    });
+  }
 
   it("gpu.cpu_only explains that agent.cpu_only in clearml.conf leaves the GPUs visible", () => {
     const input = doctorInput({}, { [CONF]: "agent.cpu_only: true" });

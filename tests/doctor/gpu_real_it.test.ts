@@ -17,8 +17,9 @@ import { exec } from "../../src/platform/exec.ts";
 import type { DoctorInput, ProbeTools } from "../../src/doctor/types.ts";
 import { resolve } from "../../src/settings/resolve.ts";
 import { nodeFsView } from "../../src/settings/node_fs_view.ts";
+import { PARTS_REQUIRED, showSkip } from "../_helpers/real_part.ts";
 
-const required = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+const required = PARTS_REQUIRED;
 const agentPeer = () => peer("clearml-agent.sh");
 
 const tools: ProbeTools = {
@@ -27,6 +28,7 @@ const tools: ProbeTools = {
   stepTimeoutMs: 5000,
 };
 
+showSkip("the gpu checks against the real agent", !required && "set CLEARML_IT=1 to run");
 describe("doctor's gpu checks equal the real clearml-agent on this machine", {
   skip: !required && "set CLEARML_IT=1 to run",
 }, () => {

@@ -17,12 +17,13 @@ import {
   startFakeServer,
   type TestPki,
 } from "../_helpers/fake_clearml_server.ts";
+import { PARTS_REQUIRED, showSkip } from "../_helpers/real_part.ts";
 
 const STEP_MS = 500;
 const KEY = "EGRTCO8JMSIGI6S39GTP43NFWXDQOW";
 const SECRET = "xJ2oVr7sNotARealSecretValue0123456789abcdefgh";
 
-const required = process.env["CI"] === "true" || process.env["CLEARML_IT"] === "1";
+const required = PARTS_REQUIRED;
 const opensslMissing = !hasOpenssl();
 if (opensslMissing && required) {
   throw new Error("The openssl CLI is required for the server e2e tests (CI=true or CLEARML_IT=1)");
@@ -31,15 +32,7 @@ const skip = opensslMissing
   ? "the openssl CLI is not installed (needed to make test certificates)"
   : false;
 
-if (skip) {
-  it(
-    "skips the server e2e tests: the openssl CLI is not installed (CI=true or CLEARML_IT=1 require it)",
-    {
-      skip,
-    },
-    () => {},
-  );
-}
+showSkip("the server e2e tests", skip && `${skip} (CI=true or CLEARML_IT=1 require it)`);
 
 let pki: TestPki | undefined;
 let api: FakeServer; // https, fake ClearML API

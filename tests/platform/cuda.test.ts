@@ -20,6 +20,7 @@ import { resolve } from "../../src/settings/resolve.ts";
 import { nodeFsView } from "../../src/settings/node_fs_view.ts";
 import { resolveWith } from "../_helpers/resolve.ts";
 import { fakeHost, type FakeMachine } from "../_helpers/fake_host.ts";
+import { PARTS_REQUIRED, showSkip } from "../_helpers/real_part.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const gpuFixture = (name: string) =>
@@ -190,7 +191,7 @@ describe("detectCuda()", () => {
 
 // ── against the real clearml-agent on this machine ───────────────────────────────────────────
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+const enabled = PARTS_REQUIRED;
 const peerPath = () => peer("clearml-agent.sh");
 
 /** `agent.cuda_version` and `agent.cudnn_version` as the real agent's Session computes them. */
@@ -208,6 +209,7 @@ function realAgent(env: Record<string, string>, conf: string, home: string): [st
   return [get("cuda_version"), get("cudnn_version")];
 }
 
+showSkip("detectCuda() against the real agent", !enabled && "set CLEARML_IT=1 to run");
 describe("detectCuda() equals the real clearml-agent 1.9.2 on this machine", {
   skip: !enabled && "set CLEARML_IT=1 to run",
 }, () => {

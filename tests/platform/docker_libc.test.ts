@@ -25,6 +25,7 @@ import {
   startDockerDaemon,
 } from "../_helpers/docker_daemon.ts";
 import { BUSYBOX, importImage, type RootEntry } from "../_helpers/rootfs_image.ts";
+import { PARTS_REQUIRED, showSkip } from "../_helpers/real_part.ts";
 
 describe("imageLibcFrom()", () => {
   const cases: Array<[string, string[], string, string | null, boolean]> = [
@@ -153,8 +154,12 @@ describe("detectImageLibc() on a scripted docker CLI", () => {
   });
 });
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+const enabled = PARTS_REQUIRED;
 
+showSkip(
+  "detectImageLibc() on a private docker daemon",
+  !enabled && "needs CI=true or CLEARML_IT=1 (root and dockerd)",
+);
 describe("detectImageLibc() on images in a private docker daemon", {
   skip: !enabled && "needs CI=true or CLEARML_IT=1 (root and dockerd)",
 }, () => {

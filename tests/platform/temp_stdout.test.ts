@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import {
+  agentTempDir,
   chooseTempStdoutDir,
   cleanStaleStdoutFiles,
+  daemonOutPath,
   randomTempName,
   stdoutFilePath,
   tempDirCandidates,
@@ -73,6 +75,21 @@ describe("the output directory rule", () => {
     for (const n of names) assert.match(n, /^[a-z0-9_]{8}$/);
     assert.ok(names.size > 190, "random names repeat");
     assert.equal(stdoutFilePath("/tmp", "abc_1234"), "/tmp/.clearml_agent_out.abc_1234.txt");
+  });
+
+  it("names a background daemon's console file as the agent's safe_mkstemp does", () => {
+    // clearml_agent/commands/worker.py:1853-1864: prefix ".clearml_agent_daemon_out", suffix ".txt"
+    assert.equal(daemonOutPath("/d", "abc_1234"), "/d/.clearml_agent_daemon_out" + "abc_1234.txt");
+    assert.match(daemonOutPath("/d"), /^\/d\/\.clearml_agent_daemon_out[a-z0-9_]{8}\.txt$/);
+  });
+
+  it("agentTempDir() is the variable made absolute, else the temp dir", () => {
+    assert.equal(
+      agentTempDir({ CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: " out " }, "/w", "/tmp"),
+      "/w/out",
+    );
+    assert.equal(agentTempDir({ CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: "  " }, "/w", "/tmp"), "/tmp");
+    assert.equal(agentTempDir({}, "/w", "/var/tmp"), "/var/tmp");
   });
 });
 

@@ -14,7 +14,13 @@ import { agentDockerImage } from "../parse/agent_docker_image.ts";
 import { visibleDevices } from "../../platform/parse/visible_devices.ts";
 import { cpuOnlyMode } from "../../platform/cuda_chain.ts";
 import { variableState } from "../../settings/resolve.ts";
-import { type ConfNode, formatOrigin, getNode, type Origin } from "../../settings/tree.ts";
+import {
+  type ConfNode,
+  formatOrigin,
+  getNode,
+  type Origin,
+  originText,
+} from "../../settings/tree.ts";
 import { maskArgv } from "../../settings/mask.ts";
 import { expandUser } from "../../settings/expand_user.ts";
 import { containerMarkers as platformContainerMarkers } from "../../platform/container.ts";
@@ -43,10 +49,6 @@ function versionTuple(v: string): [number, number] | undefined {
 
 function atLeast(v: [number, number], min: readonly [number, number]): boolean {
   return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
-}
-
-function originText(origin: Origin | undefined): string {
-  return origin ? formatOrigin(origin) : "unknown origin";
 }
 
 function modeString(mode: number): string {

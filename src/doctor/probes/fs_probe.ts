@@ -1,33 +1,26 @@
 /**
  * The fs category's probe: for each directory the agent writes to, whether it exists, whether
- * this user may write there (or create it), the free space and the mount it lives on. Read-only:
- * writability is asked with access(2), never by creating a file.
+ * this user can create a file there (or create it), the free space and the mount it lives on.
+ * Writability is found out as the agent's Python finds it (tempfile creates a file): a file is
+ * created and removed at once (temp_stdout's canCreateFile); permission bits and access(2) miss
+ * ACLs, quotas and directories like /proc that root "may" write.
  */
-import { accessSync, constants, readFileSync, realpathSync, statfsSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statfsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import process from "node:process";
 import type { DoctorInput, ProbeTools } from "../types.ts";
 import type { DirFacts, FsSnapshot } from "./fs_snapshot.ts";
 import { cacheTargets, tempDirCandidates, tempStdoutTarget } from "../fs_targets.ts";
 import { isNoexec, isReadOnly, type Mount, mountFor, parseMountinfo } from "../mountinfo.ts";
+import { canCreateFile } from "../../platform/temp_stdout.ts";
 
 function code(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
 }
 
-/**
- * access(W_OK|X_OK), corrected for root: Deno emulates access() from the mode bits and says
- * EACCES to root where the kernel (and Python's agent) would let root write. A read-only mount
- * stops root too.
- */
+/** A file can be created in it; a read-only mount says no without trying. */
 function writable(path: string, mount: Mount | undefined): boolean {
   if (mount && isReadOnly(mount)) return false;
-  try {
-    accessSync(path, constants.W_OK | constants.X_OK);
-    return true;
-  } catch (e: unknown) {
-    return code(e) === "EACCES" && process.getuid?.() === 0;
-  }
+  return canCreateFile(path);
 }
 
 export function dirFacts(path: string, mounts: readonly Mount[]): DirFacts {
