@@ -370,3 +370,81 @@ export function setModelArchived(
     return true;
   });
 }
+
+/**
+ * `models.update_for_task` (clients before API 2.13): the task (in `created` or `in_progress`)
+ * gets `override` as its output model, or its last output model is updated with `input`, or a
+ * new model is made from the task (its project, framework, first input model as parent, model
+ * description and labels), named after the task unless `input` names it. The task's output
+ * list becomes that one model; `last_iteration` grows to `iteration`.
+ */
+export function modelForTask(
+  store: Store,
+  ident: Identity,
+  taskId: string,
+  o: { override?: string; input: Obj; iteration?: number },
+  now = Date.now(),
+): Obj {
+  return store.tx(() => {
+    const t = loadTask(store, taskId);
+    if (!t) throw errors.invalidTaskId({ id: taskId, company: ident.company });
+    if (t.status !== "created" && t.status !== "in_progress") {
+      throw errors.invalidTaskStatus(
+        { id: taskId, company: ident.company },
+        "model can only be updated for tasks in the ['created', 'in_progress'] states",
+      );
+    }
+    const input: Obj = {
+      name: t.name,
+      comment: `Created by task \`${t.name}\` (${t.id})`,
+      ...o.input,
+    };
+    delete input.override_model_id;
+    delete input.iteration;
+    const outputs = isObj(t.models) && Array.isArray(t.models.output)
+      ? t.models.output as Obj[]
+      : [];
+    let modelId = o.override;
+    if (modelId) {
+      companyModel(store, ident, modelId);
+    } else if (outputs.length) {
+      const last = String(outputs[outputs.length - 1]!.model);
+      const res = editModel(store, ident, last, input, o.iteration, now);
+      return { ...res, id: last, created: false };
+    } else {
+      const exec = isObj(t.execution) ? t.execution : {};
+      const inputs = isObj(t.models) && Array.isArray(t.models.input)
+        ? t.models.input as Obj[]
+        : [];
+      modelId = createModel(
+        store,
+        ident,
+        {
+          project: t.project,
+          framework: exec.framework,
+          parent: inputs[0]?.model,
+          design: exec.model_desc,
+          labels: exec.model_labels,
+          ...input,
+          // ready only for a published task, which cannot get here
+          ready: false,
+        },
+        undefined,
+        now,
+      );
+    }
+    const fresh = loadTask(store, taskId)!;
+    if (o.iteration !== undefined) {
+      const last = typeof fresh.last_iteration === "number" ? fresh.last_iteration : 0;
+      if (o.iteration > last) fresh.last_iteration = o.iteration;
+    }
+    const d = isoDate(now);
+    fresh.models = {
+      ...(isObj(fresh.models) ? fresh.models : {}),
+      output: [{ model: modelId, name: "output", updated: d }],
+    };
+    Object.assign(fresh, { last_update: d, last_change: d, last_changed_by: ident.user });
+    saveTask(store, fresh);
+    return { id: modelId, created: true };
+  });
+}

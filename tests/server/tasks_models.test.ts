@@ -253,3 +253,48 @@ describe("tasks.clone and tasks.delete", () => {
     assert.equal((await ok("models.get_by_id", { model: published })).model.task, undefined);
   });
 });
+
+describe("legacy task-model calls (clients before API 2.13)", () => {
+  it("update_for_task creates the task's model, then updates it; 301 above 2.13", async () => {
+    const { c, ok, task } = await api();
+    const t = await task({ execution: { framework: "Keras", model_labels: { cat: 1 } } });
+    const r1 = await c(
+      "models.update_for_task",
+      { task: t, uri: "http://w/1", iteration: 4 },
+      "2.9",
+    );
+    assert.equal(r1.status, 200, r1.text);
+    assert.equal(r1.json.data.created, true);
+    const m = (await ok("models.get_by_id", { model: r1.json.data.id })).model;
+    assert.equal(m.name, "a task");
+    assert.equal(m.framework, "Keras");
+    assert.deepEqual(m.labels, { cat: 1 });
+    assert.equal(m.ready, false);
+    assert.equal(m.comment, `Created by task \`a task\` (${t})`);
+    const got = (await ok("tasks.get_by_id", { task: t })).task;
+    assert.deepEqual(got.models.output.map((x: { model: string }) => x.model), [m.id]);
+    assert.equal(got.last_iteration, 4);
+    const r2 = await c("models.update_for_task", { task: t, uri: "http://w/2" }, "2.13");
+    assert.equal(r2.json.data.created, false);
+    assert.equal(r2.json.data.id, m.id);
+    assert.equal((await ok("models.get_by_id", { model: m.id })).model.uri, "http://w/2");
+    const byTask = await c("models.get_by_task_id", { task: t }, "2.9");
+    assert.equal(byTask.json.data.model.id, m.id);
+    const both = await c(
+      "models.update_for_task",
+      { task: t, uri: "u", override_model_id: "x" },
+      "2.9",
+    );
+    assert.equal(both.json.meta.result_subcode, 11);
+    for (const name of ["models.update_for_task", "models.get_by_task_id"]) {
+      const moved = await c(name, { task: t, uri: "u" }, "2.14");
+      assert.equal(moved.status, 301);
+      assert.equal(moved.json.meta.result_code, 301);
+      assert.equal(moved.json.meta.result_subcode, 1);
+      assert.match(
+        moved.json.meta.result_msg,
+        /^this endpoint is no longer supported for the requested API version \(use /,
+      );
+    }
+  });
+});

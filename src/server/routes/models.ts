@@ -1,10 +1,10 @@
 /**
  * `models.*` (the real server's `services/models.py`): what the SDK's `OutputModel`,
- * `InputModel`, `Model.query_models` and task cleanup call. `models.update_for_task` and
- * `models.get_by_task_id` (legacy, before 2.13) are not implemented and answer as unknown.
+ * `InputModel`, `Model.query_models` and task cleanup call, and the legacy task-model calls of
+ * clients before API 2.13 (`update_for_task`, `get_by_task_id`; 301 for newer requests).
  */
 import type { Obj } from "../call_body.ts";
-import { errors } from "../call_error.ts";
+import { callError, errors } from "../call_error.ts";
 import { itemList, itemStr, tooShort } from "../call_items.ts";
 import { project as projectPaths } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
@@ -22,7 +22,9 @@ import {
   setModelReady,
 } from "../models_store.ts";
 import { subProjects } from "../projects_store.ts";
-import { publishTask } from "../tasks_store.ts";
+import { mustLoadTask, publishTask } from "../tasks_store.ts";
+import { compareVersion, parseVersion } from "../version.ts";
+import { modelForTask } from "../models_store.ts";
 
 const LIST_FIELDS = ["id", "framework", "uri", "user", "project", "task", "parent"] as const;
 
@@ -60,6 +62,18 @@ function metadataItems(data: Obj, required: boolean): Obj[] | undefined {
     type: itemStr(o, "type", true)!,
     value: itemStr(o, "value", true)!,
   }));
+}
+
+/** The legacy task-model endpoints end at 2.13: newer requests get the real server's 301/1. */
+function legacyOnly(call: Call, instead: string): void {
+  if (compareVersion(call.version, parseVersion("2.13")) > 0) {
+    throw callError(
+      301,
+      1,
+      "this endpoint is no longer supported for the requested API version",
+      instead,
+    );
+  }
 }
 
 function ids(call: Call): string[] {
@@ -167,6 +181,39 @@ export const modelsRoutes: Routes = {
     if (!keys) throw errors.missingField("keys");
     if (!keys.length) throw tooShort("keys");
     return { updated: deleteModelMetadata(call.store, call.identity, id, keys, call.now) };
+  }),
+  "models.update_for_task": endpoint("1.0", (call) => {
+    legacyOnly(call, "use tasks.add_or_update_model");
+    const f = call.fields;
+    const task = f.reqStr("task");
+    const uri = f.str("uri");
+    const override = f.str("override_model_id");
+    if (!(uri || override) || (uri && override)) {
+      throw callError(400, 11, "missing required fields", "exactly one field is required", {
+        fields: ["uri", "override_model_id"],
+      });
+    }
+    return modelForTask(call.store, call.identity, task, {
+      override,
+      input: call.data,
+      iteration: f.int("iteration"),
+    }, call.now);
+  }),
+  "models.get_by_task_id": endpoint("1.0", (call) => {
+    legacyOnly(call, "use models.get_by_id/get_all apis");
+    const id = call.fields.reqStr("task");
+    const t = mustLoadTask(call.store, call.identity, id);
+    const outputs = (t.models as { output?: Obj[] } | undefined)?.output ?? [];
+    const last = outputs[outputs.length - 1];
+    if (!last) throw errors.missingTaskFields({ field: "models.output" });
+    const m = loadModel(call.store, String(last.model));
+    if (!m) {
+      throw modelErrors.invalidId(
+        { id: last.model, company: call.identity.company },
+        "no such public or company model",
+      );
+    }
+    return { model: m };
   }),
   "models.archive_many": endpoint("1.0", (call) =>
     batch(ids(call), (id) => ({
