@@ -242,6 +242,40 @@ describe(
       assert.equal(readFileSync(saved, "utf8"), ARTIFACT);
     });
 
+    it("shows queues with their entries, workers with their task, and the doctor report", {
+      timeout: 90_000,
+    }, async () => {
+      const queue = (await api.call("queues.get_all", { name: "^default$" })).queues[0].id;
+      const waiting =
+        (await api.call("tasks.create", { name: "waiting run", type: "training" })).id;
+      await api.call("tasks.enqueue", { task: waiting, queue });
+      const busy = (await api.call("tasks.create", { name: "busy run", type: "training" })).id;
+      await api.call("tasks.started", { task: busy });
+      await api.call("workers.register", { worker: "browser-box:0", queues: [queue] });
+      await api.call("workers.status_report", {
+        worker: "browser-box:0",
+        task: busy,
+        timestamp: Date.now(),
+      });
+      await page.goto(`${server.webUrl}/queues`);
+      const entry = page.locator(`section[data-queue="default"] tr[data-task="${waiting}"]`);
+      assert.match(await entry.innerText(), /waiting run\s+queued/);
+      await page.screenshot({ path: join(SHOTS, "queues.png"), fullPage: true });
+      await page.goto(`${server.webUrl}/workers`);
+      const worker = page.locator('tr[data-worker="browser-box:0"]');
+      assert.match(await worker.innerText(), /default\s+busy run/);
+      await worker.locator("a").click();
+      await page.waitForSelector("#task-name");
+      assert.equal(await page.textContent("#task-name"), "busy run");
+      await page.screenshot({ path: join(SHOTS, "workers.png"), fullPage: true });
+      await page.goto(`${server.webUrl}/doctor`);
+      assert.ok(
+        await page.locator("table.doctor tr[data-check]").count() > 5,
+        "the doctor's checks",
+      );
+      await page.screenshot({ path: join(SHOTS, "doctor.png"), fullPage: true });
+    });
+
     it("lists the tasks under their project; a forged cookie gets the login form", {
       timeout: 60_000,
     }, async () => {

@@ -349,6 +349,7 @@ describe("web pages", () => {
     const cookie = await login(f.web);
     const text = (await page(f.web, "/doctor", cookie)).text;
     assert.match(text, /data-check="git\.installed"[^]*?status-pass/);
+    assert.match(text, /id="doctor-summary">.*1 fail.*1 pass/);
     assert.match(
       text,
       /data-check="docker\.daemon"[^]*?no docker daemon[^]*?start it[^]*?systemctl start docker/,

@@ -5,6 +5,8 @@ import { Layout } from "./layout.tsx";
 import { isObj } from "../doc_path.ts";
 import { fmtValue } from "./format.ts";
 
+const STATUS_ORDER = ["error", "fail", "warn", "pass", "skip"];
+
 interface CheckView {
   id: string;
   status: string;
@@ -31,11 +33,20 @@ function checksOf(report: unknown): CheckView[] {
 
 export function DoctorPage(p: { report?: unknown; error?: string }) {
   const checks = checksOf(p.report);
+  const counts = new Map<string, number>();
+  for (const c of checks) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
   return (
     <Layout title="Doctor" user>
       <h1>Doctor</h1>
       <p class="muted">This server's machine, checked offline (no network probes).</p>
       {p.error && <p class="error">{p.error}</p>}
+      {checks.length > 0 && (
+        <p id="doctor-summary">
+          {STATUS_ORDER.filter((st) => counts.get(st)).map((st) => (
+            <span class={`status status-${st}`}>{counts.get(st)} {st}</span>
+          ))}
+        </p>
+      )}
       {checks.length > 0 && (
         <table class="doctor">
           <thead>
