@@ -31,7 +31,18 @@ describe("web pages", () => {
     const projects = await page(f.web, "/projects", cookie);
     const pid = /data-project="([0-9a-f]{32})"><td><a [^>]*>team\/exp</.exec(projects.text)?.[1];
     assert.ok(pid, projects.text);
-    assert.match(projects.text, /team\/exp<\/a><\/td><td class="num">2<\/td><td class="num">1</);
+    assert.match(
+      projects.text,
+      /team\/exp<\/a><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">1</,
+    );
+    // the parent the nested name created counts its subproject's tasks, and links to it
+    assert.match(projects.text, /team<\/a><\/td><td class="num">0<\/td><td class="num">2</);
+    const parent = /data-project="([0-9a-f]{32})"><td><a [^>]*>team</.exec(projects.text)![1];
+    const parentPage = await page(f.web, `/projects/${parent}`, cookie);
+    assert.match(
+      parentPage.text,
+      new RegExp(`Subprojects: <a href="/projects/${pid}">team/exp</a>`),
+    );
     const list = await page(f.web, `/projects/${pid}`, cookie);
     assert.equal(list.status, 200);
     assert.doesNotMatch(list.text, /elsewhere/);

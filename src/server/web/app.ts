@@ -19,7 +19,7 @@ import type { ScalarSeries } from "./chart_geometry.ts";
 import { consoleSince } from "./console_log.ts";
 import { DoctorPage } from "./doctor_page.tsx";
 import { LoginPage } from "./login_page.tsx";
-import { projectList, projectName } from "./project_list.ts";
+import { projectList, projectName, subprojects } from "./project_list.ts";
 import { ProjectsPage } from "./projects_page.tsx";
 import { QueuesPage } from "./queues_page.tsx";
 import { cookieValue, SESSION_COOKIE, SESSION_SECONDS, WebSessions } from "./sessions.ts";
@@ -233,9 +233,11 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
     if (name === undefined) return notFound(c, `No project with id ${id}.`);
     const q = queueNames();
     const t = now();
-    const docs = allTasks(store).filter((d) => d.project === id).reverse();
+    const tasks = allTasks(store);
+    const docs = tasks.filter((d) => d.project === id).reverse();
     const rows = docs.slice(0, MAX_TASK_ROWS).map((d) => taskRow(d, q, t));
-    return c.html(TasksPage({ title: name, rows, total: docs.length }));
+    const subs = subprojects(projectList(store, tasks), name);
+    return c.html(TasksPage({ title: name, rows, total: docs.length, subprojects: subs }));
   });
 
   web.get("/tasks", (c) => {

@@ -15,6 +15,7 @@ export function ProjectsPage(p: { projects: ProjectEntry[]; unassigned: number }
               <tr>
                 <th>Project</th>
                 <th>Tasks</th>
+                <th>With subprojects</th>
                 <th>Running</th>
                 <th>Last update (UTC)</th>
               </tr>
@@ -26,6 +27,7 @@ export function ProjectsPage(p: { projects: ProjectEntry[]; unassigned: number }
                     <a href={`/projects/${encodeURIComponent(x.id)}`}>{x.name}</a>
                   </td>
                   <td class="num">{x.tasks}</td>
+                  <td class="num">{x.allTasks}</td>
                   <td class="num">{x.running}</td>
                   <td>{fmtDate(x.lastUpdate)}</td>
                 </tr>
