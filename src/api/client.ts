@@ -252,6 +252,8 @@ export class ApiClient {
   #headers(): Record<string, string> {
     return {
       Accept: "application/json",
+      // as Python requests does: a real server gzips answers of 500 bytes and more
+      "Accept-Encoding": "gzip, deflate",
       "X-ClearML-Worker": this.#o.worker ?? hostname(),
       "X-ClearML-Client": this.#o.client ?? `clearml-ts-${VERSION}`,
     };

@@ -297,7 +297,16 @@ export function exchange(
     const finish = (ended: boolean) => {
       if (settled || (!ended && size < needed && size < maxBody)) return;
       const all = Buffer.concat(chunks);
-      const parsed = parseResponse(all, ended || size >= maxBody, maxBody);
+      let parsed: HttpResponse | "incomplete";
+      try {
+        parsed = parseResponse(all, ended || size >= maxBody, maxBody);
+      } catch (e) {
+        // not HTTP, bad chunking, a body that does not decompress: this request's failure
+        settled = true;
+        socket.destroy();
+        reject(e);
+        return;
+      }
       if (parsed === "incomplete") {
         if (!ended) needed = expectedSize(all);
         if (ended) {
@@ -393,6 +402,12 @@ export function parseResponse(
   if (raw.length > maxBody) {
     raw = raw.subarray(0, maxBody);
     truncated = true;
+  }
+  // a client that sent Accept-Encoding gets gzip/deflate bodies (a truncated one stays as read)
+  const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
+  if (!truncated && raw.length && (encoding === "gzip" || encoding === "deflate")) {
+    const zlib = process.getBuiltinModule("node:zlib");
+    raw = encoding === "gzip" ? zlib.gunzipSync(raw) : zlib.inflateSync(raw);
   }
   return { status, statusText: m[2] ?? "", headers, body: raw.toString("utf8"), truncated };
 }

@@ -10,6 +10,7 @@ import { CallError, errors } from "./call_error.ts";
 import { parseCallPath } from "./call_path.ts";
 import { type Call, resolveHandler, type Routes } from "./endpoint.ts";
 import { envelopeJson, type Meta } from "./envelope.ts";
+import { compressed } from "./compress.ts";
 import { Fields } from "./fields.ts";
 import { newCallId } from "./ids.ts";
 import { Authenticator, checkImpersonation } from "./authenticate.ts";
@@ -210,11 +211,12 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
         now: t,
       };
       const out = impl[1](call);
+      const accept = input.header("accept-encoding");
       // most handlers answer at once; add_batch waits for its group commit
       if (out instanceof Promise) {
-        return out.then((data) => reply(meta, data ?? {}, call.cookie), caught);
+        return out.then((data) => compressed(reply(meta, data ?? {}, call.cookie), accept), caught);
       }
-      return reply(meta, out ?? {}, call.cookie);
+      return compressed(reply(meta, out ?? {}, call.cookie), accept);
     } catch (e) {
       return caught(e);
     }

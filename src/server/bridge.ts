@@ -28,7 +28,8 @@ export interface BridgeRequest {
 export interface BridgeReply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes (a compressed answer). */
+  body: string | Uint8Array<ArrayBuffer>;
 }
 
 /**

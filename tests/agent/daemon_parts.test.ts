@@ -18,20 +18,11 @@ import { agentsToStop, liveAgents, register } from "../../src/agent/daemon_regis
 import { runOptions } from "../../src/agent/daemon_runner.ts";
 import { finalStatus } from "../../src/agent/daemon_status.ts";
 import { ApiClient } from "../../src/api/client.ts";
-import type { RetryPolicy } from "../../src/api/settings.ts";
+import { NO_RETRIES } from "../_helpers/no_retries.ts";
 import { fakeToken, type Seen, startScripted } from "../api/_scripted_server.ts";
 import { resolveWith } from "../_helpers/resolve.ts";
 
-const POLICY: RetryPolicy = {
-  total: 0,
-  connect: 0,
-  read: 0,
-  status: 0,
-  backoffFactor: 0,
-  backoffMax: 0,
-  statusCodes: [],
-  waitOnMaintenanceForever: false,
-};
+const POLICY = NO_RETRIES;
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "clearml-daemon-test-"));
