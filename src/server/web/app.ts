@@ -164,7 +164,7 @@ export function createWebApp(store: Store, opts: WebAppOptions = {}): Hono {
     return c.html(
       LoginPage({
         message: "Your session is not valid (expired or unknown). Log in again.",
-        next: path,
+        next: safeNext(path),
       }),
       401,
     );
