@@ -81,30 +81,38 @@ const IMG_SOURCE = /['"]source['"]:\s?['"]([a-z][a-z0-9+\-.]*:\/\/.*?)['"]/gi;
 const CHUNK = 64;
 
 class RowBuffer {
-  readonly #rows: (string | number | null)[] = [];
+  /** one full statement's values; `n` of them filled */
+  readonly rows: (string | number | null)[];
+  n = 0;
+  readonly #full: string;
   constructor(
     readonly store: Store,
     readonly head: string,
     readonly width: number,
-  ) {}
-  /** Append one row's values (exactly `width` of them) with `add`, then call `done`. */
-  get rows(): (string | number | null)[] {
-    return this.#rows;
+  ) {
+    this.rows = new Array(CHUNK * width).fill(null);
+    this.#full = this.#sql(CHUNK);
   }
+  #sql(rows: number): string {
+    const one = `(${Array(this.width).fill("?").join(", ")})`;
+    return `${this.head} VALUES ${Array(rows).fill(one).join(", ")}`;
+  }
+  /** After writing one row's values at `rows[n]`…: count it, and send a full statement. */
   done(): void {
-    if (this.#rows.length === CHUNK * this.width) this.flush();
+    this.n += this.width;
+    if (this.n === this.rows.length) {
+      this.store.stmt(this.#full).run(...this.rows);
+      this.n = 0;
+    }
   }
   push(...values: (string | number | null)[]): void {
-    this.#rows.push(...values);
+    for (let i = 0; i < values.length; i++) this.rows[this.n + i] = values[i]!;
     this.done();
   }
   flush(): void {
-    const n = this.#rows.length / this.width;
-    if (!n) return;
-    const one = `(${Array(this.width).fill("?").join(", ")})`;
-    this.store.stmt(`${this.head} VALUES ${Array(n).fill(one).join(", ")}`).run(
-      ...this.#rows.splice(0),
-    );
+    if (!this.n) return;
+    this.store.stmt(this.#sql(this.n / this.width)).run(...this.rows.slice(0, this.n));
+    this.n = 0;
   }
 }
 
@@ -211,14 +219,21 @@ export function addEvents(
       agg: SeriesAgg;
       lastTs: number;
       last: LastMetrics;
+      task: string;
       metric: string;
+      variant: string;
     }
     const series = new Map<string, Series>();
+    let lastSeries: Series | undefined;
     const seriesOf = (
       task: string,
       p: Point,
       last: LastMetrics,
     ): Series => {
+      if (
+        lastSeries && lastSeries.task === task && lastSeries.metric === p.metric &&
+        lastSeries.variant === p.variant
+      ) return lastSeries;
       const key = `${task}\u0000${p.metric}\u0000${p.variant}`;
       let s = series.get(key);
       if (!s) {
@@ -237,10 +252,13 @@ export function addEvents(
           agg: last.series(p.metric, p.variant),
           lastTs: -Infinity,
           last,
+          task,
           metric: p.metric,
+          variant: p.variant,
         };
         series.set(key, s);
       }
+      lastSeries = s;
       return s;
     };
     const others = new RowBuffer(
@@ -253,7 +271,7 @@ export function addEvents(
         fail("Event must have a 'type' field");
         continue;
       }
-      const type = raw.type.replaceAll(" ", "_");
+      const type = raw.type.includes(" ") ? raw.type.replaceAll(" ", "_") : raw.type;
       if (!EVENT_TYPES.has(type)) {
         fail(`Invalid event type ${type}`);
         continue;
@@ -311,7 +329,13 @@ export function addEvents(
         if (p) {
           const s = seriesOf(task, p, st.last);
           const rows = points.rows;
-          rows.push(s.id, iter, p.value, p.ts, written, p.worker === s.worker ? null : p.worker);
+          const at = points.n;
+          rows[at] = s.id;
+          rows[at + 1] = iter;
+          rows[at + 2] = p.value;
+          rows[at + 3] = p.ts;
+          rows[at + 4] = written;
+          rows[at + 5] = p.worker === s.worker ? null : p.worker;
           points.done();
           if (p.ts > s.lastTs) s.lastTs = p.ts;
           addSample(s.agg, p.value, iter, p.ts, p.xAxisLabel);
