@@ -268,3 +268,162 @@ export function countTaskEvents(store: Store, task: string): number {
        (SELECT id FROM scalar_series WHERE task = ?)`) +
     n("SELECT count(*) AS n FROM metric_events WHERE task = ?");
 }
+
+/** An offset into a fixed ordering, as an opaque scroll id. */
+export function offsetScroll(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
+}
+
+export function readOffsetScroll(id: string | undefined): number {
+  if (!id) return 0;
+  try {
+    const v = JSON.parse(Buffer.from(id, "base64url").toString("utf8")) as { offset?: unknown };
+    if (typeof v.offset === "number" && v.offset >= 0) return v.offset;
+  } catch {
+    // fall through
+  }
+  throw callError(400, 1104, "Invalid scroll id", undefined, { scroll_id: id });
+}
+
+/** `events.get_scalar_metric_data`: one metric's scalar events, latest iteration first. */
+export function scalarMetricData(
+  store: Store,
+  task: string,
+  metric: string,
+  q: { scrollId?: string; noScroll: boolean },
+): Obj {
+  const all = eventsOfType(store, task, "training_stats_scalar")
+    .filter((e) => e.metric === metric)
+    .sort((a, b) => iterOf(b) - iterOf(a));
+  const offset = readOffsetScroll(q.scrollId);
+  const events = all.slice(offset, offset + 500);
+  return {
+    events,
+    returned: events.length,
+    total: all.length,
+    scroll_id: q.noScroll ? null : offsetScroll(offset + events.length),
+  };
+}
+
+/**
+ * `events.scalar_metrics_iter_raw`: every point of one metric (optionally some variants), by the
+ * x key, `batch_size` (default 10,000) at a time: `{variants: {v: {y, <key>}}}`.
+ */
+export function scalarsRaw(
+  store: Store,
+  task: string,
+  q: {
+    metric: string;
+    variants?: Set<string>;
+    key: "iter" | "timestamp" | "iso_time";
+    batchSize?: number;
+    countTotal: boolean;
+    scrollId?: string;
+  },
+): Obj {
+  const field = q.key === "iter" ? "iter" : "timestamp";
+  let from: number | null = null;
+  let total: number | null = null;
+  let batch = q.batchSize ?? 0;
+  if (q.scrollId) {
+    let st: { from: number | null; total: number | null; batch: number };
+    try {
+      st = JSON.parse(Buffer.from(q.scrollId, "base64url").toString("utf8"));
+      if (typeof st !== "object" || st === null || typeof st.batch !== "number") throw new Error();
+    } catch {
+      throw callError(400, 1104, "Invalid scroll id", undefined, { scroll_id: q.scrollId });
+    }
+    if (st.from === null) {
+      return { returned: 0, total: st.total, scroll_id: q.scrollId, variants: {} };
+    }
+    from = st.from;
+    total = st.total;
+    batch = batch || st.batch;
+  }
+  batch = Math.min(batch || 10_000, 200_000);
+  let all = eventsOfType(store, task, "training_stats_scalar").filter((e) =>
+    e.metric === q.metric && (!q.variants?.size || q.variants.has(String(e.variant)))
+  );
+  if (q.countTotal && total === null) total = all.length;
+  const x = (e: Obj) => Number(e[field] ?? 0);
+  if (from !== null) all = all.filter((e) => x(e) > from!);
+  all.sort((a, b) => x(a) - x(b));
+  const events = all.slice(0, batch);
+  const lastX = events.length ? x(events.at(-1)!) : undefined;
+  for (let i = batch; lastX !== undefined && i < all.length && x(all[i]!) === lastX; i++) {
+    events.push(all[i]!);
+  }
+  const variants: Obj = {};
+  for (const e of events) {
+    const v = (variants[String(e.variant)] ??= { y: [], [q.key]: [] }) as Record<string, unknown[]>;
+    v.y!.push(e.value);
+    v[q.key]!.push(q.key === "iso_time" ? new Date(x(e)).toISOString() : e[field]);
+  }
+  const next = { from: lastX ?? null, total, batch };
+  return {
+    returned: events.length,
+    total,
+    scroll_id: Buffer.from(JSON.stringify(next)).toString("base64url"),
+    variants,
+  };
+}
+
+/** `events.vector_metrics_iter_histogram`: one series' vectors by iteration. */
+export function vectorsByIter(store: Store, task: string, metric: string, variant: string): Obj {
+  const rows = store.stmt(
+    `SELECT doc FROM metric_events WHERE task = ? AND type = 'training_stats_vector'
+     AND metric = ? AND variant = ? ORDER BY iter LIMIT 10000`,
+  ).all(task, metric, variant) as { doc: string }[];
+  const events = rows.map((r) => JSON.parse(r.doc) as Obj);
+  return {
+    metric,
+    variant,
+    vectors: events.map((e) => e.value),
+    iterations: events.map((e) => e.iter),
+  };
+}
+
+/**
+ * `events.get_task_latest_scalar_values`: per metric and variant (scalars above 0 only, as the
+ * real server's query), the value of the latest iteration; the task's last iteration and the
+ * time the latest of them was written.
+ */
+export function latestScalarValues(store: Store, task: string): Obj {
+  const rows = store.stmt(
+    `SELECT s.metric, s.variant, p.iter, p.value, p.written FROM scalar_series s
+     JOIN scalar_points p ON p.series = s.id WHERE s.task = ? AND p.value > 0
+     ORDER BY s.metric, s.variant, p.iter DESC`,
+  ).all(task) as {
+    metric: string;
+    variant: string;
+    iter: number;
+    value: number;
+    written: number;
+  }[];
+  const metrics: { name: string; variants: Obj[] }[] = [];
+  let lastTimestamp = 0;
+  let seen = "";
+  for (const r of rows) {
+    lastTimestamp = Math.max(lastTimestamp, r.written);
+    const key = `${r.metric}\u0000${r.variant}`;
+    if (key === seen) continue;
+    seen = key;
+    let m = metrics.at(-1);
+    if (!m || m.name !== r.metric) metrics.push(m = { name: r.metric, variants: [] });
+    m.variants.push({ name: r.variant, last_value: r.value, last_10_value: r.value });
+  }
+  const iters = [
+    store.stmt(
+      `SELECT max(p.iter) AS n FROM scalar_series s JOIN scalar_points p ON p.series = s.id
+       WHERE s.task = ?`,
+    ).get(task) as { n: number | null },
+    store.stmt("SELECT max(iter) AS n FROM metric_events WHERE task = ?").get(task) as {
+      n: number | null;
+    },
+  ].map((r) => r.n).filter((n): n is number => typeof n === "number");
+  return {
+    metrics,
+    last_iter: iters.length ? Math.max(...iters) : 0,
+    last_timestamp: lastTimestamp,
+  };
+}

@@ -25,6 +25,29 @@ async function add(s: TestServer, events: unknown[]) {
   assert.equal(r.status, 200, r.text);
 }
 
+/** Scalars of metric `m`: `iters` iterations of each variant. */
+function grid(
+  task: string,
+  iters: number,
+  variants: string[],
+  value: (i: number, v: string) => number,
+) {
+  const events = [];
+  for (let iter = 0; iter < iters; iter++) {
+    for (const variant of variants) {
+      events.push({
+        type: "training_stats_scalar",
+        task,
+        metric: "m",
+        variant,
+        iter,
+        value: value(iter, variant),
+      });
+    }
+  }
+  return events;
+}
+
 async function api(s: TestServer, ep: string, body: unknown) {
   return await call(s.app, `/v2.23/${ep}`, { token: s.token, body });
 }
@@ -32,20 +55,7 @@ async function api(s: TestServer, ep: string, body: unknown) {
 describe("raw task events", () => {
   it("get_task_events pages by iteration without splitting one, until returned is 0", async () => {
     const { s, task } = await setup();
-    const events = [];
-    for (let iter = 0; iter < 10; iter++) {
-      for (const variant of ["a", "b", "c"]) {
-        events.push({
-          type: "training_stats_scalar",
-          task,
-          metric: "m",
-          variant,
-          iter,
-          value: iter * 10 + variant.charCodeAt(0),
-        });
-      }
-    }
-    await add(s, events);
+    await add(s, grid(task, 10, ["a", "b", "c"], (iter, v) => iter * 10 + v.charCodeAt(0)));
     const seen: string[] = [];
     let scroll: string | undefined;
     let total = -1;
@@ -114,5 +124,89 @@ describe("raw task events", () => {
     assert.deepEqual(r.json.data, { deleted: 3 });
     const again = await api(s, "events.get_task_events", { task });
     assert.equal(again.json.data.total, 0);
+  });
+
+  it("scalar_metrics_iter_raw pages every point of a metric by x", async () => {
+    const { s, task } = await setup();
+    const events: unknown[] = grid(task, 7, ["a", "b"], (iter) => iter);
+    events.push({
+      type: "training_stats_scalar",
+      task,
+      metric: "other",
+      variant: "a",
+      iter: 0,
+      value: 9,
+    });
+    await add(s, events);
+    const ys: Record<string, number[]> = { a: [], b: [] };
+    let scroll: string | undefined;
+    let total = -1;
+    for (let page = 0; page < 10; page++) {
+      const r = await api(s, "events.scalar_metrics_iter_raw", {
+        task,
+        metric: { metric: "m" },
+        batch_size: 4,
+        count_total: true,
+        scroll_id: scroll,
+      });
+      assert.equal(r.status, 200, r.text);
+      if (page === 0) total = r.json.data.total;
+      if (!r.json.data.returned) break;
+      for (
+        const [v, d] of Object.entries(r.json.data.variants as Record<string, { y: number[] }>)
+      ) {
+        ys[v]!.push(...d.y);
+      }
+      scroll = r.json.data.scroll_id;
+    }
+    assert.equal(total, 14);
+    assert.deepEqual(ys.a, [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(ys.b, [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it("the other scalar reads: multi-task histogram, latest values, metric data, vectors", async () => {
+    const { s, task } = await setup();
+    const r2 = await call(s.app, "/v2.23/tasks.create", {
+      token: s.token,
+      body: { name: "second", type: "training" },
+    });
+    const other = r2.json.data.id;
+    await add(s, [
+      { type: "training_stats_scalar", task, metric: "loss", variant: "t", iter: 0, value: 3 },
+      { type: "training_stats_scalar", task, metric: "loss", variant: "t", iter: 1, value: 2 },
+      {
+        type: "training_stats_scalar",
+        task: other,
+        metric: "loss",
+        variant: "t",
+        iter: 0,
+        value: 5,
+      },
+      { type: "training_stats_vector", task, metric: "vec", variant: "v", iter: 1, values: [1, 2] },
+      { type: "training_stats_vector", task, metric: "vec", variant: "v", iter: 0, values: [3] },
+    ]);
+    const multi = await api(s, "events.multi_task_scalar_metrics_iter_histogram", {
+      tasks: [task, other],
+    });
+    assert.deepEqual(multi.json.data.metrics.loss.t[task], { name: "raw", x: [0, 1], y: [3, 2] });
+    assert.deepEqual(multi.json.data.metrics.loss.t[other], { name: "second", x: [0], y: [5] });
+    const latest = await api(s, "events.get_task_latest_scalar_values", { task });
+    assert.deepEqual(latest.json.data.metrics, [
+      { name: "loss", variants: [{ name: "t", last_value: 2, last_10_value: 2 }] },
+    ]);
+    assert.equal(latest.json.data.last_iter, 1);
+    const data = await api(s, "events.get_scalar_metric_data", { task, metric: "loss" });
+    assert.deepEqual(data.json.data.events.map((e: { iter: number }) => e.iter), [1, 0]);
+    const vec = await api(s, "events.vector_metrics_iter_histogram", {
+      task,
+      metric: "vec",
+      variant: "v",
+    });
+    assert.deepEqual(vec.json.data, {
+      metric: "vec",
+      variant: "v",
+      vectors: [[3], [1, 2]],
+      iterations: [0, 1],
+    });
   });
 });

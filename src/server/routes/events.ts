@@ -6,6 +6,7 @@ import type { Obj } from "../call_body.ts";
 import { errors } from "../call_error.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes, versioned } from "../endpoint.ts";
+import { Fields } from "../fields.ts";
 import { addEvents, addEventsGrouped, taskLog, taskLogLegacy } from "../events_store.ts";
 import {
   type HistogramKey,
@@ -19,8 +20,12 @@ import {
   debugImages,
   EVENT_TYPE_CHOICES,
   type EventType,
+  latestScalarValues,
   metricsAndVariants,
+  scalarMetricData,
+  scalarsRaw,
   taskEvents,
+  vectorsByIter,
 } from "../task_events.ts";
 import { loadTask } from "../tasks_store.ts";
 
@@ -262,6 +267,74 @@ export const eventsRoutes: Routes = {
       return { deleted };
     });
   }),
+  "events.multi_task_scalar_metrics_iter_histogram": endpoint("1.0", (call) => {
+    const raw = call.data.tasks;
+    const ids = typeof raw === "string" ? raw.split(",").map((t) => t.trim()) : undefined;
+    const tasks = ids
+      ? mustTasks({ ...call, fields: new Fields({ ...call.data, tasks: ids }) })
+      : mustTasks(call);
+    if (tasks.length > 100) {
+      throw errors.validation("error for field 'tasks'. value is too long (maximum 100)");
+    }
+    const q = { samples: samplesField(call), key: keyField(call), metrics: metricsField(call) };
+    const out: Record<string, Record<string, Obj>> = {};
+    for (const t of tasks) {
+      const h = scalarHistogram(call.store, String(t.id), q, t) as Record<string, Obj>;
+      for (const [metric, variants] of Object.entries(h)) {
+        for (const [variant, data] of Object.entries(variants as Record<string, Obj>)) {
+          const byVariant = (out[metric] ??= {});
+          const byTask = (byVariant[variant] ??= {}) as Obj;
+          byTask[String(t.id)] = { ...data, name: t.name };
+        }
+      }
+    }
+    return { metrics: out };
+  }),
+  "events.scalar_metrics_iter_raw": endpoint("2.16", (call) => {
+    const f = call.fields;
+    const task = mustTask(call);
+    const metric = f.obj("metric");
+    if (!metric || typeof metric.metric !== "string") throw errors.missingField("metric");
+    const batchSize = f.int("batch_size");
+    if (batchSize !== undefined && batchSize < 0) {
+      throw errors.validation("batch_size should be non negative number");
+    }
+    return scalarsRaw(call.store, String(task.id), {
+      metric: metric.metric,
+      variants: Array.isArray(metric.variants) && metric.variants.length
+        ? new Set(metric.variants.map(String))
+        : undefined,
+      key: keyField(call),
+      batchSize,
+      countTotal: f.bool("count_total", false),
+      scrollId: f.str("scroll_id"),
+    });
+  }),
+  "events.get_scalar_metric_data": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    return scalarMetricData(call.store, String(task.id), call.fields.reqStr("metric"), {
+      scrollId: call.fields.str("scroll_id"),
+      noScroll: call.fields.bool("no_scroll", false),
+    });
+  }),
+  "events.vector_metrics_iter_histogram": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    return vectorsByIter(
+      call.store,
+      String(task.id),
+      call.fields.reqStr("metric"),
+      call.fields.reqStr("variant"),
+    );
+  }),
+  "events.get_task_latest_scalar_values": endpoint("1.0", (call) => {
+    const task = mustTask(call);
+    return {
+      ...latestScalarValues(call.store, String(task.id)),
+      name: task.name,
+      status: task.status,
+    };
+  }),
+  "events.clear_scroll": endpoint("2.18", () => ({})),
   "events.get_task_plots": versioned([
     ["1.0", (call) => taskPlots(call, itersField(call))],
     ["1.8", (call) => taskPlots(call, call.fields.int("iters") ?? 1)],
