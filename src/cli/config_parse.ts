@@ -3,6 +3,7 @@
  * that the fast path runs it. The output is written in chunks as it is rendered (no plain copy of
  * the tree, no whole output text): a 5 MB file is printed at parse speed in bounded memory.
  */
+import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
@@ -15,7 +16,8 @@ import { maskTree } from "../settings/mask.ts";
 import { parseHocon } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
-import { UsageError } from "../errors.ts";
+import { ExitStatus, UsageError } from "../errors.ts";
+import { rerunWithoutFtl } from "../runtime/one_pass.ts";
 
 export interface ParseOptions {
   json?: boolean;
@@ -23,6 +25,17 @@ export interface ParseOptions {
 }
 
 export const CONFIG_PARSE_SCHEMA = "clearml.config-parse/v1";
+
+/** From this size on, the parse runs in a process without JSC's optimizing tier (one_pass.ts). */
+const BIG_FILE = 1 << 20;
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // read below, which says what is wrong
+  }
+}
 
 export async function configParse(
   ctx: CliContext,
@@ -32,6 +45,11 @@ export async function configParse(
 ): Promise<void> {
   const snap = takeSnapshot(ctx, g);
   const path = absoluteFrom(file, snap.home, snap.cwd);
+  if (sizeOf(path) >= BIG_FILE) {
+    const code = rerunWithoutFtl(ctx.env);
+    if (code === 0) return;
+    if (code !== undefined) throw new ExitStatus(code);
+  }
   const got = nodeFsView.read(path);
   if (got.kind !== "file") {
     throw new UsageError(`config parse: ${path}: ${got.kind.replaceAll("-", " ")}`);

@@ -218,13 +218,16 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
     while (k > floor && isKeyChar(text.charCodeAt(k - 1))) k--;
     if (k === keyEnd) continue;
     if (keyQuote && text.charCodeAt(k - 1) !== keyQuote) continue;
-    if (!isSecretName(text.slice(k, keyEnd))) continue;
     // the value
     let v = i + 1;
     if (sep === COLON) {
       while (v < n && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
     }
     const first = text.charCodeAt(v);
+    // an unquoted value after a bare `name:` is never masked (a URL's `https:`, `host:8080`):
+    // decided before the name is looked at
+    if (sep === COLON && !keyQuote && !opts.configText && !isQuote(first)) continue;
+    if (!isSecretName(text.slice(k, keyEnd))) continue;
     let start: number;
     let end: number;
     let next: number;

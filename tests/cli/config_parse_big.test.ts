@@ -1,0 +1,74 @@
+/**
+ * `config parse` of a file of 1 MB or more: Bun's compiled binary runs the parse again in a
+ * process without JSC's optimizing tier (src/runtime/one_pass.ts). Output and exit status must
+ * be those of the parse done in the first process (BUN_JSC_useFTLJIT set: no second process).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../_helpers/cli.ts";
+
+// Under Deno, the bun that scripts/test puts on PATH compiles.
+const BUN = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? process.execPath : "bun";
+
+let dir = "";
+let bin = "";
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "clearml-parse-big-"));
+  bin = join(dir, "clearml");
+  const b = spawnSync(BUN, [
+    "build",
+    "--compile",
+    "--format=esm",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    join(ROOT, "src", "main.ts"),
+    "--outfile",
+    bin,
+  ], { encoding: "utf8", timeout: 300_000 });
+  assert.equal(b.status, 0, b.stderr);
+  const section = (i: number) =>
+    `s${i} { url: "https://u:pw${i}@h${i}.example.com/x", secret_key: k${i}, n: ${i}, ` +
+    `l: ["-e", "A_TOKEN=t${i}", "--ipc=host"], f: 1.5 }\n`;
+  let text = "";
+  for (let i = 0; text.length < 1.2 * (1 << 20); i++) text += section(i);
+  writeFileSync(join(dir, "big.conf"), text);
+  writeFileSync(join(dir, "bad.conf"), text + "broken {\n");
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], ftl?: string) {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir };
+  if (ftl !== undefined) env.BUN_JSC_useFTLJIT = ftl;
+  const r = spawnSync(bin, args, { encoding: "utf8", env, cwd: dir, maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("config parse of a big file in the compiled binary", () => {
+  for (
+    const args of [
+      ["config", "parse", "big.conf", "--json"],
+      ["config", "parse", "big.conf"],
+      ["config", "parse", "big.conf", "--show-secrets"],
+      ["config", "parse", "bad.conf", "--json"],
+      ["config", "parse", "bad.conf"],
+    ]
+  ) {
+    it(`prints and exits as one process would: ${args.join(" ")}`, () => {
+      const second = run(args);
+      const one = run(args, "1");
+      assert.deepEqual(second, one);
+      assert.ok(one.stdout.length + one.stderr.length > 0);
+    });
+  }
+
+  it("masks the secrets of a big file (the second process masks like the first)", () => {
+    const r = run(["config", "parse", "big.conf", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /pw17@|"k17"|t17"/);
+    assert.match(run(["config", "parse", "big.conf", "--show-secrets"]).stdout, /pw17@/);
+  });
+});
