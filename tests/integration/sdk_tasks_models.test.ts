@@ -1,7 +1,8 @@
 /**
- * The real SDK 1.17.0's models against `clearml serve` (CLEARML_API_HOST and keys only): an
- * `OutputModel` whose weights go to the files port, read back from another process with
- * `get_local_copy()`; `Task.clone` of the task; publishing the task publishes its model.
+ * The real SDK 1.17.0's models and other task flows against `clearml serve` (CLEARML_API_HOST and
+ * keys only): an `OutputModel` whose weights go to the files port, read back from another process
+ * with `get_local_copy()`; `Task.clone` of the task; publishing the task publishes its model; a
+ * `Dataset` created, uploaded, finalized and read back; `execute_remotely` leaves the task queued.
  * Runs when CI=true or CLEARML_IT=1.
  */
 import { after, before, describe, it } from "node:test";
@@ -34,6 +35,37 @@ c = Task.clone(source_task=t, name="train-clone")
 print("CLONE", c.id, c.get_status(), sorted(c.get_parameters().items()))
 t.publish()
 print("PUBLISHED", Task.get_task(task_id=t.id).get_status(), Model(model_id=out[-1].id).published)
+`;
+
+const DATASET = `
+import os
+from clearml import Dataset
+os.makedirs("data", exist_ok=True)
+open("data/one.txt", "w").write("one")
+open("data/two.txt", "w").write("two")
+ds = Dataset.create(dataset_name="numbers", dataset_project="sdk-it/datasets")
+ds.add_files("data")
+ds.upload()
+ds.finalize()
+print("DATASET", ds.id)
+`;
+
+const DATASET_READ = `
+import os
+from clearml import Dataset
+d = Dataset.get(dataset_project="sdk-it/datasets", dataset_name="numbers")
+p = d.get_local_copy()
+print("DATASET", d.id)
+print("FILES", sorted((f, open(os.path.join(p, f)).read()) for f in os.listdir(p)))
+`;
+
+const REMOTE = `
+from clearml import Task
+t = Task.init(project_name="sdk-it/remote", task_name="go-remote",
+              auto_connect_frameworks=False, auto_resource_monitoring=False)
+print("TASK", t.id, flush=True)
+t.execute_remotely(queue_name="default", exit_process=True)
+print("STILL-HERE")
 `;
 
 describe("the real SDK's models against clearml serve", () => {
@@ -80,6 +112,35 @@ describe("the real SDK's models against clearml serve", () => {
     const clone = (await s.api.call("tasks.get_by_id", { task: cloneId })).task;
     assert.equal(clone.parent, taskId);
     assert.deepEqual(clone.models.output, []);
+    assert.deepEqual(s.unknownEndpoints(), []);
+  });
+
+  it("Dataset.create/upload/finalize, then Dataset.get().get_local_copy() elsewhere", {
+    timeout: 240_000,
+  }, () => {
+    const made = runSdk(s, "dataset", DATASET);
+    assert.equal(made.status, 0, made.out);
+    const id = printed(made.stdout, "DATASET");
+    const read = runSdk(s, "dataset_read", DATASET_READ);
+    assert.equal(read.status, 0, read.out);
+    assert.equal(printed(read.stdout, "DATASET"), id);
+    assert.equal(printed(read.stdout, "FILES"), "[('one.txt', 'one'), ('two.txt', 'two')]");
+    assert.deepEqual(s.unknownEndpoints(), []);
+  });
+
+  it("execute_remotely leaves the task queued on the queue, without the development tag", {
+    timeout: 240_000,
+  }, async () => {
+    const r = runSdk(s, "remote", REMOTE);
+    assert.equal(r.status, 0, r.out);
+    assert.doesNotMatch(r.stdout, /STILL-HERE/);
+    const id = printed(r.stdout, "TASK");
+    const task = (await s.api.call("tasks.get_by_id", { task: id })).task;
+    assert.equal(task.status, "queued");
+    assert.ok(!task.system_tags.includes("development"), task.system_tags);
+    const queue = (await s.api.call("queues.get_all", { name: "^default$" })).queues[0];
+    assert.equal(task.execution.queue, queue.id);
+    assert.deepEqual(queue.entries.map((e: { task: string }) => e.task), [id]);
     assert.deepEqual(s.unknownEndpoints(), []);
   });
 });
