@@ -38,6 +38,13 @@ export interface ServeOptions {
   mode?: "call" | "http";
   /** Drop a connection that sends nothing for this long (default: node's, none). */
   idleTimeoutMs?: number;
+  /**
+   * "http" mode: after an answer given before the whole body arrived (413, 401), read and drop
+   * at most this much more, so that a client that sends everything before it reads (Python's
+   * requests) still gets the answer; past it the connection is closed (like nginx's lingering
+   * close). Default 256 MiB.
+   */
+  drainBytes?: number;
   /** The answer to a body over the limit (default: a plain 413). */
   tooLarge?: (path: string) => Response;
   /** The answer when the app did not answer in time (default: a plain 504). */
@@ -124,28 +131,64 @@ async function sendStreamed(
   }
 }
 
-/** A request body as a web stream that reads from the socket only as fast as the app consumes. */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+const DEFAULT_DRAIN_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A request body as a web stream that reads from the socket only as fast as the app consumes.
+ * Once the stream has ended, failed or been cancelled (an app that answered early), the rest of
+ * the body is read and dropped, up to `drainBytes`, then the connection is closed: nothing
+ * reaches the finished stream (Deno throws on that, and the throw would end the process), and
+ * an endless body cannot keep the server reading (on Deno that memory is slow to come back).
+ */
+function bodyStream(
+  req: IncomingMessage,
+  drainBytes: number,
+): { stream: ReadableStream<Uint8Array>; drain(): void } {
+  let open = true;
+  let onData = (_: Buffer) => {};
+  const finish = () => {
+    if (!open) return;
+    open = false;
+    req.off("data", onData);
+    let dropped = 0;
+    req.on("data", (c: Buffer) => {
+      dropped += c.byteLength;
+      if (dropped > drainBytes) req.socket.destroy();
+    });
+    req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>({
     start(ctl) {
-      req.on("data", (c: Buffer) => {
+      onData = (c: Buffer) => {
+        if (!open) return;
         ctl.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
         if ((ctl.desiredSize ?? 1) <= 0) req.pause();
+      };
+      req.on("data", onData);
+      req.on("end", () => {
+        if (open) ctl.close();
+        open = false;
       });
-      req.on("end", () => ctl.close());
-      req.on("error", (e) => ctl.error(e));
+      req.on("error", (e) => {
+        if (open) ctl.error(e);
+        open = false;
+      });
       req.on("close", () => {
-        if (!req.complete) ctl.error(new Error("the client closed the connection mid-request"));
+        if (open && !req.complete) {
+          ctl.error(new Error("the client closed the connection mid-request"));
+        }
+        open = false;
       });
       req.pause();
     },
     pull() {
-      req.resume();
+      if (open) req.resume();
     },
     cancel() {
-      req.resume(); // drain what is left, so that the response can still be read
+      finish();
     },
   }, { highWaterMark: 8 });
+  return { stream, drain: finish };
 }
 
 function plain(status: number, text: string): Response {
@@ -201,21 +244,21 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       }
       headers[REMOTE_HEADER] = req.socket.remoteAddress ?? "";
       headers[RAW_PATH_HEADER] = path;
-      const withBody = method !== "GET" && !head;
-      if (!withBody) req.resume();
+      const body = method !== "GET" && !head
+        ? bodyStream(req, opts.drainBytes ?? DEFAULT_DRAIN_BYTES)
+        : undefined;
+      if (!body) req.resume();
       const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
         method,
         headers,
-        body: withBody ? bodyStream(req) : undefined,
+        body: body?.stream,
         duplex: "half",
       } as RequestInit);
       const response = await answer(request, path);
-      // an answer before the whole body arrived (413, 400): read the rest away, then close
-      if (!req.complete) {
-        res.shouldKeepAlive = false;
-        req.resume();
-      }
-      await sendStreamed(res, response, closing || !req.complete, head);
+      // an answer before the whole body arrived (413, 400, 401): the rest is read and dropped on
+      // the open connection, so that a client still sending (as requests does) gets the answer
+      if (!req.complete) body?.drain();
+      await sendStreamed(res, response, closing, head);
     } catch (e) {
       log(`request ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) {

@@ -54,7 +54,10 @@ function call(
   });
 }
 
-async function start(max = 0): Promise<{ f: FilesFixture; server: RunningServer; url: string }> {
+async function start(
+  max = 0,
+  drainBytes?: number,
+): Promise<{ f: FilesFixture; server: RunningServer; url: string }> {
   const f = filesFixture(max);
   const server = await serve({
     fetch: f.app.fetch,
@@ -64,6 +67,7 @@ async function start(max = 0): Promise<{ f: FilesFixture; server: RunningServer;
     maxBodyBytes: max,
     timeoutMs: 0,
     idleTimeoutMs: 10_000,
+    drainBytes,
   });
   return { f, server, url: `http://127.0.0.1:${server.port}` };
 }
@@ -136,6 +140,80 @@ describe("files server on a socket", () => {
       assert.deepEqual(listFiles(s.f.places.root), []);
       const ok = await call(`${s.url}/`, "POST", { body: multipart(part("/ok.txt", "ok")) });
       assert.equal(ok.status, 200);
+    } finally {
+      await s.server.close(1000);
+      s.f.done();
+    }
+  });
+
+  it("answers an undeclared (chunked) upload over the limit with 413 and keeps serving", async () => {
+    const s = await start(1024 * 1024);
+    try {
+      const body = multipart(part("/too/big.bin", Buffer.alloc(6 * 1024 * 1024, 5)));
+      for (let round = 0; round < 3; round++) {
+        const r = await new Promise<Reply>((resolve, reject) => {
+          const req = request(`${s.url}/`, {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${TOKEN}`,
+              "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
+              "transfer-encoding": "chunked",
+            },
+          }, (res) => {
+            const parts: Buffer[] = [];
+            res.on("data", (c: Buffer) => parts.push(c));
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(parts),
+                headers: res.headers,
+              }));
+          });
+          req.on("error", reject);
+          for (let i = 0; i < body.byteLength; i += 65536) req.write(body.subarray(i, i + 65536));
+          req.end();
+        });
+        assert.equal(r.status, 413, r.body.toString());
+        const ok = await call(`${s.url}/`, "POST", { body: multipart(part("/ok.txt", "ok")) });
+        assert.equal(ok.status, 200, "still serving");
+      }
+      assert.deepEqual(listFiles(s.f.places.root), ["ok.txt"]);
+      assert.deepEqual(listFiles(s.f.places.partial), []);
+    } finally {
+      await s.server.close(1000);
+      s.f.done();
+    }
+  });
+
+  it("stops reading a refused body past the drain limit: the connection is closed", async () => {
+    const s = await start(1024 * 1024, 1024 * 1024);
+    try {
+      const total = 32 * 1024 * 1024;
+      const sock = connect(s.server.port, "127.0.0.1");
+      let answer = "";
+      sock.on("data", (c) => (answer += c.toString("latin1")));
+      const closed = new Promise<void>((r) => sock.on("close", () => r()));
+      sock.on("error", () => {});
+      sock.write(
+        `POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+          `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+          `Content-Length: ${total}\r\n\r\n`,
+      );
+      let sent = 0;
+      const chunk = Buffer.alloc(256 * 1024, 1);
+      while (sent < total && !sock.destroyed) {
+        const ok = sock.write(chunk);
+        sent += chunk.byteLength;
+        if (!ok) {
+          await Promise.race([new Promise((r) => sock.once("drain", r)), closed]);
+        }
+      }
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+      assert.ok(sock.destroyed || sock.readableEnded, "the server closed the connection");
+      assert.ok(sent < total, `closed before the whole body was sent (${sent} of ${total})`);
+      assert.match(answer, /^HTTP\/1\.1 413 /);
+      const ok = await call(`${s.url}/`, "POST", { body: multipart(part("/ok.txt", "ok")) });
+      assert.equal(ok.status, 200, "still serving");
     } finally {
       await s.server.close(1000);
       s.f.done();
