@@ -5,6 +5,18 @@
  * value cancels the upper-case one) and decides the bypass with its own loose NO_PROXY rules plus
  * urllib's. Pure: the caller passes the environment.
  */
+import type { ProxyEndpoint } from "../runtime/http.ts";
+
+/** The proxy schemes `requests` takes (socks ones with `requests[socks]`), by default port. */
+const DEFAULT_PORTS = {
+  http: 80,
+  https: 443,
+  socks4: 1080,
+  socks4a: 1080,
+  socks5: 1080,
+  socks5h: 1080,
+} as const;
+type ProxyKind = keyof typeof DEFAULT_PORTS;
 
 export interface ProxyVariable {
   name: string;
@@ -127,9 +139,9 @@ export interface ProxyChoice {
   /** The NO_PROXY entry that bypasses the proxy for this host. */
   bypassEntry?: string;
   bypassVariable?: string;
-  /** The proxy URL, parsed, when the probe can use it (plain http proxies). */
-  endpoint?: { host: string; port: number; authorization?: string };
-  /** Why we cannot go through this proxy (socks, https proxies, unparsable URL). */
+  /** The proxy URL, parsed, when the client can go through it. */
+  endpoint?: ProxyEndpoint;
+  /** Why we cannot go through this proxy (an unknown scheme, an unparsable URL). */
   unsupported?: string;
 }
 
@@ -158,19 +170,28 @@ export function chooseProxy(
   } catch {
     return { ...choice, unsupported: `the proxy URL in ${chosen.name} does not parse` };
   }
-  if (u.protocol !== "http:") {
+  const kind = u.protocol.slice(0, -1);
+  if (!(kind in DEFAULT_PORTS)) {
     return {
       ...choice,
-      unsupported: `${u.protocol.slice(0, -1)} proxies are not probed (only http:// proxies)`,
+      unsupported: `${kind} proxies are not probed (http, https, socks4, socks4a, socks5 and ` +
+        "socks5h are)",
     };
   }
   const host = u.hostname.replace(/^\[|\]$/g, "");
   if (!host) return { ...choice, unsupported: `the proxy URL in ${chosen.name} has no host` };
-  const endpoint: ProxyChoice["endpoint"] = { host, port: u.port ? Number(u.port) : 80 };
+  const endpoint: ProxyEndpoint = {
+    host,
+    port: u.port ? Number(u.port) : DEFAULT_PORTS[kind as ProxyKind],
+    kind: kind as ProxyKind,
+  };
   if (u.username || u.password) {
     const user = decodeURIComponent(u.username);
     const pass = decodeURIComponent(u.password);
-    endpoint.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+    if (kind.startsWith("socks")) {
+      endpoint.username = user;
+      if (u.password) endpoint.password = pass;
+    } else endpoint.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
   }
   return { ...choice, endpoint };
 }

@@ -9,6 +9,7 @@
  */
 import type * as net from "node:net";
 import type * as tls from "node:tls";
+import { socksConnect, type SocksKind } from "./socks.ts";
 
 // Loaded on first use: a static import of node:net/node:tls costs every clearml command
 // milliseconds at startup in the compiled binary, doctor or not.
@@ -31,8 +32,13 @@ export interface Endpoint {
 export interface ProxyEndpoint {
   host: string;
   port: number;
-  /** `Basic …` value for Proxy-Authorization, when the proxy URL carries credentials. */
+  /** How to talk to it: HTTP (default), HTTP over TLS, or SOCKS (`runtime/socks.ts`). */
+  kind?: "http" | "https" | SocksKind;
+  /** `Basic …` value for Proxy-Authorization, when an HTTP(S) proxy URL carries credentials. */
   authorization?: string;
+  /** SOCKS credentials from the proxy URL. */
+  username?: string;
+  password?: string;
 }
 
 export interface ConnectOptions {
@@ -217,24 +223,45 @@ async function enforceTrust(s: tls.TLSSocket, host: string): Promise<void> {
   }
 }
 
-/** A connection ready for an HTTP request to `target`: direct or through the proxy, TLS when https. */
+/**
+ * A connection ready for an HTTP request to `target`: direct or through the proxy, TLS when https.
+ * An HTTP proxy gets plain requests in absolute form, or a CONNECT tunnel for https; an HTTPS
+ * proxy the same inside TLS to the proxy (its certificate checked like the server's); a SOCKS
+ * proxy opens a connection that is then used as a direct one.
+ */
 export async function openChannel(opts: ConnectOptions, signal: AbortSignal): Promise<Channel> {
   const { target, proxy } = opts;
   const first = proxy ?? target;
+  const kind = proxy?.kind ?? "http";
   const socket = await tcpConnect(first.host, first.port, signal);
   const remoteAddress = socket.remoteAddress;
+  let link: net.Socket = socket;
   try {
+    if (proxy && kind === "https") {
+      const toProxy = await startTls(socket, proxy.host, opts.ca, signal);
+      if (opts.verify) await enforceTrust(toProxy, proxy.host);
+      link = toProxy;
+    }
+    const socks = proxy && kind.startsWith("socks");
+    if (proxy && socks) {
+      await socksConnect(link, target.host, target.port, {
+        kind: kind as SocksKind,
+        ...(proxy.username !== undefined ? { username: proxy.username } : {}),
+        ...(proxy.password !== undefined ? { password: proxy.password } : {}),
+      }, signal);
+    }
     if (target.tls) {
-      if (proxy) await connectTunnel(socket, target, proxy, signal);
-      const tlsSocket = await startTls(socket, target.host, opts.ca, signal);
+      if (proxy && !socks) await connectTunnel(link, target, proxy, signal);
+      const tlsSocket = await startTls(link, target.host, opts.ca, signal);
       if (opts.verify) await enforceTrust(tlsSocket, target.host);
       return { socket: tlsSocket, absoluteForm: false, tlsSocket, remoteAddress };
     }
+    return { socket: link, absoluteForm: proxy !== undefined && !socks, remoteAddress };
   } catch (e) {
+    link.destroy();
     socket.destroy();
     throw e;
   }
-  return { socket, absoluteForm: proxy !== undefined, remoteAddress };
 }
 
 export interface HttpRequest {

@@ -10,6 +10,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -354,6 +355,8 @@ export interface FakeProxyOptions {
   lengthRequiredForGetBody?: boolean;
   /** Answer CONNECT with this status instead of tunnelling (e.g. 407). */
   refuseConnect?: number;
+  /** PEM key and certificate: an HTTPS proxy (clients speak TLS to it first). */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeProxy {
@@ -375,7 +378,7 @@ export async function startFakeProxy(opts: FakeProxyOptions = {}): Promise<FakeP
     s.on("error", () => {});
     s.on("close", () => sockets.delete(s));
   };
-  const server = net.createServer((client) => {
+  const onClient = (client: net.Socket) => {
     track(client);
     let buf = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -433,11 +436,14 @@ export async function startFakeProxy(opts: FakeProxyOptions = {}): Promise<FakeP
       upstream.on("error", () => client.destroy());
     };
     client.on("data", onData);
-  });
+  };
+  const server = opts.tls
+    ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onClient)
+    : net.createServer(onClient);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1231,6 +1231,7 @@ describe("proxy choice (Python requests rules)", () => {
     assert.deepEqual(https.endpoint, {
       host: "proxy",
       port: 3128,
+      kind: "http",
       authorization: `Basic ${Buffer.from("user:p@ss").toString("base64")}`,
     });
     assert.equal(chooseProxy(env, "http", "api.clear.ml", undefined).variable, "ALL_PROXY");
@@ -1240,14 +1241,19 @@ describe("proxy choice (Python requests rules)", () => {
     assert.deepEqual(chooseProxy({}, "https", "x", undefined), {});
   });
 
-  it("adds http:// to a proxy without a scheme and does not probe socks", () => {
+  it("adds http:// to a proxy without a scheme and does not probe unknown schemes", () => {
     assert.deepEqual(chooseProxy({ HTTP_PROXY: "proxy:3128" }, "http", "x", undefined).endpoint, {
       host: "proxy",
       port: 3128,
+      kind: "http",
     });
+    assert.equal(
+      chooseProxy({ HTTP_PROXY: "socks5://p:1080" }, "http", "x", undefined).endpoint?.kind,
+      "socks5",
+    );
     assert.match(
-      chooseProxy({ HTTP_PROXY: "socks5://p:1080" }, "http", "x", undefined).unsupported ?? "",
-      /socks5 proxies are not probed/,
+      chooseProxy({ HTTP_PROXY: "quic://p:1080" }, "http", "x", undefined).unsupported ?? "",
+      /quic proxies are not probed/,
     );
   });
 });
