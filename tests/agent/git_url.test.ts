@@ -3,13 +3,15 @@ import assert from "node:assert/strict";
 import { cloneUrl, type GitCredentialConfig, maskGitUrl } from "../../src/agent/git_url.ts";
 
 describe("cloneUrl() reproduces the agent-exec vectors", () => {
-  it("T36 percent-encodes the user and password it adds to an https URL", () => {
+  // clearml_agent/helper/repo.py:502-529
+  it("percent-encodes the user and password it adds to an https URL", () => {
     const r = cloneUrl("https://github.com/org/repo.git", { user: "me", pass: "p@ss:w/rd" });
     assert.equal(r.url, "https://me:p%40ss%3Aw%2Frd@github.com/org/repo.git");
     assert.equal(r.credentials, "injected");
   });
 
-  it("T37 adds no credentials when CLEARML_AGENT_GIT_HOST names another host", () => {
+  // clearml_agent/helper/repo.py:518-523
+  it("adds no credentials when CLEARML_AGENT_GIT_HOST names another host", () => {
     const r = cloneUrl("https://github.com/org/repo.git", {
       user: "me",
       pass: "p@ss:w/rd",
@@ -19,7 +21,8 @@ describe("cloneUrl() reproduces the agent-exec vectors", () => {
     assert.equal(r.credentials, "other-host");
   });
 
-  it("T38 compares the git host lower-cased when adding credentials", () => {
+  // clearml_agent/helper/repo.py:523
+  it("compares the git host lower-cased when adding credentials", () => {
     const r = cloneUrl("https://github.com/org/repo.git", {
       user: "me",
       pass: "p@ss:w/rd",
@@ -28,7 +31,8 @@ describe("cloneUrl() reproduces the agent-exec vectors", () => {
     assert.equal(r.url, "https://me:p%40ss%3Aw%2Frd@github.com/org/repo.git");
   });
 
-  it("T39 keeps a URL that has a user and a password, and fills one that has only a user", () => {
+  // clearml_agent/helper/repo.py:519-528
+  it("keeps a URL that has a user and a password, and fills one that has only a user", () => {
     const config = { user: "me", pass: "tok" };
     const kept = cloneUrl("https://olduser:oldpass@github.com/org/repo.git", config);
     assert.equal(kept.url, "https://olduser:oldpass@github.com/org/repo.git");
@@ -37,7 +41,8 @@ describe("cloneUrl() reproduces the agent-exec vectors", () => {
     assert.equal(filled.url, "https://me:tok@github.com/org/repo.git");
   });
 
-  it("T40 turns git@host:path into https before cloning when user and password are set", () => {
+  // clearml_agent/helper/repo.py:344-367,235-268
+  it("turns git@host:path into https before cloning when user and password are set", () => {
     const r = cloneUrl("git@github.com:org/repo.git", { user: "me", pass: "tok" });
     assert.equal(r.urlWithoutAuth, "https://github.com/org/repo.git");
     assert.equal(r.rewrite, "ssh-to-https");

@@ -95,7 +95,8 @@ describe("plan(): code step", () => {
     );
   });
 
-  it("T36-T38: credentials only for the CLEARML_AGENT_GIT_HOST, compared case-insensitively", () => {
+  // clearml_agent/helper/repo.py:502-529; clearml_agent/helper/repo.py:518-523; clearml_agent/helper/repo.py:523
+  it("credentials only for the CLEARML_AGENT_GIT_HOST, compared case-insensitively", () => {
     const env = { CLEARML_AGENT_GIT_USER: "me", CLEARML_AGENT_GIT_PASS: "p@ss:w/rd" };
     const t = { script: { repository: REPO } };
     const injected = stepOf(planOf(t, env), "code")!;
@@ -111,7 +112,8 @@ describe("plan(): code step", () => {
     );
   });
 
-  it("T40: an ssh URL becomes https when user and password are configured", () => {
+  // clearml_agent/helper/repo.py:344-367,235-268
+  it("an ssh URL becomes https when user and password are configured", () => {
     const code = stepOf(
       planOf({ script: { repository: "git@github.com:org/repo.git" } }, {
         CLEARML_AGENT_GIT_USER: "me",
@@ -144,7 +146,8 @@ describe("plan(): code step", () => {
     assert.equal(stepOf(p, "command")!.cwd, `${HOME}/code/src`);
   });
 
-  it("T35: CLEARML_AGENT_FORCE_EXEC_SCRIPT splits at the first colon", () => {
+  // clearml_agent/commands/worker.py:2738-2742
+  it("CLEARML_AGENT_FORCE_EXEC_SCRIPT splits at the first colon", () => {
     const cases: Array<[string, string, string]> = [
       ["src:train.py", "src", "train.py"],
       ["train.py", ".", "train.py"],
@@ -217,7 +220,8 @@ describe("plan(): python env step", () => {
     assert.equal(req.requirementsText, "numpy==1.26.0\nrequests\n");
   });
 
-  it("T08: CLEARML_EXTRA_PIP_INSTALL_FLAGS come after the index flags and replace the config list", () => {
+  // clearml_agent/definitions.py:155; clearml_agent/helper/package/pip_api/system.py:99-108
+  it("CLEARML_EXTRA_PIP_INSTALL_FLAGS come after the index flags and replace the config list", () => {
     const py = stepOf(
       planOf(
         task,
@@ -238,7 +242,8 @@ describe("plan(): python env step", () => {
     assert.deepEqual(py.installs[2]!.argv.slice(-4), py.installFlags);
   });
 
-  it("T60: CLEARML_AGENT_SKIP_PIP_VENV_INSTALL true/false/path", () => {
+  // clearml_agent/commands/worker.py:3838-3846
+  it("CLEARML_AGENT_SKIP_PIP_VENV_INSTALL true/false/path", () => {
     const mode = (v: string) =>
       stepOf(planOf(task, { CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: v }), "python-env")!;
     for (const v of ["1", "true"]) {
@@ -268,7 +273,8 @@ describe("plan(): python env step", () => {
     assert.equal(py.createArgv!.at(-1), "--system-site-packages");
   });
 
-  it("T62-T64: the venv cache key of the task requirements", () => {
+  // clearml_agent/helper/package/base.py:326-366; clearml_agent/helper/package/base.py:354-356
+  it("the venv cache key of the task requirements", () => {
     const key = (pip: string, docker?: string, cuda = "118") =>
       stepOf(
         planOf(
@@ -314,7 +320,8 @@ describe("plan(): python env step", () => {
     );
   });
 
-  it("T84: script.binary /usr/bin/python3 asks for 3.0 and falls back with a warning", () => {
+  // clearml_agent/commands/worker.py:2591-2606,3727-3753
+  it("script.binary /usr/bin/python3 asks for 3.0 and falls back with a warning", () => {
     const py = stepOf(planOf({ script: { binary: "/usr/bin/python3" } }), "python-env")!;
     assert.equal(py.requestedVersion, "3.0");
     assert.equal(py.interpreter, "/usr/bin/python3");
@@ -378,7 +385,8 @@ describe("plan(): child environment, command, stdout file", () => {
     assert.deepEqual(sh.argv, ["/bin/zsh", "-c", "echo hi"]);
   });
 
-  it("T58: the stdout file goes to CLEARML_AGENT_TEMP_STDOUT_FILE_DIR, else the temp dir", () => {
+  // clearml_agent/commands/worker.py:962-964,1856-1864; clearml_agent/helper/base.py:419-445
+  it("the stdout file goes to CLEARML_AGENT_TEMP_STDOUT_FILE_DIR, else the temp dir", () => {
     assert.equal(stepOf(planOf({}), "stdout-file")!.path, "/tmp/.clearml_agent_out.abcd1234.txt");
     const s = stepOf(
       planOf({}, { CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: "/data/logs" }),
@@ -406,7 +414,8 @@ describe("plan(): child environment, command, stdout file", () => {
 });
 
 describe("plan(): services mode and bad input", () => {
-  it("T57: services with a limit counts children with the default command", () => {
+  // clearml_agent/commands/worker.py:4305-4321
+  it("services with a limit counts children with the default command", () => {
     const p = planOf({}, {}, { docker: [], servicesMode: 2 });
     const s = stepOf(p, "services")!;
     assert.equal(s.limit, 2);
@@ -417,7 +426,8 @@ describe("plan(): services mode and bad input", () => {
     assert.equal(p.workerId, "host:cpu:0:service:a1b2c3d4e5f6");
   });
 
-  it("T07: unbalanced quotes in a list variable stop the plan naming the variable", () => {
+  // clearml_agent/commands/worker.py:768-770; clearml_agent/__main__.py:63-67
+  it("unbalanced quotes in a list variable stop the plan naming the variable", () => {
     assert.throws(
       () => planOf({}, { CLEARML_AGENT_EXTRA_DOCKER_ARGS: "-e 'unterminated" }, { docker: [] }),
       (e: unknown) =>

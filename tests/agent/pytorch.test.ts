@@ -54,7 +54,8 @@ const CU118 = { CLEARML_CUDA_VERSION: "11.8" };
 const DIRECT = { ...CU118, CLEARML_AGENT_PACKAGE_PYTORCH_RESOLVE: "direct" };
 
 describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
-  it("T65: torch==2.1.0 with cu118/ reachable → torch ==2.1.0.* and the index on every install", () => {
+  // clearml_agent/helper/package/pytorch.py:516-551,673-715
+  it("torch==2.1.0 with cu118/ reachable → torch ==2.1.0.* and the index on every install", () => {
     const { torch, py } = torchPlan(
       "torch==2.1.0\nnumpy",
       CU118,
@@ -71,7 +72,8 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
     assert.ok(torch.messages.includes(`Torch CUDA 118 index page found, adding \`${BASE}cu118/\``));
   });
 
-  it("T66: cuda 12.4 with only cu121/ probes cu124, cu123, cu122, cu121", () => {
+  // clearml_agent/helper/package/pytorch.py:516-551,673-715
+  it("cuda 12.4 with only cu121/ probes cu124, cu123, cu122, cu121", () => {
     const { torch } = torchPlan(
       "torch==2.3.0",
       { CLEARML_CUDA_VERSION: "12.4" },
@@ -84,7 +86,8 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
     assert.equal(torch.extraIndexUrl, `${BASE}cu121/`);
   });
 
-  it("T67: an old pinned torch with a marker gets .* and setuptools < 59", () => {
+  // clearml_agent/helper/package/pytorch.py:523-544,663-671
+  it("an old pinned torch with a marker gets .* and setuptools < 59", () => {
     const { torch, py } = torchPlan(
       "torch==1.10.2 ; python_version >= '3.8'",
       CU118,
@@ -98,14 +101,16 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
     );
   });
 
-  it("T68: a range stays as written; the index is still added", () => {
+  // clearml_agent/helper/package/pytorch.py:545-547
+  it("a range stays as written; the index is still added", () => {
     const { torch } = torchPlan("torch>=1.9,<2", CU118, answers({ [`${BASE}cu118/`]: "" }));
     assert.equal(torch.requirements[0]!.replacement, "torch>=1.9,<2");
     assert.equal(torch.extraIndexUrl, `${BASE}cu118/`);
     assert.deepEqual(torch.extraLines, []);
   });
 
-  it("T69: none leaves the line and adds no index, fetching nothing", () => {
+  // clearml_agent/helper/package/pytorch.py:272-277,500-502
+  it("none leaves the line and adds no index, fetching nothing", () => {
     const { torch, py } = torchPlan("torch==2.1.0", {
       ...CU118,
       CLEARML_AGENT_PACKAGE_PYTORCH_RESOLVE: "none",
@@ -115,7 +120,8 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
     assert.deepEqual(py.installFlags, []);
   });
 
-  it("T70: an unknown mode warns and behaves as pip", () => {
+  // clearml_agent/helper/package/pytorch.py:216-219
+  it("an unknown mode warns and behaves as pip", () => {
     const { torch } = torchPlan("torch==2.1.0", {
       ...CU118,
       CLEARML_AGENT_PACKAGE_PYTORCH_RESOLVE: "foo",
@@ -124,7 +130,8 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
     assert.equal(torch.requirements[0]!.replacement, "torch ==2.1.0.*");
   });
 
-  it("T73: CPU (cuda 0) probes cu0/ only, then takes the wheel from the CPU page", () => {
+  // clearml_agent/helper/package/pytorch.py:553-560,710-715
+  it("CPU (cuda 0) probes cu0/ only, then takes the wheel from the CPU page", () => {
     const { torch } = torchPlan(
       "torch==2.1.0",
       { CLEARML_CUDA_VERSION: "0" },
@@ -151,7 +158,8 @@ describe("PyTorch resolution, direct mode (agent-exec §4.4)", () => {
   };
   const WHEEL = `${BASE}cu118/cu118/torch-2.1.0%2Bcu118-cp310-cp310-linux_x86_64.whl`;
 
-  it("T71: torch==2.1.0, torch>=2.0 and torch all pick the 2.1.0 cp310 linux wheel", () => {
+  // clearml_agent/helper/package/pytorch.py:293-433
+  it("torch==2.1.0, torch>=2.0 and torch all pick the 2.1.0 cp310 linux wheel", () => {
     for (const line of ["torch==2.1.0", "torch>=2.0", "torch"]) {
       const { torch } = torchPlan(line, DIRECT, answers(pages));
       assert.equal(torch.requirements[0]!.replacement, WHEEL, line);
@@ -159,7 +167,8 @@ describe("PyTorch resolution, direct mode (agent-exec §4.4)", () => {
     }
   });
 
-  it("T72: torch==1.13.1, absent on cu118, comes from the cu117 page", () => {
+  // clearml_agent/helper/package/pytorch.py:396-412
+  it("torch==1.13.1, absent on cu118, comes from the cu117 page", () => {
     const { torch } = torchPlan("torch==1.13.1", DIRECT, answers(pages));
     assert.equal(
       torch.requirements[0]!.replacement,
@@ -172,7 +181,8 @@ describe("PyTorch resolution, direct mode (agent-exec §4.4)", () => {
     );
   });
 
-  it("T74: nothing anywhere fails with the agent's message", () => {
+  // clearml_agent/helper/package/pytorch.py:556-564,586-599
+  it("nothing anywhere fails with the agent's message", () => {
     const { torch } = torchPlan("torch==9.9.9", DIRECT, answers(pages));
     assert.equal(torch.requirements[0]!.status, "failed");
     assert.equal(

@@ -17,29 +17,35 @@ function daemonId(
 }
 
 describe("workerId() reproduces the agent-exec vectors", () => {
-  it("T29 gives host:gpu0,1 for --gpus 0,1", () => {
+  // clearml_agent/commands/worker.py:4827-4839
+  it("gives host:gpu0,1 for --gpus 0,1", () => {
     assert.equal(daemonId({}, { gpus: "0,1" }).id, "host:gpu0,1");
   });
 
-  it("T30 gives host:gpu0.1 for --gpus 0:1 (MIG)", () => {
+  // clearml_agent/commands/worker.py:4827-4839; clearml_agent/session.py:357-372
+  it("gives host:gpu0.1 for --gpus 0:1 (MIG)", () => {
     assert.equal(daemonId({}, { gpus: "0:1" }).id, "host:gpu0.1");
   });
 
-  it("T31 names a CPU-only worker host:cpu and gives it the id host:cpu:0", () => {
+  // clearml_agent/commands/worker.py:4837-4838; clearml_agent/helper/singleton.py:171-172
+  it("names a CPU-only worker host:cpu and gives it the id host:cpu:0", () => {
     const r = daemonId({}, { cpuOnly: true });
     assert.equal(r.name, "host:cpu");
     assert.equal(r.id, "host:cpu:0");
   });
 
-  it("T32 gives host:gpuall for NVIDIA_VISIBLE_DEVICES=all", () => {
+  // clearml_agent/commands/worker.py:4833-4834
+  it("gives host:gpuall for NVIDIA_VISIBLE_DEVICES=all", () => {
     assert.equal(daemonId({ NVIDIA_VISIBLE_DEVICES: "all" }).id, "host:gpuall");
   });
 
-  it("T33 gives host:dgpu0-3 with --dynamic-gpus --gpus 0-3", () => {
+  // clearml_agent/commands/worker.py:4833-4834
+  it("gives host:dgpu0-3 with --dynamic-gpus --gpus 0-3", () => {
     assert.equal(daemonId({}, { gpus: "0-3" }, true).id, "host:dgpu0-3");
   });
 
-  it("T34 gives host:<pid> to a plain execute without CLEARML_WORKER_ID", () => {
+  // clearml_agent/commands/worker.py:747-749
+  it("gives host:<pid> to a plain execute without CLEARML_WORKER_ID", () => {
     assert.equal(workerId({ name: "host", mode: "execute", pid: 4242 }).id, "host:4242");
   });
 });

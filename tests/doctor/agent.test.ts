@@ -37,12 +37,14 @@ describe("agent.worker", () => {
     assert.equal(r.summary, "registers as gpu-box:0 (name from env CLEARML_WORKER_NAME)");
   });
 
-  it("T32 builds the id from the visible devices", () => {
+  // clearml_agent/commands/worker.py:4833-4834
+  it("builds the id from the visible devices", () => {
     const r = run("agent.worker", snap(), { NVIDIA_VISIBLE_DEVICES: "all" });
     assert.match(r.summary, /^registers as host:gpuall /);
   });
 
-  it("T31 makes a CPU-only worker host:cpu:0 with CLEARML_CPU_ONLY (ours, like --cpu-only)", () => {
+  // clearml_agent/commands/worker.py:4837-4838; clearml_agent/helper/singleton.py:171-172
+  it("makes a CPU-only worker host:cpu:0 with CLEARML_CPU_ONLY (ours, like --cpu-only)", () => {
     const r = run("agent.worker", snap(), { CLEARML_CPU_ONLY: "1" });
     assert.match(r.summary, /^registers as host:cpu:0 /);
   });
@@ -55,7 +57,8 @@ describe("agent.worker", () => {
     );
   });
 
-  it("T34 shows the plain execute id as <name>:<pid>", () => {
+  // clearml_agent/commands/worker.py:747-749
+  it("shows the plain execute id as <name>:<pid>", () => {
     const r = run("agent.worker", snap());
     assert.ok(r.details?.includes("plain execute: host:<pid>"));
   });
@@ -120,7 +123,8 @@ describe("agent.services_mode", () => {
 });
 
 describe("agent.child_count_cmd", () => {
-  it("T57 formats the default command with the services daemon id", () => {
+  // clearml_agent/commands/worker.py:4305-4321
+  it("formats the default command with the services daemon id", () => {
     const r = run("agent.child_count_cmd", snap({ hostname: "host" }));
     assert.equal(r.status, "pass");
     assert.equal(
@@ -193,7 +197,8 @@ describe("agent.child_count_cmd", () => {
 });
 
 describe("childCountArgv()", () => {
-  it("T57 splits the formatted default into argv", () => {
+  // clearml_agent/commands/worker.py:4305-4321
+  it("splits the formatted default into argv", () => {
     const r = childCountArgv(undefined, "host:cpu:0");
     assert.ok(r.ok);
     assert.deepEqual(r.argv, [

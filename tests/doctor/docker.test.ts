@@ -554,7 +554,8 @@ describe("docker.image", () => {
     assert.match(r.summary, /not algorithm:hex/);
   });
 
-  it("docker.image splits an image value with arguments as the agent does (T54)", () => {
+  // clearml_agent/commands/worker.py:4076-4082,4556
+  it("docker.image splits an image value with arguments as the agent does", () => {
     const input = doctorInput({ CLEARML_DOCKER_IMAGE: "myorg/base:1 --ipc=host --shm-size=8g" });
     const a = agentDockerImage(input.agent);
     assert.equal(a.image, "myorg/base:1");
@@ -661,7 +662,8 @@ describe("docker.labels", () => {
     assert.equal(check("docker.labels", healthy()).status, "skip");
   });
 
-  it("docker.labels turns each shell word into -l <label> (T53)", () => {
+  // clearml_agent/commands/worker.py:4486-4488
+  it("docker.labels turns each shell word into -l <label>", () => {
     const input = doctorInput({ CLEARML_AGENT_EXTRA_DOCKER_LABELS: 'team=ml "owner=John Doe"' });
     const r = check("docker.labels", healthy(), input);
     assert.equal(r.status, "pass");
@@ -704,7 +706,8 @@ describe("docker.host_mount", () => {
     assert.match(r.summary, /CLEARML_AGENT_DOCKER_HOST_MOUNT=\/mnt\/host\/data has no ':'/);
   });
 
-  it("docker.host_mount passes when every cache folder is under the container path (T52)", () => {
+  // clearml_agent/commands/worker.py:4493-4552
+  it("docker.host_mount passes when every cache folder is under the container path", () => {
     const input = doctorInput({
       CLEARML_AGENT_DOCKER_HOST_MOUNT: "/mnt/host/data:/home/u/.clearml",
     });

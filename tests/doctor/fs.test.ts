@@ -152,7 +152,8 @@ describe("fs.temp_stdout_dir", () => {
     assert.match(r.fix?.text ?? "", /mkdir -p \/data\/logs/);
   });
 
-  it("passes an existing CLEARML_AGENT_TEMP_STDOUT_FILE_DIR (T58)", () => {
+  // clearml_agent/commands/worker.py:962-964,1856-1864; clearml_agent/helper/base.py:419-445
+  it("passes an existing CLEARML_AGENT_TEMP_STDOUT_FILE_DIR", () => {
     const s = snap({
       tempStdout: {
         key: "CLEARML_AGENT_TEMP_STDOUT_FILE_DIR",

@@ -182,7 +182,8 @@ describe("git.url", () => {
     assert.equal(run("git.url", snapshot()).status, "skip");
   });
 
-  it("shows the exact clone URL with the password masked (T36)", () => {
+  // clearml_agent/helper/repo.py:502-529
+  it("shows the exact clone URL with the password masked", () => {
     const r = run("git.url", snapshot(), creds, {}, { repo: "https://github.com/org/repo.git" });
     assert.equal(r.status, "pass");
     assert.equal(r.summary, "the agent clones https://me:********@github.com/org/repo.git");
@@ -191,7 +192,8 @@ describe("git.url", () => {
     assert.ok(r.details?.some((d) => d.includes("GIT_ASKPASS")));
   });
 
-  it("catches user-pain D26: credentials scoped to another host are not sent (T37)", () => {
+  // clearml_agent/helper/repo.py:518-523
+  it("catches user-pain D26: credentials scoped to another host are not sent", () => {
     const r = run(
       "git.url",
       snapshot(),

@@ -131,7 +131,8 @@ describe("GPU parsers", () => {
     });
   });
 
-  it("nvccVersion() reproduces the agent's 3-character capture: release 11.8 is 110 (T24)", () => {
+  // clearml_agent/helper/package/requirements.py:834-838
+  it("nvccVersion() reproduces the agent's 3-character capture: release 11.8 is 110", () => {
     const v = nvccVersion(fixture("nvcc_version_11.8.txt"));
     assert.equal(v.release, "11.8");
     assert.equal(v.agentCapture, "11.");
@@ -217,7 +218,8 @@ describe("GPU parsers", () => {
     assert.equal(h.agentReading, "76");
   });
 
-  it("agentNvmlCuda() reproduces the agent's NVML conversion, quirk included (T23)", () => {
+  // clearml_agent/helper/gpu/gpustat.py:487-491
+  it("agentNvmlCuda() reproduces the agent's NVML conversion, quirk included", () => {
     const cases: Array<[number, string]> = [
       [12020, "122"],
       [11080, "118"],
@@ -255,7 +257,8 @@ describe("visibleDevices()", () => {
     assert.equal(v.containerNv, "all");
   });
 
-  it("visibleDevices() with the skip flag passes the dotted MIG form inside (T48)", () => {
+  // clearml_agent/commands/worker.py:4450-4452
+  it("visibleDevices() with the skip flag passes the dotted MIG form inside", () => {
     const v = visibleDevices(
       { NVIDIA_VISIBLE_DEVICES: "0:1", CLEARML_DOCKER_SKIP_GPUS_FLAG: "1" },
       false,
@@ -274,13 +277,15 @@ describe("visibleDevices()", () => {
     assert.equal(none.containerNv, "none");
   });
 
-  it("visibleDevices() gives no --gpus and NVIDIA_VISIBLE_DEVICES=all for two empty variables (T50)", () => {
+  // clearml_agent/commands/worker.py:4442-4459
+  it("visibleDevices() gives no --gpus and NVIDIA_VISIBLE_DEVICES=all for two empty variables", () => {
     const v = visibleDevices({ NVIDIA_VISIBLE_DEVICES: "", CUDA_VISIBLE_DEVICES: "" }, false);
     assert.deepEqual(v.dockerGpus, []);
     assert.equal(v.containerNv, "all");
   });
 
-  it("visibleDevices() copies CUDA_VISIBLE_DEVICES to NVIDIA_VISIBLE_DEVICES (T51)", () => {
+  // clearml_agent/session.py:132-133,366-372
+  it("visibleDevices() copies CUDA_VISIBLE_DEVICES to NVIDIA_VISIBLE_DEVICES", () => {
     const v = visibleDevices({ CUDA_VISIBLE_DEVICES: "2,3" }, false);
     assert.equal(v.nvidia, "2,3");
     assert.deepEqual(v.dockerGpus, ["--gpus", '"device=2,3"']);
@@ -421,7 +426,8 @@ describe("gpu.nvidia_smi", () => {
 });
 
 describe("gpu.cuda", () => {
-  it("gpu.cuda takes CLEARML_CUDA_VERSION and CLEARML_CUDNN_VERSION and probes nothing else (T26)", () => {
+  // clearml_agent/helper/package/requirements.py:809-812
+  it("gpu.cuda takes CLEARML_CUDA_VERSION and CLEARML_CUDNN_VERSION and probes nothing else", () => {
     const input = doctorInput({ CLEARML_CUDA_VERSION: "11.8", CLEARML_CUDNN_VERSION: "8.9.0" });
     const chain = cudaChain(gpuServer(), input.agent, input.env);
     assert.equal(chain.cuda, "118");
@@ -571,7 +577,8 @@ describe("gpu.visibility", () => {
     assert.match(r.summary, /--gpus "device=-1"/);
   });
 
-  it("gpu.visibility fails on NVIDIA_VISIBLE_DEVICES=NONE (T49)", () => {
+  // clearml_agent/commands/worker.py:4450,4458
+  it("gpu.visibility fails on NVIDIA_VISIBLE_DEVICES=NONE", () => {
     const r = check("gpu.visibility", gpuServer(), doctorInput({ NVIDIA_VISIBLE_DEVICES: "NONE" }));
     assert.equal(r.status, "fail");
     assert.match(r.summary, /only lower-case "none" means no GPU/);

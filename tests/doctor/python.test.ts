@@ -256,7 +256,8 @@ describe("python.agent_in_venv", () => {
     assert.match(r.summary, /base \/usr/);
   });
 
-  it("T61 passes inside a container whose image ships an activated venv", () => {
+  // clearml_agent/commands/worker.py:3847-3859
+  it("passes inside a container whose image ships an activated venv", () => {
     const r = run(
       "python.agent_in_venv",
       snap([venvPython]),
@@ -294,7 +295,8 @@ describe("usesActivatedVenv() (T61)", () => {
 });
 
 describe("python.skip_env", () => {
-  it("T60 reads 1, true, false, 0 and a path like the agent", () => {
+  // clearml_agent/commands/worker.py:3838-3846
+  it("reads 1, true, false, 0 and a path like the agent", () => {
     const read = (raw: string) =>
       doctorInput({ CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: raw }).agent.variables.find((v) =>
         v.variable.name === "CLEARML_AGENT_SKIP_PIP_VENV_INSTALL"
@@ -309,7 +311,8 @@ describe("python.skip_env", () => {
     assert.equal(run("python.skip_env", snap([debian])).status, "pass");
   });
 
-  it("T60 warns that a path that is not found makes the agent fall back to a venv", () => {
+  // clearml_agent/commands/worker.py:3838-3846
+  it("warns that a path that is not found makes the agent fall back to a venv", () => {
     const s = snap([debian], {
       specs: { CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: { spec: "/opt/missing/python", found: false } },
     });

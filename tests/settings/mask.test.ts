@@ -185,7 +185,8 @@ describe("maskArgv()", () => {
     assert.deepEqual(maskArgv(E08_IN, E08_EXTRA, { agentCompat: true }), E08_OUT);
   });
 
-  it("leaves --env=OTHER=zzz unmasked in agent-compatible mode (T42)", () => {
+  // clearml_agent/helper/docker_args.py:72-99
+  it("leaves --env=OTHER=zzz unmasked in agent-compatible mode", () => {
     const out = maskArgv(E08_IN, E08_EXTRA, { agentCompat: true });
     assert.ok(out.includes("--env=OTHER=zzz"));
     assert.ok(out.includes("URL=https://user:********@host.com/x"));

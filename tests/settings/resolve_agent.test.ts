@@ -45,13 +45,15 @@ describe("resolve() for the agent: dynamic CLEARML_AGENT__ variables", () => {
     });
   }
 
-  it("stops when a value is not valid HOCON (T15)", () => {
+  // clearml_agent/backend_config/config.py:216-223
+  it("stops when a value is not valid HOCON", () => {
     const r = resolveWith("agent", { CLEARML_AGENT__AGENT__X: "a=b" });
     assert.equal(r.fatal.length, 1);
     assert.match(r.fatal[0]!.message, /CLEARML_AGENT__AGENT__X/);
   });
 
-  it("beats the configuration file, and loses to the fixed env map (T18)", () => {
+  // clearml_agent/session.py:137-153; clearml_agent/backend_config/config.py:191-193
+  it("beats the configuration file, and loses to the fixed env map", () => {
     const files = { [CONF]: 'agent.worker_name: "from-file"' };
     assert.equal(
       valueAt(
@@ -82,7 +84,8 @@ describe("resolve() for the agent: dynamic CLEARML_AGENT__ variables", () => {
 });
 
 describe("resolve() for the agent: fixed variables", () => {
-  it("prefers CLEARML_DOCKER_IMAGE over TRAINS_DOCKER_IMAGE, and falls through an empty one (T09, T10)", () => {
+  // clearml_agent/definitions.py:55-63,156; clearml_agent/definitions.py:57-58
+  it("prefers CLEARML_DOCKER_IMAGE over TRAINS_DOCKER_IMAGE, and falls through an empty one", () => {
     assert.equal(
       valueAt(
         resolveWith("agent", {
@@ -102,7 +105,8 @@ describe("resolve() for the agent: fixed variables", () => {
     );
   });
 
-  it("splits CLEARML_DOCKER_IMAGE into the image and default arguments (T54)", () => {
+  // clearml_agent/commands/worker.py:4076-4082,4556
+  it("splits CLEARML_DOCKER_IMAGE into the image and default arguments", () => {
     const r = resolveWith("agent", {
       CLEARML_DOCKER_IMAGE: "myorg/base:1 --ipc=host --shm-size=8g",
     });
@@ -114,7 +118,8 @@ describe("resolve() for the agent: fixed variables", () => {
     );
   });
 
-  it("puts the shlex-split CLEARML_AGENT_EXTRA_DOCKER_ARGS at agent.extra_docker_arguments (T06)", () => {
+  // clearml_agent/definitions.py:37,182
+  it("puts the shlex-split CLEARML_AGENT_EXTRA_DOCKER_ARGS at agent.extra_docker_arguments", () => {
     const r = resolveWith("agent", {
       CLEARML_AGENT_EXTRA_DOCKER_ARGS: "--ipc=host -e 'A=b c' --network host",
     }, {
@@ -129,13 +134,15 @@ describe("resolve() for the agent: fixed variables", () => {
     ]);
   });
 
-  it("stops on unbalanced quotes in a list variable (T07)", () => {
+  // clearml_agent/commands/worker.py:768-770; clearml_agent/__main__.py:63-67
+  it("stops on unbalanced quotes in a list variable", () => {
     const r = resolveWith("agent", { CLEARML_AGENT_EXTRA_DOCKER_ARGS: "-e 'unterminated" });
     assert.equal(r.fatal.length, 1);
     assert.match(r.fatal[0]!.message, /CLEARML_AGENT_EXTRA_DOCKER_ARGS.*No closing quotation/);
   });
 
-  it("stops on an agent boolean it cannot read, naming the value and the spellings (T02, T03)", () => {
+  // clearml_agent/definitions.py:35; clearml_agent/helper/environment/converters.py:84-85
+  it("stops on an agent boolean it cannot read, naming the value and the spellings", () => {
     for (const value of [" true", "2", "enable"]) {
       const r = resolveWith("agent", { CLEARML_AGENT_DISABLE_SSH_MOUNT: value });
       assert.equal(r.fatal.length, 1, value);
@@ -155,7 +162,8 @@ describe("resolve() for the agent: fixed variables", () => {
     assert.equal(valueAt(on, "agent.cuda_version"), "0");
   });
 
-  it("does not let a false CLEARML_CPU_ONLY override the file (T19)", () => {
+  // clearml_agent/definitions.py:99; clearml_agent/session.py:149-151
+  it("does not let a false CLEARML_CPU_ONLY override the file", () => {
     const r = resolveWith("agent", { CLEARML_CPU_ONLY: "0" }, { [CONF]: "agent.cpu_only: true" });
     assert.equal(valueAt(r, "agent.cpu_only"), true);
   });
@@ -185,7 +193,8 @@ describe("resolve() for the agent: fixed variables", () => {
     assert.equal(valueAt(r2, "api.api_server"), "http://h:8008");
   });
 
-  it("reads only the misspelled crash-on-exception variable (T20)", () => {
+  // clearml_agent/definitions.py:100; clearml_agent/commands/worker.py:1915
+  it("reads only the misspelled crash-on-exception variable", () => {
     assert.equal(
       valueAt(
         resolveWith("agent", { CLEAMRL_AGENT_CRASH_ON_EXCEPTION: "1" }),

@@ -9,7 +9,8 @@ const CONF = `${HOME}/clearml.conf`;
 const TRAINS = `${HOME}/trains.conf`;
 
 describe("resolve() for the SDK: configuration files", () => {
-  it("uses the built-in hosts when nothing is configured (#1)", () => {
+  // clearml/backend_api/session/session.py:91-93,700-701,716-717,743-744; clearml/backend_api/config/default/api.conf:4-8
+  it("uses the built-in hosts when nothing is configured", () => {
     const r = resolveWith("sdk");
     assert.deepEqual(hosts(r), [
       "https://api.clear.ml",
@@ -20,7 +21,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.deepEqual(r.files.map((f) => f.status), ["missing", "missing"]);
   });
 
-  it("merges ~/trains.conf then ~/clearml.conf, clearml.conf winning (#4, #5)", () => {
+  // clearml/backend_config/defs.py:29-32; clearml/backend_config/config.py:171-180; clearml/utilities/pyhocon/config_tree.py:41-69
+  it("merges ~/trains.conf then ~/clearml.conf, clearml.conf winning", () => {
     const r = resolveWith("sdk", {}, {
       [TRAINS]: 'api { api_server: "http://t:8008", web_server: "http://tw:8080" }',
       [CONF]: 'api.api_server: "http://c:8008"',
@@ -29,7 +31,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(valueAt(r, "api.web_server"), "http://tw:8080");
   });
 
-  it("reads only CLEARML_CONFIG_FILE, and reports it missing (#6)", () => {
+  // clearml/backend_config/config.py:165-168,331-333; clearml/backend_config/defs.py:62-75
+  it("reads only CLEARML_CONFIG_FILE, and reports it missing", () => {
     const r = resolveWith("sdk", { CLEARML_CONFIG_FILE: `${HOME}/missing.conf` }, {
       [CONF]: 'api.api_server: "http://c:8008"',
     });
@@ -37,7 +40,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.deepEqual(r.files.map((f) => [f.path, f.status]), [[`${HOME}/missing.conf`, "missing"]]);
   });
 
-  it("expands ~ in CLEARML_CONFIG_FILE but not $HOME (#7, #8)", () => {
+  // clearml/backend_config/config.py:168
+  it("expands ~ in CLEARML_CONFIG_FILE but not $HOME", () => {
     const files = { [`${HOME}/x/my.conf`]: 'api.api_server: "http://x:8008"' };
     assert.equal(
       valueAt(resolveWith("sdk", { CLEARML_CONFIG_FILE: "~/x/my.conf" }, files), "api.api_server"),
@@ -48,7 +52,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(literal.files[0]?.status, "missing");
   });
 
-  it("prefers CLEARML_CONFIG_FILE over TRAINS_CONFIG_FILE and strips it (#9, #10)", () => {
+  // clearml/backend_config/defs.py:36; clearml/backend_config/entry.py:69-79; clearml/backend_config/environment.py:23
+  it("prefers CLEARML_CONFIG_FILE over TRAINS_CONFIG_FILE and strips it", () => {
     const files = { "/x.conf": 'api.api_server: "X"', "/y.conf": 'api.api_server: "Y"' };
     const r = resolveWith("sdk", {
       TRAINS_CONFIG_FILE: "/x.conf",
@@ -57,7 +62,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(valueAt(r, "api.api_server"), "Y");
   });
 
-  it("lets the user file beat the CLEARML_CONFIG_PATH tree, whose files nest by name (#11, #12)", () => {
+  // clearml/backend_config/config.py:144-180; clearml/backend_config/config.py:308-326
+  it("lets the user file beat the CLEARML_CONFIG_PATH tree, whose files nest by name", () => {
     const r = resolveWith("sdk", { CLEARML_CONFIG_PATH: "/d" }, {
       "/d/default/api.conf": 'api_server: "P"',
       "/d/default/sub/x.conf": "k: 1",
@@ -67,7 +73,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(valueAt(r, "sub.x.k"), 1);
   });
 
-  it("reads the <env> overlay of CLEARML_CONFIG_PATH for CLEARML_ENV=demo (#13)", () => {
+  // clearml/backend_config/config.py:277-289,191
+  it("reads the <env> overlay of CLEARML_CONFIG_PATH for CLEARML_ENV=demo", () => {
     const r = resolveWith("sdk", { CLEARML_ENV: "demo", CLEARML_CONFIG_PATH: "/d" }, {
       "/d/default/api.conf": 'api_server: "P"',
       "/d/demo/api.conf": 'api_server: "D"',
@@ -76,19 +83,22 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(r.envName, "demo");
   });
 
-  it("stops on an invalid or empty CLEARML_ENV (#14, #15)", () => {
+  // clearml/backend_config/config.py:99-100; clearml/backend_config/config.py:87,95-98
+  it("stops on an invalid or empty CLEARML_ENV", () => {
     assert.match(resolveWith("sdk", { CLEARML_ENV: "prod" }).fatal[0]?.message ?? "", /prod/);
     assert.match(resolveWith("sdk", { CLEARML_ENV: "" }).fatal[0]?.message ?? "", /empty/);
   });
 
-  it("stops on a syntax error and names the line and column (#16)", () => {
+  // clearml/backend_config/config.py:340-347; clearml/config/__init__.py:23-28
+  it("stops on a syntax error and names the line and column", () => {
     const r = resolveWith("sdk", {}, { [CONF]: 'api { api_server: "C" ' });
     assert.equal(r.fatal.length, 1);
     assert.match(r.fatal[0]!.message, /clearml\.conf:1:\d+/);
     assert.equal(r.files.find((f) => f.path === CONF)?.status, "error");
   });
 
-  it("substitutes environment variables inside the file (#17-#20)", () => {
+  // clearml/utilities/pyhocon/config_parser.py:459-483; clearml/utilities/pyhocon/config_parser.py:466-474; clearml/backend_config/config.py:353-355; clearml/utilities/pyhocon/config_parser.py:466-468; clearml/utilities/pyhocon/config_parser.py:459-474
+  it("substitutes environment variables inside the file", () => {
     const file = (t: string) => ({ [CONF]: t });
     assert.equal(
       valueAt(
@@ -105,7 +115,8 @@ describe("resolve() for the SDK: configuration files", () => {
     assert.equal(resolveWith("sdk", {}, file("api.api_server: ${api.web_server}")).fatal.length, 1);
   });
 
-  it("keeps an unquoted URL, drops a trailing comment, and is case-sensitive (#21, #22, #26)", () => {
+  // clearml/utilities/pyhocon/config_parser.py:379,398; clearml/utilities/pyhocon/config_tree.py:145-171; clearml/backend_api/session/session.py:725-727,749-750
+  it("keeps an unquoted URL, drops a trailing comment, and is case-sensitive", () => {
     assert.equal(
       valueAt(
         resolveWith("sdk", {}, { [CONF]: "api.api_server: http://h:8008 // c" }),
@@ -127,7 +138,8 @@ describe("resolve() for the SDK: configuration files", () => {
     );
   });
 
-  it("rejects a file that starts with a byte-order mark (#23)", () => {
+  // clearml/backend_config/config.py:348-352
+  it("rejects a file that starts with a byte-order mark", () => {
     assert.equal(resolveWith("sdk", {}, { [CONF]: '\uFEFFapi.api_server: "A"' }).fatal.length, 1);
   });
 
@@ -226,7 +238,8 @@ describe("resolve() for the SDK: hosts", () => {
     });
   }
 
-  it("reports a null web_server as the SDK's crash (#38)", () => {
+  // clearml/backend_api/session/session.py:710
+  it("reports a null web_server as the SDK's crash", () => {
     const r = resolveWith("sdk", {}, {
       [CONF]: 'api { api_server:"http://a:8008", web_server: null }',
     });
@@ -246,7 +259,8 @@ describe("resolve() for the SDK: hosts", () => {
 });
 
 describe("resolve() for the SDK: variables at their keys", () => {
-  it("puts TLS verification from the variable at api.verify_certificate (#67, #68)", () => {
+  // clearml/backend_api/utils.py:159-163
+  it("puts TLS verification from the variable at api.verify_certificate", () => {
     assert.equal(
       valueAt(resolveWith("sdk", { CLEARML_API_HOST_VERIFY_CERT: "0" }), "api.verify_certificate"),
       false,
@@ -269,7 +283,8 @@ describe("resolve() for the SDK: variables at their keys", () => {
     );
   });
 
-  it("lets CLEARML_CACHE_DIR replace the configured cache (#76, #77)", () => {
+  // clearml/config/__init__.py:98-108
+  it("lets CLEARML_CACHE_DIR replace the configured cache", () => {
     const conf = { [CONF]: 'sdk.storage.cache.default_base_dir: "/conf/c"' };
     assert.equal(
       valueAt(
@@ -291,7 +306,8 @@ describe("resolve() for the SDK: variables at their keys", () => {
     );
   });
 
-  it("lets CLEARML_DEFAULT_OUTPUT_URI replace the configured URI, stripped (#79, #80)", () => {
+  // clearml/task.py:182; clearml/task.py:182,638-641
+  it("lets CLEARML_DEFAULT_OUTPUT_URI replace the configured URI, stripped", () => {
     const conf = { [CONF]: 'sdk.development.default_output_uri: "gs://c"' };
     assert.equal(
       valueAt(
@@ -306,7 +322,8 @@ describe("resolve() for the SDK: variables at their keys", () => {
     );
   });
 
-  it("ignores dynamic variables, which the SDK does not read (#102)", () => {
+  // only the agent reads them: clearml_agent/backend_config/config.py:73-76,191-225
+  it("ignores dynamic variables, which the SDK does not read", () => {
     const r = resolveWith("sdk", {
       CLEARML__API__API_SERVER: "http://x:8008",
       CLEARML_AGENT__API__API_SERVER: "http://y:8008",
@@ -316,7 +333,8 @@ describe("resolve() for the SDK: variables at their keys", () => {
     assert.equal(valueAt(r, "sdk.development.default_output_uri"), "");
   });
 
-  it("warns and falls back on an invalid SDK boolean, without trying the alias (#51, #52)", () => {
+  // clearml/backend_config/converters.py:28-29; clearml/backend_config/entry.py:74-78; clearml/backend_config/entry.py:78
+  it("warns and falls back on an invalid SDK boolean, without trying the alias", () => {
     const r = resolveWith("sdk", { CLEARML_TASK_NO_REUSE: "abc", TRAINS_TASK_NO_REUSE: "1" });
     const s = r.variables.find((v) => v.variable.name === "CLEARML_TASK_NO_REUSE")!;
     assert.equal(s.status, "invalid");
@@ -329,14 +347,16 @@ describe("resolve() for the SDK: variables at their keys", () => {
     );
   });
 
-  it("falls through an empty name to the alias (#53)", () => {
+  // clearml/backend_config/entry.py:69-72
+  it("falls through an empty name to the alias", () => {
     const r = resolveWith("sdk", { CLEARML_TASK_NO_REUSE: "", TRAINS_TASK_NO_REUSE: "1" });
     const s = r.variables.find((v) => v.variable.name === "CLEARML_TASK_NO_REUSE")!;
     assert.equal(s.value, true);
     assert.equal(s.name, "TRAINS_TASK_NO_REUSE");
   });
 
-  it("replaces the configured log_os_environments with the variable (#89)", () => {
+  // clearml/binding/environ_bind.py:40-41
+  it("replaces the configured log_os_environments with the variable", () => {
     const r = resolveWith("sdk", { CLEARML_LOG_ENVIRONMENT: "X_SUFFIX" }, {
       [CONF]: 'sdk.development.log_os_environments: ["MY_VAR"]',
     });

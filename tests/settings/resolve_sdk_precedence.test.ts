@@ -9,13 +9,15 @@ const CONF = `${HOME}/clearml.conf`;
 const CREDS = 'api.credentials { access_key: "CK", secret_key: "CS" }';
 
 describe("resolve() for the SDK: precedence vectors", () => {
-  it("takes the credentials from the file (#43)", () => {
+  // clearml/backend_api/session/session.py:217-222,857-858
+  it("takes the credentials from the file", () => {
     const r = resolveWith("sdk", {}, { [CONF]: CREDS });
     assert.equal(valueAt(r, "api.credentials.access_key"), "CK");
     assert.equal(valueAt(r, "api.credentials.secret_key"), "CS");
   });
 
-  it("lets the env credentials beat the file (#44)", () => {
+  // clearml/backend_api/session/session.py:217-222
+  it("lets the env credentials beat the file", () => {
     const r = resolveWith("sdk", { CLEARML_API_ACCESS_KEY: "EK", CLEARML_API_SECRET_KEY: "ES" }, {
       [CONF]: CREDS,
     });
@@ -23,7 +25,8 @@ describe("resolve() for the SDK: precedence vectors", () => {
     assert.equal(valueAt(r, "api.credentials.secret_key"), "ES");
   });
 
-  it("resolves key and secret independently, so aliases mix (#47)", () => {
+  // clearml/backend_api/session/defs.py:8-9
+  it("resolves key and secret independently, so aliases mix", () => {
     const r = resolveWith("sdk", { TRAINS_API_ACCESS_KEY: "TK", CLEARML_API_SECRET_KEY: "ES" }, {
       [CONF]: CREDS,
     });
@@ -35,12 +38,14 @@ describe("resolve() for the SDK: precedence vectors", () => {
     assert.equal(valueAt(r, "api.credentials.secret_key"), "ES");
   });
 
-  it("reports CLEARML_API_HOST=/ as the SDK's 'host was not set' error (#40)", () => {
+  // clearml/backend_api/session/session.py:183-185
+  it("reports CLEARML_API_HOST=/ as the SDK's 'host was not set' error", () => {
     const r = resolveWith("sdk", { CLEARML_API_HOST: "/" });
     assert.ok(r.diagnostics.some((d) => /ClearML host was not set/.test(d.message)));
   });
 
-  it("falls back to the config after an invalid suppress-update value (#56)", () => {
+  // clearml/backend_interface/task/task.py:243-244; clearml/backend_config/entry.py:74-81
+  it("falls back to the config after an invalid suppress-update value", () => {
     const r = resolveWith("sdk", { CLEARML_SUPPRESS_UPDATE_MESSAGE: "nope" }, {
       [CONF]: "sdk.development.suppress_update_message: true",
     });
@@ -59,14 +64,16 @@ describe("resolve() for the SDK: precedence vectors", () => {
     assert.equal(valueAt(r, "sdk.development.suppress_update_message"), "false");
   });
 
-  it("lets a false suppress-update variable beat the config (#58)", () => {
+  // clearml/backend_interface/task/task.py:243-244; clearml/backend_config/entry.py:74-81
+  it("lets a false suppress-update variable beat the config", () => {
     const r = resolveWith("sdk", { CLEARML_SUPPRESS_UPDATE_MESSAGE: "0" }, {
       [CONF]: "sdk.development.suppress_update_message: true",
     });
     assert.equal(valueAt(r, "sdk.development.suppress_update_message"), false);
   });
 
-  it("reads api.verify_certificate values from the file (#69)", () => {
+  // clearml/backend_api/utils.py:159-163; clearml/utilities/pyhocon/config_tree.py:156-158
+  it("reads api.verify_certificate values from the file", () => {
     for (
       const [text, expected] of [
         ["false", false],
@@ -79,7 +86,8 @@ describe("resolve() for the SDK: precedence vectors", () => {
     }
   });
 
-  it("lets CLEARML_API_DEFAULT_REQ_METHOD beat api.http.default_method, keeping its case (#71, #74)", () => {
+  // clearml/backend_api/session/request.py:18-26; clearml/backend_api/session/session.py:273-281
+  it("lets CLEARML_API_DEFAULT_REQ_METHOD beat api.http.default_method, keeping its case", () => {
     const conf = { [CONF]: 'api.http.default_method: "Post"' };
     assert.equal(valueAt(resolveWith("sdk", {}, conf), "api.http.default_method"), "Post");
     assert.equal(
@@ -91,7 +99,8 @@ describe("resolve() for the SDK: precedence vectors", () => {
     );
   });
 
-  it("stops where the SDK stops at import on a bad or empty request method (#72, #73)", () => {
+  // clearml/backend_api/session/request.py:18-21; clearml/backend_api/session/request.py:18; clearml/backend_config/environment.py:36-37
+  it("stops where the SDK stops at import on a bad or empty request method", () => {
     assert.match(
       resolveWith("sdk", { CLEARML_API_DEFAULT_REQ_METHOD: "delete" }).fatal[0]?.message ?? "",
       /must be 'get' or 'post'/,
@@ -102,7 +111,8 @@ describe("resolve() for the SDK: precedence vectors", () => {
     );
   });
 
-  it("does nothing with CLEARML_NO_DEFAULT_SERVER=0 (#55)", () => {
+  // clearml/backend_api/session/defs.py:16-18
+  it("does nothing with CLEARML_NO_DEFAULT_SERVER=0", () => {
     const r = resolveWith("sdk", { CLEARML_NO_DEFAULT_SERVER: "0" });
     assert.equal(valueAt(r, "api.api_server"), "https://api.clear.ml");
     assert.deepEqual(r.fatal, []);
@@ -110,7 +120,8 @@ describe("resolve() for the SDK: precedence vectors", () => {
 });
 
 describe("resolve() for the agent: more vectors", () => {
-  it("keeps CLEARML_DOCKER_SKIP_GPUS_FLAG=0 as a truthy text (T05)", () => {
+  // clearml_agent/definitions.py:166; clearml_agent/commands/worker.py:4445,4451
+  it("keeps CLEARML_DOCKER_SKIP_GPUS_FLAG=0 as a truthy text", () => {
     const s = resolveWith("agent", { CLEARML_DOCKER_SKIP_GPUS_FLAG: "0" }).variables.find((v) =>
       v.variable.name === "CLEARML_DOCKER_SKIP_GPUS_FLAG"
     )!;
@@ -118,7 +129,8 @@ describe("resolve() for the agent: more vectors", () => {
     assert.equal(s.value, "0");
   });
 
-  it("puts the shlex-split pip flags at their key (T08)", () => {
+  // clearml_agent/definitions.py:155; clearml_agent/helper/package/pip_api/system.py:99-108
+  it("puts the shlex-split pip flags at their key", () => {
     const r = resolveWith("agent", {
       CLEARML_EXTRA_PIP_INSTALL_FLAGS: "--use-deprecated=legacy-resolver --no-cache-dir",
     });
@@ -128,7 +140,8 @@ describe("resolve() for the agent: more vectors", () => {
     ]);
   });
 
-  it("warns and uses pip for an unknown pytorch resolve mode (T70)", () => {
+  // clearml_agent/helper/package/pytorch.py:216-219
+  it("warns and uses pip for an unknown pytorch resolve mode", () => {
     const r = resolveWith("agent", { CLEARML_AGENT_PACKAGE_PYTORCH_RESOLVE: "foo" });
     assert.equal(valueAt(r, "agent.package_manager.pytorch_resolve"), "pip");
     assert.ok(r.diagnostics.some((d) => /reverting to 'pip'/.test(d.message)));
