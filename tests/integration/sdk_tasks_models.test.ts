@@ -7,7 +7,9 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { REAL_PARTS } from "../server/_serve_process.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { rawCall, REAL_PARTS } from "../server/_serve_process.ts";
 import { printed, runSdk, type SdkServe, startSdkServe } from "./sdk_tasks_fixture.ts";
 
 const TRAIN = `
@@ -66,6 +68,14 @@ t = Task.init(project_name="sdk-it/remote", task_name="go-remote",
 print("TASK", t.id, flush=True)
 t.execute_remotely(queue_name="default", exit_process=True)
 print("STILL-HERE")
+`;
+
+const DELETE = `
+import sys
+from clearml import Task
+t = Task.get_task(task_id=sys.argv[1])
+t.delete(delete_artifacts_and_models=True, raise_on_error=True)
+print("LEFT", [x.id for x in Task.get_tasks(project_name="sdk-it/models")])
 `;
 
 describe("the real SDK's models against clearml serve", () => {
@@ -141,6 +151,31 @@ describe("the real SDK's models against clearml serve", () => {
     const queue = (await s.api.call("queues.get_all", { name: "^default$" })).queues[0];
     assert.equal(task.execution.queue, queue.id);
     assert.deepEqual(queue.entries.map((e: { task: string }) => e.task), [id]);
+    assert.deepEqual(s.unknownEndpoints(), []);
+  });
+
+  it("Task.delete removes the task, its model and its files", { timeout: 240_000 }, async () => {
+    const train = runSdk(s, "train2", TRAIN);
+    assert.equal(train.status, 0, train.out);
+    const taskId = printed(train.stdout, "TASK")!;
+    const modelId = printed(train.stdout, "MODEL")!;
+    const model = (await s.api.call("models.get_by_id", { model: modelId })).model;
+    const stored = join(s.dir, "data", "files", decodeURIComponent(new URL(model.uri).pathname));
+    assert.ok(existsSync(stored), stored);
+    const del = runSdk(s, "delete", DELETE, [taskId]);
+    assert.equal(del.status, 0, del.out);
+    assert.doesNotMatch(printed(del.stdout, "LEFT") ?? "", new RegExp(taskId));
+    const gone = await rawCall(`${s.apiHost}/tasks.get_by_id`, {
+      body: JSON.stringify({ task: taskId }),
+      headers: { authorization: `Bearer ${s.api.token}` },
+    });
+    assert.equal(gone.json.meta.result_subcode, 101);
+    const noModel = await rawCall(`${s.apiHost}/models.get_by_id`, {
+      body: JSON.stringify({ model: modelId }),
+      headers: { authorization: `Bearer ${s.api.token}` },
+    });
+    assert.equal(noModel.json.meta.result_subcode, 201);
+    assert.ok(!existsSync(stored), "the weights file is deleted from the files server");
     assert.deepEqual(s.unknownEndpoints(), []);
   });
 });
