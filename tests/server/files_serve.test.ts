@@ -110,6 +110,36 @@ describe("files server on a socket", () => {
     }
   });
 
+  it("stays up when downloads are abandoned half-way, again and again", async () => {
+    const s = await start();
+    try {
+      const data = Buffer.alloc(16 * 1024 * 1024, 9);
+      const up = await call(`${s.url}/`, "POST", { body: multipart(part("/big/x.bin", data)) });
+      assert.equal(up.status, 200);
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => {
+          const req = request(`${s.url}/big/x.bin`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          });
+          req.on("response", (res) => {
+            res.once("data", () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on("error", () => resolve());
+          req.end();
+        });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const whole = await call(`${s.url}/big/x.bin`, "GET");
+      assert.equal(Buffer.compare(whole.body, data), 0);
+    } finally {
+      await s.server.close(1000);
+      s.f.done();
+    }
+  });
+
   it("refuses a path with .. as sent, before URL parsing could resolve it", async () => {
     const s = await start();
     try {

@@ -38,18 +38,24 @@ export async function openStoredFile(root: string, path: string): Promise<Stored
 }
 
 function fileBody(handle: FileHandle): ReadableStream<Uint8Array> {
+  // closed once, whether the end is reached or the client went away (cancel) mid-read
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close().catch(() => {});
+  };
   return new ReadableStream<Uint8Array>({
     async pull(ctl) {
+      if (closed) return;
       const buf = new Uint8Array(CHUNK);
       const { bytesRead } = await handle.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) {
-        await handle.close();
+        await close();
         ctl.close();
       } else ctl.enqueue(buf.subarray(0, bytesRead));
     },
-    async cancel() {
-      await handle.close();
-    },
+    cancel: close,
   }, { highWaterMark: 0 });
 }
 
