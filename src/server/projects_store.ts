@@ -168,6 +168,16 @@ export function subProjects(store: Store, id: string): Obj[] {
   return allProjects(store).filter((p) => (p.path as string[] ?? []).includes(id));
 }
 
+/** `include_subprojects` (2.26): the projects and all their descendants. */
+export function withSubprojects(store: Store, ids: readonly string[]): string[] {
+  const all = allProjects(store);
+  const out = new Set(ids);
+  for (const p of all) {
+    if ((p.path as string[] ?? []).some((a) => ids.includes(a))) out.add(String(p.id));
+  }
+  return [...out];
+}
+
 /**
  * `projects.update`: description, tags, output destination and the name (only within the same
  * parent; the descendants' names follow). Returns the response data.

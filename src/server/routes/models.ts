@@ -21,7 +21,7 @@ import {
   setModelArchived,
   setModelReady,
 } from "../models_store.ts";
-import { subProjects } from "../projects_store.ts";
+import { withSubprojects } from "../projects_store.ts";
 import { mustLoadTask, publishTask } from "../tasks_store.ts";
 import { compareVersion, parseVersion } from "../version.ts";
 import { modelForTask } from "../models_store.ts";
@@ -30,11 +30,12 @@ const LIST_FIELDS = ["id", "framework", "uri", "user", "project", "task", "paren
 
 function listModels(call: Call): Obj[] {
   const f = call.fields;
-  const lists = LIST_FIELDS.map((k) => [k, f.strList(k, true)] as const);
-  const projects = lists.find(([k]) => k === "project")?.[1];
-  if (projects && f.bool("include_subprojects", false)) {
-    projects.push(...projects.flatMap((p) => subProjects(call.store, p).map((s) => String(s.id))));
-  }
+  const subprojects = f.bool("include_subprojects", false);
+  const lists = LIST_FIELDS.map((k) => {
+    const want = f.strList(k, true);
+    const list = k === "project" && want && subprojects ? withSubprojects(call.store, want) : want;
+    return [k, list] as const;
+  });
   const patterns = (["name", "comment"] as const)
     .map((k) => [k, nameRegex(f.str(k))] as const)
     .filter((x): x is readonly [typeof x[0], RegExp] => x[1] !== undefined);

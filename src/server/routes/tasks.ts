@@ -18,6 +18,7 @@ import {
   loadTask,
   loadTasks,
   pingTask,
+  publishTask,
   resetTask,
   setRequirements,
   type StatusChange,
@@ -38,8 +39,7 @@ import {
   hyperParamList,
   type ReplaceMode,
 } from "../task_params.ts";
-import { publishTask } from "../tasks_store.ts";
-import { subProjects } from "../projects_store.ts";
+import { withSubprojects } from "../projects_store.ts";
 import { markModelReady } from "../models_store.ts";
 import { cloneTask } from "../task_clone.ts";
 import { cleanupTask, deleteTask } from "../task_cleanup.ts";
@@ -81,12 +81,12 @@ function listTasks(call: Call): Obj[] {
   const f = call.fields;
   const ids = f.strList("id", true);
   const re = nameRegex(f.str("name"));
-  const lists = STRING_LISTS.map((k) => [k, f.strList(k, true)] as const);
-  const projects = lists.find(([k]) => k === "project")?.[1];
-  if (projects && f.bool("include_subprojects", false)) {
-    // 2.26: a project stands for itself and its descendants
-    projects.push(...projects.flatMap((p) => subProjects(call.store, p).map((s) => String(s.id))));
-  }
+  const subprojects = f.bool("include_subprojects", false);
+  const lists = STRING_LISTS.map((k) => {
+    const want = f.strList(k, true);
+    const list = k === "project" && want && subprojects ? withSubprojects(call.store, want) : want;
+    return [k, list] as const;
+  });
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
