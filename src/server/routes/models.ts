@@ -8,7 +8,9 @@ import { callError, errors } from "../call_error.ts";
 import { itemList, itemStr, tooShort } from "../call_items.ts";
 import { project as projectPaths } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
-import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
+import { multiFieldTest } from "../multi_field.ts";
+import { pageOrScroll } from "../page_or_scroll.ts";
 import {
   allModels,
   createModel,
@@ -42,7 +44,9 @@ function listModels(call: Call): Obj[] {
   const ready = call.data.ready;
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
+  const multi = multiFieldTest(call.data);
   const found = allModels(call.store).filter((m) => {
+    if (!multi(m)) return false;
     for (const [k, want] of lists) if (want && !want.includes(String(m[k] ?? ""))) return false;
     for (const [k, re] of patterns) if (!re.test(String(m[k] ?? ""))) return false;
     if (typeof ready === "boolean" && m.ready !== ready) return false;
@@ -50,7 +54,7 @@ function listModels(call: Call): Obj[] {
     if (!matchTags((m.system_tags as string[]) ?? [], systemTags)) return false;
     return true;
   });
-  return page(orderBy(found, f.strList("order_by")), f);
+  return orderBy(found, f.strList("order_by"));
 }
 
 /** Metadata as the create call may give it: a list of items or a map keyed by item key. */
@@ -128,9 +132,12 @@ export const modelsRoutes: Routes = {
   }),
   "models.get_all": endpoint("1.0", (call) => {
     const only = call.fields.strList("only_fields");
-    return {
-      models: listModels(call).map((m) => only?.length ? projectPaths(m, only) : m),
-    };
+    return pageOrScroll(
+      call,
+      "models",
+      listModels(call),
+      (m) => only?.length ? projectPaths(m, only) : m,
+    );
   }),
   "models.edit": endpoint("1.0", (call) => {
     const f = call.fields;

@@ -7,7 +7,9 @@ import type { Obj } from "../call_body.ts";
 import { errors } from "../call_error.ts";
 import { project as projectPaths } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
-import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
+import { multiFieldTest } from "../multi_field.ts";
+import { pageOrScroll } from "../page_or_scroll.ts";
 import {
   allProjects,
   createProject,
@@ -40,8 +42,10 @@ function listProjects(call: Call): Obj[] {
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
+  const multi = multiFieldTest(call.data);
   const found = allProjects(call.store).filter((p) => {
     if (ids && !ids.includes(String(p.id))) return false;
+    if (!multi(p)) return false;
     for (const [k, re] of patterns) if (!re.test(String(p[k] ?? ""))) return false;
     if (parents) {
       const path = (p.path as string[] | undefined) ?? [];
@@ -59,7 +63,7 @@ function listProjects(call: Call): Obj[] {
     if (!showHidden && isHiddenProject(p)) return false;
     return true;
   });
-  return page(orderBy(found, f.strList("order_by")), f);
+  return orderBy(found, f.strList("order_by"));
 }
 
 export const projectsRoutes: Routes = {
@@ -77,11 +81,12 @@ export const projectsRoutes: Routes = {
   }),
   "projects.get_all": endpoint("1.0", (call) => {
     const only = call.fields.strList("only_fields");
-    return {
-      projects: listProjects(call).map((p) =>
-        only?.length ? projectPaths(p, only) : projectView(p)
-      ),
-    };
+    return pageOrScroll(
+      call,
+      "projects",
+      listProjects(call),
+      (p) => only?.length ? projectPaths(p, only) : projectView(p),
+    );
   }),
   "projects.get_by_id": endpoint("1.0", (call) => {
     const id = call.fields.reqStr("project");

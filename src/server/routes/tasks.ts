@@ -4,7 +4,7 @@ import { callError, errors } from "../call_error.ts";
 import { isoDate } from "../dates.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
-import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
+import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
 import { itemList, itemStr, optionalStrs, tooShort } from "../call_items.ts";
 import { createQueue, defaultQueue, queueByName } from "../queues_store.ts";
 import {
@@ -40,6 +40,8 @@ import {
   type ReplaceMode,
 } from "../task_params.ts";
 import { withSubprojects } from "../projects_store.ts";
+import { multiFieldTest } from "../multi_field.ts";
+import { pageOrScroll } from "../page_or_scroll.ts";
 import { markModelReady } from "../models_store.ts";
 import { cloneTask } from "../task_clone.ts";
 import { cleanupTask, deleteTask } from "../task_cleanup.ts";
@@ -90,16 +92,18 @@ function listTasks(call: Call): Obj[] {
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
+  const multi = multiFieldTest(call.data);
   const source = ids ? loadTasks(call.store, ids) : allTasks(call.store);
   const found = source.filter((t) => {
     if (re && !re.test(String(t.name))) return false;
+    if (!multi(t)) return false;
     for (const [k, want] of lists) if (want && !want.includes(String(t[k] ?? ""))) return false;
     const st = (t.system_tags as string[]) ?? [];
     if (!matchTags((t.tags as string[]) ?? [], tags) || !matchTags(st, systemTags)) return false;
     if (!showHidden && st.includes("hidden")) return false;
     return true;
   });
-  return page(orderBy(found, f.strList("order_by")), f);
+  return orderBy(found, f.strList("order_by"));
 }
 
 function modelType(type: string): TaskModelType {
@@ -161,7 +165,7 @@ export const tasksRoutes: Routes = {
   }),
   "tasks.get_all": endpoint("1.0", (call) => {
     const only = call.fields.strList("only_fields");
-    return { tasks: listTasks(call).map((t) => taskView(t, call.version, only)) };
+    return pageOrScroll(call, "tasks", listTasks(call), (t) => taskView(t, call.version, only));
   }),
   "tasks.edit": endpoint("1.0", (call) => {
     const f = call.fields;
