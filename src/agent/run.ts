@@ -91,6 +91,12 @@ export async function runTask(input: RunTaskInput): Promise<TaskOutcome> {
   } catch (e: unknown) {
     const reason = e instanceof ClearmlError ? e.message : `internal error: ${String(e)}`;
     log.write(reason, "stderr");
+    // A setup step ended by the abort (git, venv, pip) is the user stopping the task, not that
+    // step failing: the agent exits −2 on SIGTERM or Ctrl-C at any step, and −2 is stopped
+    // (agent-exec §5.10; clearml_agent/__main__.py:68-69)
+    if (input.signal?.aborted) {
+      return outcomeOf({ code: null, signal: null, aborted: true }, out.path, log);
+    }
     return failed(out.path, reason);
   } finally {
     await log.close();

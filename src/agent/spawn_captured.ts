@@ -70,6 +70,8 @@ export async function spawnCaptured(
     });
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // An abort while the process was starting (the await above) found no listener: end it now
+  if (opts.signal?.aborted) onAbort();
   try {
     const capture = captureStreams({ stdout: child.stdout, stderr: child.stderr }, log.target);
     const end = await child.exited;

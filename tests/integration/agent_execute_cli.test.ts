@@ -145,11 +145,14 @@ describe("clearml agent execute / build", () => {
       },
     );
     const t0 = Date.now();
-    while (!out().includes("sleeping")) {
+    // the whole line: `python -u` writes each piece of a print() on its own ("sleeping", " ",
+    // the pid, "\n"), so "sleeping" alone may arrive before the pid
+    let started: RegExpExecArray | null;
+    while (!(started = /sleeping (\d+)\n/.exec(out()))) {
       assert.ok(Date.now() - t0 < 120_000, "the task did not start");
       await new Promise((r) => setTimeout(r, 50));
     }
-    const taskPid = Number(/sleeping (\d+)/.exec(out())![1]);
+    const taskPid = Number(started[1]);
     assert.ok(existsSync(`/proc/${taskPid}`));
     process.kill(pid, "SIGTERM");
     const r = await running;

@@ -4,7 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { runTask } from "../../../src/agent/run.ts";
-import { childEnvStep, commandStep, host, localPlan, memorySink, PY, settings } from "./_plan.ts";
+import type { Plan } from "../../../src/agent/plan_types.ts";
+import {
+  childEnvStep,
+  commandStep,
+  host,
+  localPlan,
+  memorySink,
+  PY,
+  pythonEnvStep,
+  settings,
+} from "./_plan.ts";
 
 function workDir(): string {
   return mkdtempSync(join(tmpdir(), "run-local-"));
@@ -18,6 +28,28 @@ print("env", os.environ.get("CLEARML_TASK_ID"), os.getcwd(), flush=True)
 sys.stdout.write("partial")
 sys.exit(int(sys.argv[1]))
 `;
+
+/** Run `plan`, abort with `sig` once the task log has the line `when`; the outcome and the time. */
+async function abortOnLine(plan: Plan, when: string, sig: NodeJS.Signals) {
+  const sink = memorySink();
+  const ac = new AbortController();
+  const t0 = Date.now();
+  const running = runTask({
+    plan,
+    settings: settings(),
+    host: host(),
+    sink,
+    signal: ac.signal,
+    graceMs: 500,
+  });
+  while (!sink.lines.some(([t]) => t === when)) {
+    assert.ok(Date.now() - t0 < 10_000, `no line "${when}" in the task log`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  ac.abort(sig);
+  const o = await running;
+  return { o, ms: Date.now() - t0 };
+}
 
 describe("runTask() runs a local task", () => {
   it("captures stdout and stderr to the stdout file and the sink, exit 0 → completed", async () => {
@@ -79,27 +111,11 @@ print("started", flush=True)
 time.sleep(60)
 `,
     );
-    const sink = memorySink();
-    const ac = new AbortController();
     const plan = localPlan([commandStep([PY, "-u", "task.py"], dir)], dir);
-    const t0 = Date.now();
-    const running = runTask({
-      plan,
-      settings: settings(),
-      host: host(),
-      sink,
-      signal: ac.signal,
-      graceMs: 500,
-    });
-    while (!sink.lines.some(([t]) => t === "started")) {
-      assert.ok(Date.now() - t0 < 10_000, "the task did not start");
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    ac.abort("SIGINT");
-    const o = await running;
+    const { o, ms } = await abortOnLine(plan, "started", "SIGINT");
     assert.equal(o.status, "stopped");
     assert.equal(o.reason, "user abort");
-    assert.ok(Date.now() - t0 < 10_000);
+    assert.ok(ms < 10_000);
     const gpid = Number(readFileSync(pidFile, "utf8"));
     // the grandchild left the group (new session) and is still ended
     await new Promise((r) => setTimeout(r, 100));
@@ -108,6 +124,28 @@ time.sleep(60)
       `grandchild ${gpid} still running`,
     );
     assert.ok(readFileSync(o.stdoutFile, "utf8").includes("started\n"));
+    rmSync(dir, { recursive: true });
+  });
+
+  it("an abort during a setup step stops the task (user abort), and the command never runs", async () => {
+    // clearml-agent 1.9.2: SIGTERM or Ctrl-C at any step exits −2 (clearml_agent/__main__.py:68-69),
+    // which is stopped, "user abort" (clearml_agent/commands/worker.py:3334-3342)
+    const dir = workDir();
+    const marker = join(dir, "ran");
+    const plan = localPlan([
+      pythonEnvStep({
+        venvDir: join(dir, "venv"),
+        createArgv: [PY, "-u", "-c", "import time; print('creating', flush=True); time.sleep(30)"],
+      }),
+      commandStep([PY, "-c", `open(${JSON.stringify(marker)}, "w")`], dir),
+    ], dir);
+    const { o } = await abortOnLine(plan, "creating", "SIGTERM");
+    assert.equal(o.status, "stopped", `${o.status}: ${o.reason}`);
+    assert.equal(o.reason, "user abort");
+    const file = readFileSync(o.stdoutFile, "utf8");
+    assert.ok(file.includes("creating the virtual environment was interrupted"), file);
+    assert.ok(file.includes("Process terminated by user"), file);
+    assert.ok(!existsSync(marker), "the task's command did not run");
     rmSync(dir, { recursive: true });
   });
 
