@@ -10,25 +10,31 @@ import type { ConsumerRule, ConverterId, Variable } from "./variable.ts";
 
 type Extra = Partial<Omit<ConsumerRule, "converter">>;
 
+// Object.assign rather than a spread: the catalogue is built at every start, and the spread's
+// generic copy is the slower of the two before the JIT warms up.
+function rule(converter: ConverterId, onInvalid: ConsumerRule["onInvalid"], extra: Extra) {
+  return Object.assign({ converter, apply: "none", onInvalid } as ConsumerRule, extra);
+}
+
 /** SDK `EnvEntry`: stripped, empty means unset; a value that does not convert prints a message, falls back to the default and stops the alias chain. */
 function sdkEntry(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return { converter, apply: "none", onInvalid: "warn-fallback", ...extra };
+  return rule(converter, "warn-fallback", extra);
 }
 
 /** Agent `EnvironmentConfig`: raw emptiness test; bools are not stripped; a bool or list that does not convert raises and stops the command. */
 function agentConfig(converter: ConverterId, extra: Extra = {}): ConsumerRule {
   const fatal = converter === "agent-bool" || converter === "shlex-list";
-  return { converter, apply: "none", onInvalid: fatal ? "fatal" : "ignore", ...extra };
+  return rule(converter, fatal ? "fatal" : "ignore", extra);
 }
 
 /** Agent `EnvEntry` (backend session, k8s glue): stripped; a value that does not convert prints a message and falls back. */
 function agentEntry(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return { converter, apply: "none", onInvalid: "warn-fallback", ...extra };
+  return rule(converter, "warn-fallback", extra);
 }
 
 /** Read directly from the environment (`os.environ`, shell tests): never fails. */
 function plain(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return { converter, apply: "none", onInvalid: "ignore", ...extra };
+  return rule(converter, "ignore", extra);
 }
 
 export const CATALOGUE: readonly Variable[] = [

@@ -47,7 +47,11 @@ let nonAsciiRules: { words: RegExp; key: RegExp; publicKey: RegExp } | undefined
  * `git_pass` are.
  */
 export function isSecretName(name: string): boolean {
-  const lower = asciiLower(name);
+  return isSecretLowered(name, asciiLower(name));
+}
+
+/** `isSecretName(name)`, given `asciiLower(name)`. */
+function isSecretLowered(name: string, lower: string | undefined): boolean {
   if (lower === undefined) {
     const r = nonAsciiRules ??= {
       words: wordsRegex(SECRET_WORDS, false),
@@ -439,14 +443,21 @@ function defaultPatterns(name: RuleName): readonly unknown[] {
 
 function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
   return {
-    hideSecrets: compile(get("hide_secrets")),
+    // a word isSecretName already looks for adds nothing (the shipped five are all such words)
+    hideSecrets: compile(get("hide_secrets")).filter((p) =>
+      !(p.word && !p.word.start && !p.word.end && SECRET_WORDS.includes(p.word.text))
+    ),
     hideSecretsRecursive: compile(get("hide_secrets_recursive")),
     dontHideSecrets: compile(get("dont_hide_secrets")),
   };
 }
 
-/** The agent's shipped printout rules. */
-export const DEFAULT_PRINTOUT_RULES: PrintoutRules = rulesWith(defaultPatterns);
+let shippedRules: PrintoutRules | undefined;
+
+/** The agent's shipped printout rules (compiled on first use, not at every start). */
+export function defaultPrintoutRules(): PrintoutRules {
+  return shippedRules ??= rulesWith(defaultPatterns);
+}
 
 const RULE_NAMES: readonly RuleName[] = [
   "hide_secrets",
@@ -470,7 +481,7 @@ export function printoutRulesFrom(root: ConfNode): PrintoutRules {
       lists.set(name, items);
     }
   }
-  if (lists.size === 0) return DEFAULT_PRINTOUT_RULES;
+  if (lists.size === 0) return defaultPrintoutRules();
   return rulesWith((name) => lists.get(name) ?? defaultPatterns(name));
 }
 
@@ -514,7 +525,9 @@ function plainChildMode(key: string, rules: PrintoutRules): Mode {
   const lower = asciiLower(key);
   if (matchesAny(rules.hideSecretsRecursive, key, lower)) return "hide";
   if (matchesAny(rules.dontHideSecrets, key, lower)) return "plain";
-  return isSecretName(key) || matchesAny(rules.hideSecrets, key, lower) ? "hide" : "plain";
+  return isSecretLowered(key, lower) || matchesAny(rules.hideSecrets, key, lower)
+    ? "hide"
+    : "plain";
 }
 
 function modeAt(path: readonly string[], rules: PrintoutRules): Mode {
@@ -626,14 +639,15 @@ export interface MaskTreeOptions {
  * go through `maskArgv`; every other string through `maskText`.
  */
 export function maskTree<T extends ConfNode>(node: T, options: MaskTreeOptions = {}): T {
-  const rules = options.rules ?? DEFAULT_PRINTOUT_RULES;
+  const rules = options.rules ?? defaultPrintoutRules();
   // maskNode keeps the node's kind.
   return maskNode(node, modeAt(options.path ?? [], rules), rules) as T;
 }
 
 /** `maskTree` for plain data (a converted variable value, a JSON document) at `path`. */
 export function maskPlain(value: Plain, path: readonly string[] = []): Plain {
-  return maskPlainIn(value, modeAt(path, DEFAULT_PRINTOUT_RULES), DEFAULT_PRINTOUT_RULES);
+  const rules = defaultPrintoutRules();
+  return maskPlainIn(value, modeAt(path, rules), rules);
 }
 
 /** Values that may hold a HOCON tree: the agent parses a dynamic variable's value as HOCON. */
@@ -648,7 +662,7 @@ const TREE_START = /^\s*[[{]/;
 export function maskEnvValue(name: string, value: string): string {
   const dynamic = name.startsWith(DYNAMIC_PREFIX) ? dynamicPath(name) : undefined;
   const path = dynamic === undefined ? [name] : dynamic.split(".");
-  if (isSecretName(name) || modeAt(path, DEFAULT_PRINTOUT_RULES) === "hide") {
+  if (isSecretName(name) || modeAt(path, defaultPrintoutRules()) === "hide") {
     return maskSecret(value);
   }
   if (dynamic && TREE_START.test(value)) {

@@ -7,7 +7,15 @@
  */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const VALUE = new Map<string, number>(Array.from(ALPHABET, (ch, i) => [ch, i]));
+/** Each alphabet character's value, built on first use rather than at every start. */
+let values: Map<string, number> | undefined;
+function valueMap(): Map<string, number> {
+  if (values === undefined) {
+    values = new Map();
+    for (let i = 0; i < ALPHABET.length; i++) values.set(ALPHABET[i]!, i);
+  }
+  return values;
+}
 
 /** `binascii.a2b_base64(s, strict_mode=False)`. */
 export function pyB64decode(s: string): Uint8Array {
@@ -16,6 +24,7 @@ export function pyB64decode(s: string): Uint8Array {
       throw new Error("string argument should contain only ASCII characters");
     }
   }
+  const value = valueMap();
   const out: number[] = [];
   let quadPos = 0;
   let left = 0;
@@ -26,7 +35,7 @@ export function pyB64decode(s: string): Uint8Array {
       if (quadPos >= 2 && quadPos + ++pads >= 4) return Uint8Array.from(out);
       continue;
     }
-    const v = VALUE.get(ch);
+    const v = value.get(ch);
     if (v === undefined) continue;
     pads = 0;
     switch (quadPos) {

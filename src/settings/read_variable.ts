@@ -41,7 +41,8 @@ export function readVariable(
   const rule = ruleFor(v, consumer);
   const state: VariableState = { variable: v, consumer, status: "unset", empty: [] };
   if (!rule) return state;
-  for (const name of [v.name, ...v.aliases]) {
+  for (let i = -1; i < v.aliases.length; i++) {
+    const name = i < 0 ? v.name : v.aliases[i]!;
     const raw = env[name];
     if (raw === undefined) continue;
     // SDK EnvEntry strips before the emptiness test; the agent tests the raw value.

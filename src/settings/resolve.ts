@@ -96,9 +96,11 @@ export function resolve(input: ResolveInput): Resolution {
   let tree: ConfNode = defaultsFor(consumer);
   for (const layer of sources.layers) tree = mergeNodes(tree, layer);
 
-  const variables = CATALOGUE.filter((v) => ruleFor(v, consumer)).map((v) =>
-    readVariable(v, consumer, env, input.envFromFile)
-  );
+  // a plain loop: at every start, before the JIT warms up, filter/map callbacks cost more
+  const variables: VariableState[] = [];
+  for (const v of CATALOGUE) {
+    if (ruleFor(v, consumer)) variables.push(readVariable(v, consumer, env, input.envFromFile));
+  }
   for (const s of variables) {
     if (s.status === "invalid") {
       const rule = ruleFor(s.variable, consumer)!;

@@ -42,12 +42,15 @@ export function scalarNode(value: Scalar, origin: Origin): ScalarNode {
 
 /** Build a node tree from plain data, every node with the same origin. */
 export function fromPlain(value: Plain, origin: Origin): ConfNode {
+  // plain loops: the built-in defaults go through here at every start, before the JIT warms up
   if (Array.isArray(value)) {
-    return { type: "list", items: value.map((v) => fromPlain(v, origin)), origin };
+    const items = new Array<ConfNode>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = fromPlain(value[i]!, origin);
+    return { type: "list", items, origin };
   }
   if (value !== null && typeof value === "object") {
     const entries = new Map<string, ConfNode>();
-    for (const [k, v] of Object.entries(value)) entries.set(k, fromPlain(v, origin));
+    for (const k of Object.keys(value)) entries.set(k, fromPlain(value[k]!, origin));
     return { type: "object", entries, origin };
   }
   return { type: "scalar", value, origin };

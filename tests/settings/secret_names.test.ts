@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  DEFAULT_PRINTOUT_RULES,
+  defaultPrintoutRules,
   isSecretName,
   MASK,
   maskTree,
@@ -82,6 +82,6 @@ describe("isSecretName() and the printout rules match as case-insensitive regexe
   });
 
   it("printoutRulesFrom() of a tree that sets no rules is the shipped rules", () => {
-    assert.equal(printoutRulesFrom(parseHocon("a: 1")), DEFAULT_PRINTOUT_RULES);
+    assert.equal(printoutRulesFrom(parseHocon("a: 1")), defaultPrintoutRules());
   });
 });

@@ -12,29 +12,31 @@ import { loggingDefaultsFor } from "./logging.ts";
 import { SDK_DEFAULTS, SDK_DOCUMENTED_KEYS } from "./sdk.ts";
 import { agentApiDefaults, agentLoggingDefaults, agentSdkDefaults } from "./agent_packaged.ts";
 
-/** The packaged defaults of `consumer` as plain data, sections in the order they are loaded. */
-export function defaultsPlainFor(consumer: Consumer): { [key: string]: Plain } {
-  const out: { [key: string]: Plain } = {};
+/** The sections, sharing the constants: for callers that copy them. */
+function sectionsOf(consumer: Consumer): { [key: string]: Plain } {
   if (consumer === "agent") {
     // The agent ships its own, older copies of the SDK's files (agent_packaged.ts).
-    out.agent = AGENT_DEFAULTS;
-    out.api = agentApiDefaults();
-    out.sdk = agentSdkDefaults();
-    out.logging = agentLoggingDefaults();
-    return structuredClone(out);
+    return {
+      agent: AGENT_DEFAULTS,
+      api: agentApiDefaults(),
+      sdk: agentSdkDefaults(),
+      logging: agentLoggingDefaults(),
+    };
   }
-  out.api = API_DEFAULTS;
-  out.sdk = SDK_DEFAULTS;
-  out.logging = loggingDefaultsFor(consumer);
+  return { api: API_DEFAULTS, sdk: SDK_DEFAULTS, logging: loggingDefaultsFor(consumer) };
+}
+
+/** The packaged defaults of `consumer` as plain data, sections in the order they are loaded. */
+export function defaultsPlainFor(consumer: Consumer): { [key: string]: Plain } {
   // A copy, so that no caller can alter the shared constants.
-  return structuredClone(out);
+  return structuredClone(sectionsOf(consumer));
 }
 
 /** A fresh tree of the packaged defaults of `consumer`; callers may modify it freely. */
 export function defaultsFor(consumer: Consumer): ObjectNode {
   const source = consumer === "agent" ? "agent defaults" : "sdk defaults";
-  // fromPlain of an object always yields an object node.
-  return fromPlain(defaultsPlainFor(consumer), { kind: "default", source }) as ObjectNode;
+  // fromPlain builds new nodes (it never keeps or alters its input): no copy needed first.
+  return fromPlain(sectionsOf(consumer), { kind: "default", source }) as ObjectNode;
 }
 
 /** A dotted key, with segments that hold a dot quoted so that `splitPath` reads them back. */
