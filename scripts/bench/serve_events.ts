@@ -11,7 +11,8 @@
  *     100,000 points, median of 10 calls              target ≤ 300 ms
  *     baseline: node:sqlite reading the same 100,000 rows in this process
  *   - with --sdk: the real ClearML SDK (../shared/peers) reporting 100,000 scalars and reading
- *     them back with get_reported_scalars()
+ *     them back with get_reported_scalars(), with its defaults and with its reporter as a thread
+ *     baseline: the same script in the SDK's offline mode (no server at all)
  *   bun scripts/bench/serve_events.ts [--duration SECONDS] [--sdk]
  *   deno run -A scripts/bench/serve_events.ts [--duration SECONDS] [--sdk]
  */
@@ -176,8 +177,8 @@ try {
   }
   const histMs = median(times);
 
-  let sdkLine: string[] | undefined;
-  if (withSdk) sdkLine = sdkRun(serve.url);
+  let sdkLines: string[][] = [];
+  if (withSdk) sdkLines = sdkRun(serve.url);
 
   serve.child.kill("SIGTERM");
   await serve.exited;
@@ -229,7 +230,7 @@ try {
     "≤300 ms",
     histMs <= 300 ? "yes" : "NO",
   ]);
-  if (sdkLine) rows.push(sdkLine);
+  rows.push(...sdkLines);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -237,11 +238,10 @@ try {
 /**
  * The real SDK: 100,000 `report_scalar` calls and a flush, then `get_reported_scalars()`; the
  * baseline is the same script in the SDK's offline mode (no server: what the SDK itself costs).
+ * Once with the SDK's defaults (a forked reporter that flushes every 100 events), once with its
+ * reporter as a thread (`sdk.development.report_use_subprocess: false`).
  */
-function sdkRun(url: string): string[] {
-  const home = join(dir, "home");
-  mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, "clearml.conf"), clientConf(url, KEY, SECRET));
+function sdkRun(url: string): string[][] {
   const script = join(dir, "sdk_scalars.py");
   writeFileSync(
     script,
@@ -265,7 +265,10 @@ function sdkRun(url: string): string[] {
       "task.close()",
     ].join("\n"),
   );
-  const run = (offline: boolean) => {
+  const run = (name: string, conf: string, offline: boolean) => {
+    const home = join(dir, `home-${name}`);
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "clearml.conf"), clientConf(url, KEY, SECRET, conf));
     const r = spawnSync(peer("clearml-sdk-python.sh"), [script], {
       cwd: dir,
       env: {
@@ -281,17 +284,20 @@ function sdkRun(url: string): string[] {
     if (!m) throw new Error(`the SDK script failed: ${(r.stderr || r.stdout).slice(-500)}`);
     return { rate: SCALARS / Number(m[1]), readMs: Number(m[2]) * 1000, points: Number(m[3]) };
   };
-  const online = run(false);
-  const offline = run(true);
-  return [
-    runtime,
-    `SDK: ${SCALARS} report_scalar + flush; get_reported_scalars`,
-    `${fmt(online.rate)} scalars/s; read ${fmt(online.readMs)} ms (${online.points} points)`,
-    `${fmt(offline.rate)} scalars/s offline (no server)`,
-    fmt(online.rate / offline.rate, 2),
-    "≥50000/s",
-    online.rate >= 50_000 ? "yes" : "NO",
-  ];
+  const thread = "sdk { development { report_use_subprocess: false } }\n";
+  return [["defaults", ""], ["reporter thread", thread]].map(([name, conf]) => {
+    const online = run(`${name}-online`.replace(" ", "-"), conf!, false);
+    const offline = run(`${name}-offline`.replace(" ", "-"), conf!, true);
+    return [
+      runtime,
+      `SDK (${name}): ${SCALARS} report_scalar + flush; get_reported_scalars`,
+      `${fmt(online.rate)} scalars/s; read ${fmt(online.readMs)} ms (${online.points} points)`,
+      `${fmt(offline.rate)} scalars/s offline (no server)`,
+      fmt(online.rate / offline.rate, 2),
+      "≥50000/s",
+      online.rate >= 50_000 ? "yes" : "NO",
+    ];
+  });
 }
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));

@@ -5,11 +5,12 @@
  */
 import { setImmediate } from "node:timers";
 import type { Obj } from "./call_body.ts";
-import { CallError, errors } from "./call_error.ts";
+import { CallError, callError, errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
 import { isObj } from "./doc_path.ts";
 import { addSample, LastMetrics, type SeriesAgg } from "./last_metrics.ts";
 import type { Store } from "./store.ts";
+import { loadModel, saveModel } from "./models_store.ts";
 import { loadTask, saveTask } from "./tasks_store.ts";
 
 export const EVENT_TYPES = new Set([
@@ -144,6 +145,13 @@ function preparePlot(ev: Obj): void {
   if (urls.size) ev.source_urls = [...urls];
 }
 
+/** The task (or, for a model event, the model) an event belongs to. */
+function entityId(raw: Obj): unknown {
+  return raw.model_event === true && raw.model !== undefined && raw.model !== null
+    ? raw.model
+    : raw.task;
+}
+
 /** The log events of one task in one batch: stored as one row. */
 interface LogChunk {
   raw: Obj[];
@@ -156,7 +164,13 @@ interface LogChunk {
  * `ts` renamed `timestamp` (default: the write time), `worker` the caller's when absent, `iter`
  * an integer, `values` renamed `value`, `metric`/`variant` at least `""`.
  */
-export function normalizeEvent(raw: Obj, type: string, written: number, worker: string): Obj {
+export function normalizeEvent(
+  raw: Obj,
+  type: string,
+  written: number,
+  worker: string,
+  modelEvent = false,
+): Obj {
   const ev: Obj = {};
   for (const k in raw) {
     if (k !== "allow_locked" && k !== "x_axis_label" && k !== "ts" && k !== "values") {
@@ -164,7 +178,7 @@ export function normalizeEvent(raw: Obj, type: string, written: number, worker: 
     }
   }
   ev.type = type;
-  ev.model_event = false;
+  ev.model_event = modelEvent;
   ev["@timestamp"] = new Date(written).toISOString();
   if ("ts" in raw) ev.timestamp = raw.ts;
   if (!("timestamp" in ev)) ev.timestamp = written;
@@ -189,19 +203,31 @@ export function addEvents(
 ): AddResult {
   const errorsInfo: Record<string, number> = {};
   const fail = (msg: string) => void (errorsInfo[msg] = (errorsInfo[msg] ?? 0) + 1);
-  // allow_locked must agree across one task's events (the real server refuses the batch)
+  // allow_locked must agree across one entity's events, and an id is a task's or a model's
   const allowLocked = new Map<string, boolean>();
+  const kinds = new Map<string, boolean>();
   for (const raw of events) {
-    if (typeof raw.task !== "string" || !raw.task) continue;
+    const id = entityId(raw);
+    if (typeof id !== "string" || !id) continue;
     const allow = raw.allow_locked === true;
-    const prev = allowLocked.get(raw.task);
-    if (prev === undefined) allowLocked.set(raw.task, allow);
+    const prev = allowLocked.get(id);
+    if (prev === undefined) allowLocked.set(id, allow);
     else if (prev !== allow) {
-      throw errors.validation(
-        `Inconsistent allow_locked setting in the passed events for ${raw.task}`,
+      throw errors.validation(`Inconsistent allow_locked setting in the passed events for ${id}`);
+    }
+    const model = raw.model_event === true;
+    if (kinds.get(id) === !model) {
+      throw callError(
+        400,
+        12,
+        "validation error",
+        "Inconsistent model_event setting in the passed events",
+        { tasks: [id] },
       );
     }
+    kinds.set(id, model);
   }
+  /** task or model documents by id (undefined: not found, or locked) */
   const tasks = new Map<string, Obj | undefined>();
   const stats = new Map<string, { iter?: number; last: LastMetrics }>();
   const written = now;
@@ -266,7 +292,7 @@ export function addEvents(
       "INSERT OR REPLACE INTO metric_events(eid, task, type, metric, variant, iter, timestamp, doc)",
       8,
     );
-    for (const raw of events) {
+    for (let raw of events) {
       if (typeof raw.type !== "string") {
         fail("Event must have a 'type' field");
         continue;
@@ -276,27 +302,31 @@ export function addEvents(
         fail(`Invalid event type ${type}`);
         continue;
       }
-      if (raw.model_event === true) {
-        // model events need a model registry this server does not keep for events
-        const id = typeof raw.model === "string" ? raw.model : raw.task;
-        fail(
-          type === "log"
-            ? "Task log events are not supported for models"
-            : `Invalid model id ${id}`,
-        );
+      const isModel = raw.model_event === true;
+      if (isModel && type === "log") {
+        fail("Task log events are not supported for models");
         continue;
       }
-      const task = raw.task;
+      const task = entityId(raw);
       if (typeof task !== "string" || !task) {
         fail("Event must have a 'task' field");
         continue;
       }
-      if (!tasks.has(task)) tasks.set(task, loadTask(store, task));
-      const t = tasks.get(task);
-      const locked = t && (t.status === "published" || t.status === "publishing");
-      if (!t || (locked && !allowLocked.get(task))) {
-        fail(`Invalid task id ${task}`);
+      if (!tasks.has(task)) {
+        const doc = isModel ? loadModel(store, task) : loadTask(store, task);
+        const locked = doc &&
+          (isModel
+            ? doc.ready === true
+            : doc.status === "published" || doc.status === "publishing");
+        tasks.set(task, doc && !(locked && !allowLocked.get(task)) ? doc : undefined);
+      }
+      if (!tasks.get(task)) {
+        fail(`Invalid ${isModel ? "model" : "task"} id ${task}`);
         continue;
+      }
+      if (isModel && raw.task !== task) {
+        raw = { ...raw, task };
+        delete raw.model;
       }
       let iter: number | undefined;
       if (raw.iter !== undefined && raw.iter !== null) {
@@ -343,7 +373,7 @@ export function addEvents(
           continue;
         }
       }
-      const ev = normalizeEvent(raw, type, now, defaultWorker);
+      const ev = normalizeEvent(raw, type, now, defaultWorker, isModel);
       const xAxisLabel = typeof raw.x_axis_label === "string" ? raw.x_axis_label : undefined;
       const metric = ev.metric as string;
       const variant = ev.variant as string;
@@ -369,6 +399,18 @@ export function addEvents(
     const d = isoDate(now);
     for (const [id, st] of stats) {
       const t = tasks.get(id)!;
+      if (kinds.get(id)) {
+        // a model: the real server's model statistics (no metric_stats, no duration)
+        t.last_update = d;
+        t.last_change = d;
+        if (user) t.last_changed_by = user;
+        if (st.iter !== undefined && !(Number(t.last_iteration ?? -Infinity) >= st.iter)) {
+          t.last_iteration = st.iter;
+        }
+        st.last.applyTo(t, false);
+        saveModel(store, t);
+        continue;
+      }
       t.last_update = d;
       t.last_change = d;
       if (user) t.last_changed_by = user;

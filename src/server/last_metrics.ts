@@ -118,10 +118,10 @@ export class LastMetrics {
     return this.#stats.size === 0 && this.#series.size === 0;
   }
 
-  /** Merge this batch into a task document. */
-  applyTo(task: Obj): void {
+  /** Merge this batch into a task (or model) document; `metric_stats` only for a task. */
+  applyTo(task: Obj, metricStats = true): void {
     if (this.#series.size) this.#applySeries(task);
-    if (this.#stats.size) {
+    if (metricStats && this.#stats.size) {
       // The real server replaces `metric_stats` with the metrics of the latest batch.
       const stats: Obj = {};
       for (const [metric, types] of this.#stats) {

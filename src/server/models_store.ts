@@ -38,7 +38,7 @@ export function allModels(store: Store): Obj[] {
     .map((r) => JSON.parse(r.doc) as Obj);
 }
 
-function saveModel(store: Store, doc: Obj): void {
+export function saveModel(store: Store, doc: Obj): void {
   store.stmt("UPDATE models SET doc = ? WHERE id = ?").run(JSON.stringify(doc), String(doc.id));
 }
 

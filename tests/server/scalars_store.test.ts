@@ -173,4 +173,43 @@ describe("scalar events", () => {
       "events not added: Invalid task id ffffffffffffffffffffffffffffffff=1",
     );
   });
+
+  it("model events go to the model: its last_metrics, and reads with model_events", async () => {
+    const s = await testServer();
+    const task = await newTask(s);
+    const m = await api(s, "models.create", {
+      name: "weights",
+      uri: "file:///tmp/w.bin",
+      ready: false,
+    });
+    const model = m.id;
+    const r = await addBatch(s, [
+      { ...scalar(model, "loss", "m", 0, 2), model_event: true },
+      { ...scalar(model, "loss", "m", 1, 1), model_event: true },
+      { type: "log", task: model, msg: "x", model_event: true },
+    ]);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.data.errors_info, {
+      "Task log events are not supported for models": 1,
+    });
+    const doc = (await api(s, "models.get_by_id", { model })).model;
+    assert.equal(doc.last_iteration, 1);
+    assert.equal(doc.last_metrics[hashName("loss")][hashName("m")].value, 1);
+    const h = await api(s, "events.scalar_metrics_iter_histogram", {
+      task: model,
+      model_events: true,
+    });
+    assert.deepEqual(h.loss.m, { name: "m", x: [0, 1], y: [2, 1] });
+    const asTask = await call(s.app, "/v2.23/events.scalar_metrics_iter_histogram", {
+      token: s.token,
+      body: { task: model },
+    });
+    assert.equal(asTask.json.meta.result_subcode, 101, "a model id is not a task id");
+    const mixed = await addBatch(s, [
+      { ...scalar(task, "a", "b", 0, 1), model_event: true },
+      scalar(task, "a", "b", 1, 1),
+    ]);
+    assert.equal(mixed.status, 400);
+    assert.equal(mixed.json.meta.result_subcode, 12);
+  });
 });

@@ -27,12 +27,26 @@ import {
   taskEvents,
   vectorsByIter,
 } from "../task_events.ts";
+import { loadModel, modelErrors } from "../models_store.ts";
 import { loadTask } from "../tasks_store.ts";
+
+/** Reads ask for a task's events, or with `model_events: true` for a model's. */
+function forModel(call: Call): boolean {
+  return call.fields.bool("model_events", false);
+}
+
+function loadEntity(call: Call, id: string): Obj | undefined {
+  return forModel(call) ? loadModel(call.store, id) : loadTask(call.store, id);
+}
+
+function invalidEntity(call: Call, p: Record<string, unknown>) {
+  return forModel(call) ? modelErrors.invalidId(p) : errors.invalidTaskId(p);
+}
 
 function mustTask(call: Call, field = "task"): Obj {
   const task = call.fields.reqStr(field);
-  const t = loadTask(call.store, task);
-  if (!t) throw errors.invalidTaskId({ ids: [task] });
+  const t = loadEntity(call, task);
+  if (!t) throw invalidEntity(call, { ids: [task] });
   return t;
 }
 
@@ -43,13 +57,11 @@ function mustTasks(call: Call): Obj[] {
   const out: Obj[] = [];
   const missing: string[] = [];
   for (const id of new Set(ids)) {
-    const t = loadTask(call.store, id);
+    const t = loadEntity(call, id);
     if (t) out.push(t);
     else missing.push(id);
   }
-  if (missing.length) {
-    throw errors.invalidTaskId({ company: call.identity.company, ids: missing });
-  }
+  if (missing.length) throw invalidEntity(call, { company: call.identity.company, ids: missing });
   return out;
 }
 
@@ -229,7 +241,7 @@ export const eventsRoutes: Routes = {
         };
       });
       for (const r of requests) {
-        if (!loadTask(call.store, r.task)) throw errors.invalidTaskId({ ids: [r.task] });
+        if (!loadEntity(call, r.task)) throw invalidEntity(call, { ids: [r.task] });
       }
       return debugImages(call.store, requests, itersField(call), call.fields.str("scroll_id"));
     }],
