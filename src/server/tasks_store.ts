@@ -3,7 +3,7 @@
  * as the real server returns them; dates as its ISO-8601 text.
  */
 import type { Obj } from "./call_body.ts";
-import { errors } from "./call_error.ts";
+import { callError, errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
 import { deleteTaskEvents } from "./event_tables.ts";
 import { isObj, setPath, unsetPath } from "./doc_path.ts";
@@ -139,6 +139,7 @@ function checkTaskInput(store: Store, input: Obj): void {
   if (typeof input.parent === "string" && input.parent && !loadTask(store, input.parent)) {
     throw errors.fieldsValue("expecting Task id", { id: input.parent, field: "parent" });
   }
+  checkInputModels(store, input.models);
   for (
     const k of [
       "script",
@@ -170,6 +171,14 @@ function checkTaskInput(store: Store, input: Obj): void {
       }
     }
   }
+}
+
+/** Every input model a task names must exist (the real `validate_input_models`: 400/201). */
+function checkInputModels(store: Store, models: unknown): void {
+  if (!isObj(models) || !Array.isArray(models.input)) return;
+  const ids = new Set((models.input as unknown[]).map((m) => isObj(m) ? String(m.model) : ""));
+  const missing = [...ids].filter((id) => !store.stmt("SELECT 1 FROM models WHERE id = ?").get(id));
+  if (missing.length) throw callError(400, 201, "invalid model id", undefined, { models: missing });
 }
 
 /** `tasks.create`: a new task in status `created`. */

@@ -297,4 +297,25 @@ describe("legacy task-model calls (clients before API 2.13)", () => {
       );
     }
   });
+
+  it("tasks.create and tasks.edit refuse input models that do not exist (400/201)", async () => {
+    const { c, ok, task } = await api();
+    const missing = "f".repeat(32);
+    const r = await c("tasks.create", {
+      name: "needs a model",
+      type: "training",
+      models: { input: [{ name: "init", model: missing }] },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.meta.result_subcode, 201);
+    assert.equal(r.json.meta.result_msg, `invalid model id: models=(${missing})`);
+    const t = await task();
+    const e = await c("tasks.edit", {
+      task: t,
+      models: { input: [{ name: "x", model: missing }] },
+    });
+    assert.equal(e.json.meta.result_subcode, 201);
+    const { id } = await ok("models.create", { name: "real-one", uri: "u" });
+    await ok("tasks.edit", { task: t, models: { input: [{ name: "x", model: id }] } });
+  });
 });
