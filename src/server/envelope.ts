@@ -13,19 +13,35 @@ export interface Meta {
 }
 
 const NON_ASCII = /[\u007f-\uffff]/g;
-const q = JSON.stringify;
 
-/**
- * Non-ASCII characters are `\u`-escaped, as the real server's JSON encoder does. The meta part is
- * written out (it has a fixed shape); only its strings and `data` go through `JSON.stringify`.
- */
-export function envelopeJson(m: Meta, data: Obj): string {
-  const text = `{"meta":{"id":${q(m.id)},"trx":${q(m.trx)},"endpoint":{"name":${q(m.name)},` +
-    `"requested_version":${q(m.requested)},"actual_version":${q(m.actual)}},` +
-    `"result_code":${m.code},"result_subcode":${m.subcode},"result_msg":${q(m.msg)},` +
-    `"error_stack":${m.code === 200 ? '""' : "null"},"error_data":{}},"data":${q(data)}}`;
+/** Python's `ensure_ascii`: every character above `~` as `\uXXXX` (a cheap check first). */
+function asciiOnly(text: string): string {
+  if (Buffer.byteLength(text) === text.length && !text.includes("\x7f")) return text;
   return text.replace(
     NON_ASCII,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** A version as JSON: a number below 2.1, else a string of digits and a dot (no escaping). */
+function version(v: string | number | null): string {
+  return v === null ? "null" : typeof v === "number" ? String(v) : `"${v}"`;
+}
+
+/**
+ * Non-ASCII characters are `\u`-escaped, as the real server's JSON encoder does. The meta part is
+ * written out (it has a fixed shape, and its ids, endpoint name and versions never need escaping:
+ * the path grammar admits only word characters); the client's strings and `data` go through
+ * `JSON.stringify`. Measured: a third of a small call's time went to building this.
+ */
+export function envelopeJson(m: Meta, data: Obj): string {
+  const trx = m.trx === m.id ? `"${m.id}"` : JSON.stringify(m.trx);
+  const msg = m.msg === "OK" ? '"OK"' : JSON.stringify(m.msg);
+  return asciiOnly(
+    `{"meta":{"id":"${m.id}","trx":${trx},"endpoint":{"name":"${m.name}",` +
+      `"requested_version":${version(m.requested)},"actual_version":${version(m.actual)}},` +
+      `"result_code":${m.code},"result_subcode":${m.subcode},"result_msg":${msg},` +
+      `"error_stack":${m.code === 200 ? '""' : "null"},"error_data":{}},` +
+      `"data":${JSON.stringify(data)}}`,
   );
 }

@@ -167,6 +167,59 @@ export function addTaskToQueue(
 }
 
 /**
+ * What the agents' poll asks most — does the queue exist, is anything waiting — answered from
+ * memory while neither table changed. Temporary triggers on this connection count every write
+ * to `queues` and `queue_entries`, whichever code makes it (rolled-back ones included, which only
+ * costs a read), so a cached answer is never older than the data. The store's connection is the
+ * only writer of its database while `clearml serve` runs.
+ */
+interface QueueWatch {
+  /** Writes to the queue tables so far. */
+  writes: number;
+  /** queue id → [writes when read, exists, has entries]. */
+  seen: Map<string, readonly [number, boolean, boolean]>;
+}
+
+const watches = new WeakMap<Store, QueueWatch>();
+
+function watchOf(store: Store): QueueWatch {
+  let w = watches.get(store);
+  if (!w) {
+    const watch: QueueWatch = { writes: 0, seen: new Map() };
+    store.db.function("clearml_queue_write", () => {
+      watch.writes++;
+      return null;
+    });
+    const triggers = ["queues", "queue_entries"].flatMap((table) =>
+      ["INSERT", "UPDATE", "DELETE"].map((op) =>
+        `CREATE TEMP TRIGGER IF NOT EXISTS clearml_watch_${table}_${op.toLowerCase()} ` +
+        `AFTER ${op} ON main.${table} BEGIN SELECT clearml_queue_write(); END;`
+      )
+    );
+    store.db.exec(triggers.join("\n"));
+    watches.set(store, watch);
+    w = watch;
+  }
+  return w;
+}
+
+/** [exists, has entries] of a queue, from memory when nothing was written since. */
+function queueState(store: Store, queue: string): readonly [boolean, boolean] {
+  const w = watchOf(store);
+  const hit = w.seen.get(queue);
+  if (hit && hit[0] === w.writes) return [hit[1], hit[2]];
+  const row = store.stmt(
+    "SELECT EXISTS(SELECT 1 FROM queues WHERE id = ?1) AS known, " +
+      "EXISTS(SELECT 1 FROM queue_entries WHERE queue = ?1) AS waiting",
+  ).get(queue) as { known: number; waiting: number };
+  const state = [Boolean(row.known), Boolean(row.waiting)] as const;
+  // ids come from clients: keep the memo bounded
+  if (w.seen.size > 10_000) w.seen.clear();
+  w.seen.set(queue, [w.writes, ...state]);
+  return state;
+}
+
+/**
  * `queues.get_next_task`: pop the first entry atomically (two pollers never get the same task).
  * The task stays `queued`; a `stopped` one is set back to `queued` (the real server's race fix).
  */
@@ -177,13 +230,10 @@ export function popNextTask(
   onlyTask?: string,
   now = Date.now(),
 ): QueueEntry | undefined {
-  // the common poll of an empty queue is one read; a pop is one transaction
-  const peek = store.stmt(
-    "SELECT EXISTS(SELECT 1 FROM queues WHERE id = ?1) AS known, " +
-      "EXISTS(SELECT 1 FROM queue_entries WHERE queue = ?1) AS waiting",
-  ).get(queue) as { known: number; waiting: number };
-  if (!peek.known) throw errors.invalidQueueId({ id: queue, company: ident.company });
-  if (!peek.waiting) return undefined;
+  // the common poll of an empty queue reads at most once; a pop is one transaction
+  const [known, waiting] = queueState(store, queue);
+  if (!known) throw errors.invalidQueueId({ id: queue, company: ident.company });
+  if (!waiting) return undefined;
   return store.tx(() => {
     const e = store.stmt(
       "SELECT seq, task, added FROM queue_entries WHERE queue = ? ORDER BY seq LIMIT 1",

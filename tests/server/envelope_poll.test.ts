@@ -1,0 +1,92 @@
+/**
+ * Two things the fast paths must not change: the envelope text (non-ASCII escaped as the real
+ * server's JSON encoder does, client strings quoted, versions below 2.1 as numbers), and the
+ * empty-queue poll answered from memory — any write to the queue tables, by whatever code, is
+ * seen by the next poll.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { envelopeJson, type Meta } from "../../src/server/envelope.ts";
+import { popNextTask } from "../../src/server/queues_store.ts";
+import { call, type TestServer, testServer } from "./_client.ts";
+
+const META: Meta = {
+  id: "a".repeat(32),
+  trx: "a".repeat(32),
+  name: "debug.ping",
+  requested: "2.14",
+  actual: "1.0",
+  code: 200,
+  subcode: 0,
+  msg: "OK",
+};
+
+describe("envelopeJson()", () => {
+  it("is ASCII, escapes non-ASCII and DEL, and quotes what clients sent", () => {
+    const m = { ...META, trx: 'my "trx" é', msg: "bad \\ é\u007f", code: 400, subcode: 12 };
+    const text = envelopeJson(m, { name: "été ✓", n: 1 });
+    assert.match(text, /^[\x20-\x7e]*$/);
+    assert.ok(text.includes("\\u00e9t\\u00e9 \\u2713"));
+    assert.ok(text.includes("\\u007f"));
+    const back = JSON.parse(text);
+    assert.deepEqual(back.data, { name: "été ✓", n: 1 });
+    assert.equal(back.meta.trx, 'my "trx" é');
+    assert.equal(back.meta.result_msg, "bad \\ é\u007f");
+    assert.equal(back.meta.error_stack, null);
+    assert.deepEqual(back.meta.error_data, {});
+  });
+
+  it("writes the same document as the generic serializer", () => {
+    for (const m of [META, { ...META, requested: 1, actual: 1 }, { ...META, actual: null }]) {
+      const want = JSON.stringify({
+        meta: {
+          id: m.id,
+          trx: m.trx,
+          endpoint: { name: m.name, requested_version: m.requested, actual_version: m.actual },
+          result_code: m.code,
+          result_subcode: m.subcode,
+          result_msg: m.msg,
+          error_stack: "",
+          error_data: {},
+        },
+        data: { x: [1, "two"] },
+      });
+      assert.equal(envelopeJson(m, { x: [1, "two"] }), want);
+    }
+  });
+});
+
+async function api(s: TestServer, path: string, body: unknown) {
+  const r = await call(s.app, path, { method: "POST", token: s.token, body });
+  return r.json;
+}
+
+describe("the empty-queue poll from memory", () => {
+  it("sees tasks enqueued, added and written by any code after an empty poll", async () => {
+    const s = await testServer();
+    const queue = (await api(s, "/v2.23/queues.create", { name: "watched" })).data.id;
+    const poll = async () => (await api(s, "/v2.14/queues.get_next_task", { queue })).data;
+    const task = async (name: string) =>
+      (await api(s, "/v2.23/tasks.create", { name, type: "training" })).data.id as string;
+    assert.deepEqual(await poll(), {});
+    assert.deepEqual(await poll(), {}, "cached");
+    const a = await task("via-enqueue");
+    await api(s, "/v2.23/tasks.enqueue", { task: a, queue });
+    assert.equal((await poll()).entry.task, a);
+    assert.deepEqual(await poll(), {});
+    const b = await task("via-add-task");
+    await api(s, "/v2.23/queues.add_task", { queue, task: b });
+    assert.equal((await poll()).entry.task, b);
+    assert.deepEqual(await poll(), {});
+    // a write that no queue function makes (another module's SQL)
+    s.store.stmt("INSERT INTO queue_entries(queue, task, added) VALUES (?, ?, ?)").run(
+      queue,
+      "c".repeat(32),
+      Date.now(),
+    );
+    assert.equal(popNextTask(s.store, s.store.identity(), queue)?.task, "c".repeat(32));
+    await api(s, "/v2.23/queues.delete", { queue });
+    const gone = await api(s, "/v2.14/queues.get_next_task", { queue });
+    assert.equal(gone.meta.result_subcode, 701, "a deleted queue is not remembered");
+  });
+});
