@@ -6,6 +6,8 @@
  *  - "length-required": the fake API behind something that answers 411 to a GET with a body;
  *  - "hang": accepts TCP connections and never sends a byte.
  * Served with node:http / node:https / node:net, which keep GET bodies on both runtimes.
+ * `serveRecorded` is the one HTTP server under them and under the API client's scripted server
+ * (tests/api/_scripted_server.ts): every request recorded whole, every connection ended on close.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -196,66 +198,88 @@ function apiHandler(opts: FakeServerOptions) {
 const PAGE =
   "<!doctype html><html><head><title>ClearML</title></head><body><app-root></app-root></body></html>";
 
-export async function startFakeServer(opts: FakeServerOptions): Promise<FakeServer> {
-  const requests: SeenRequest[] = [];
-  const sockets = new Set<net.Socket>();
-  let server: net.Server;
-
-  if (opts.mode === "hang") {
-    server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on("error", () => {});
-      socket.on("close", () => sockets.delete(socket));
-      // Read and ignore whatever comes; never answer.
-      socket.on("data", () => {});
-    });
-  } else {
-    const api = apiHandler(opts);
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        requests.push({
-          method: req.method ?? "",
-          path: req.url ?? "",
-          body,
-          headers: req.headers,
-        });
-        if (opts.mode === "web") {
-          res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-          res.end(PAGE);
-          return;
-        }
-        if (opts.mode === "length-required" && req.method === "GET" && body !== "") {
-          res.writeHead(411, { "Content-Type": "text/html", Connection: "close" });
-          res.end("<html><body><h1>411 Length Required</h1></body></html>");
-          return;
-        }
-        api(req, body, res);
-      });
-    };
-    server = opts.tls
-      ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler)
-      : http.createServer(handler);
-    server.on("connection", (socket: net.Socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-    });
-  }
+/**
+ * Listen on 127.0.0.1, an ephemeral port. `close()` ends the open connections first: a
+ * keep-alive or hanging one would hold `server.close()` up.
+ */
+async function listenLocal(
+  server: net.Server,
+  scheme: string,
+  sockets = new Set<net.Socket>(),
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
-  const scheme = opts.tls ? "https" : "http";
   return {
     url: `${scheme}://127.0.0.1:${port}`,
     port,
-    requests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * An HTTP (or, with `tls`, HTTPS) server that reads each request whole, records it in
+ * `requests`, then hands it to `handle` with the response to write.
+ */
+export async function serveRecorded(
+  handle: (
+    seen: SeenRequest,
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+  ) => void | Promise<void>,
+  tlsPair?: { key: string; cert: string },
+): Promise<FakeServer> {
+  const requests: SeenRequest[] = [];
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const seen: SeenRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        body: Buffer.concat(chunks).toString("utf8"),
+        headers: req.headers,
+      };
+      requests.push(seen);
+      void handle(seen, res, req);
+    });
+  };
+  const server = tlsPair
+    ? https.createServer({ key: tlsPair.key, cert: tlsPair.cert }, handler)
+    : http.createServer(handler);
+  return { ...await listenLocal(server, tlsPair ? "https" : "http"), requests };
+}
+
+export async function startFakeServer(opts: FakeServerOptions): Promise<FakeServer> {
+  if (opts.mode === "hang") {
+    const server = net.createServer((socket) => {
+      socket.on("error", () => {});
+      // Read and ignore whatever comes; never answer.
+      socket.on("data", () => {});
+    });
+    return { ...await listenLocal(server, "http"), requests: [] };
+  }
+  const api = apiHandler(opts);
+  return await serveRecorded(({ method, body }, res, req) => {
+    if (opts.mode === "web") {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(PAGE);
+      return;
+    }
+    if (opts.mode === "length-required" && method === "GET" && body !== "") {
+      res.writeHead(411, { "Content-Type": "text/html", Connection: "close" });
+      res.end("<html><body><h1>411 Length Required</h1></body></html>");
+      return;
+    }
+    api(req, body, res);
+  }, opts.tls);
 }
 
 export interface TestPki {
@@ -440,15 +464,6 @@ export async function startFakeProxy(opts: FakeProxyOptions = {}): Promise<FakeP
   const server = opts.tls
     ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onClient)
     : net.createServer(onClient);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenLocal(server, opts.tls ? "https" : "http", sockets);
+  return { url, seen, close };
 }
