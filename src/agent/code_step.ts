@@ -62,13 +62,9 @@ export function executionInfo(task: TaskDoc, view: SettingsView) {
   return { entry, workingDir, messages, forced: Boolean(forced) };
 }
 
-export function codeStep(input: CodeInput): CodeStep {
-  const { task, view, home, venvFolder } = input;
-  const info = executionInfo(task, view);
-  const messages = [...info.messages];
-  let { entry, workingDir } = info;
-  const repository = (task.script.repository ?? "").trim() || null;
-  const base = {
+/** What every code step starts from: the fields of a clone (and the diff) empty until set. */
+export function codeStepBase(repository: string | null) {
+  return {
     kind: "code" as const,
     repository,
     cloneUrl: null,
@@ -79,7 +75,16 @@ export function codeStep(input: CodeInput): CodeStep {
     vcsCacheDir: null,
     checkout: null,
     diff: null,
-  };
+  } satisfies Partial<CodeStep>;
+}
+
+export function codeStep(input: CodeInput): CodeStep {
+  const { task, view, home, venvFolder } = input;
+  const info = executionInfo(task, view);
+  const messages = [...info.messages];
+  let { entry, workingDir } = info;
+  const repository = (task.script.repository ?? "").trim() || null;
+  const base = codeStepBase(repository);
 
   const forcedDir = view.envText("CLEARML_AGENT_FORCE_CODE_DIR");
   if (forcedDir) {

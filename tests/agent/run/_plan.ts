@@ -13,6 +13,7 @@ import type {
 import type { Resolution } from "../../../src/settings/resolve.ts";
 import { objectNode } from "../../../src/settings/tree.ts";
 import type { LogSink } from "../../../src/agent/run_types.ts";
+import { codeStepBase } from "../../../src/agent/code_step.ts";
 
 export const PY = "/usr/bin/python3";
 
@@ -58,20 +59,12 @@ export function childEnvStep(
   };
 }
 
+/** A git code step from the product's own empty fields (codeStepBase), the rest from `over`. */
 export function codeStep(over: Partial<CodeStep>): CodeStep {
   return {
-    kind: "code",
+    ...codeStepBase(null),
     source: "git",
     why: "task script.repository",
-    repository: null,
-    cloneUrl: null,
-    cloneUrlDisplay: null,
-    credentials: null,
-    rewrite: null,
-    cloneArgv: null,
-    vcsCacheDir: null,
-    checkout: null,
-    diff: null,
     codeDir: "",
     workingDir: ".",
     cwd: "",
