@@ -257,7 +257,8 @@ for (const runtime of runtimes) {
     await stopServer(serve.child);
     const db = new DatabaseSync(join(data, "clearml-serve.db"));
     const stored = Number(
-      (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n,
+      // log lines are stored one row per batch (`n` lines each)
+      (db.prepare("SELECT coalesce(sum(n), 0) AS n FROM log_chunks").get() as { n: number }).n,
     );
     db.close();
     const linesPerSec = stored / duration;
