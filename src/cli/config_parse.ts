@@ -12,7 +12,7 @@ import { renderData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
 import { writeHocon } from "../settings/render_hocon.ts";
 import { chunked, writeJsonNode } from "../settings/write_json.ts";
-import { maskTree } from "../settings/mask.ts";
+import { maskTree, maskWalk } from "../settings/mask.ts";
 import { parseHocon } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
@@ -65,19 +65,21 @@ export async function configParse(
       return r.kind === "file" ? { file: target, text: r.text } : undefined;
     },
   });
-  const shown = g.showSecrets ? tree : maskTree(tree);
   if (opts.yaml) {
+    const shown = g.showSecrets ? tree : maskTree(tree);
     const data = { schema: CONFIG_PARSE_SCHEMA, file: path, config: toPlain(shown) };
     ctx.out(await renderData(data, "yaml"));
     return;
   }
+  // masked as it is written: no masked copy of the tree
+  const mask = g.showSecrets ? undefined : maskWalk();
   const out = chunked(ctx.out);
   if (opts.json) {
     // the same text as renderData({schema, file, config}, "json"), written as it is made
     out.write(`{\n  "schema": ${JSON.stringify(CONFIG_PARSE_SCHEMA)},\n`);
     out.write(`  "file": ${JSON.stringify(path)},\n  "config": `);
-    writeJsonNode(shown, out.write, "  ");
+    writeJsonNode(tree, out.write, "  ", mask);
     out.write("\n}\n");
-  } else writeHocon(shown, out.write);
+  } else writeHocon(tree, out.write, mask ? { mask } : {});
   out.flush();
 }

@@ -547,7 +547,41 @@ function maskScalar<T extends Plain>(value: T, mode: Mode): T | string {
   return typeof value === "string" ? maskText(value) : value;
 }
 
+/**
+ * What one node is as printed, decided on the node alone: a scalar masked; a list of strings
+ * masked as an argv, its items then final; any other node as it is, its children to be decided
+ * in turn (an object's by their keys, a list's in the list's mode).
+ */
+function showNode(
+  node: ConfNode,
+  mode: Mode,
+): { node: ConfNode; final: boolean } {
+  if (node.type === "scalar") {
+    const value = maskScalar(node.value, mode);
+    return {
+      node: value === node.value ? node : { type: "scalar", value, origin: node.origin },
+      final: true,
+    };
+  }
+  if (node.type === "list" && mode === "plain") {
+    const strings = stringItems(node.items);
+    if (strings) {
+      const masked = maskArgv(strings);
+      let items: ConfNode[] | undefined;
+      for (let i = 0; i < masked.length; i++) {
+        if (masked[i] === strings[i]) continue;
+        items ??= node.items.slice();
+        items[i] = { type: "scalar", value: masked[i]!, origin: node.items[i]!.origin };
+      }
+      return { node: items ? { type: "list", items, origin: node.origin } : node, final: true };
+    }
+  }
+  return { node, final: false };
+}
+
 function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
+  const shown = showNode(node, mode);
+  if (shown.final) return shown.node;
   switch (node.type) {
     case "object": {
       // a copy of the entries only once a child changes: most subtrees come back as they were
@@ -569,31 +603,51 @@ function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
       return entries ? { type: "object", entries, origin: node.origin } : node;
     }
     case "list": {
-      const strings = mode === "plain" ? stringItems(node.items) : undefined;
       let items: ConfNode[] | undefined;
-      if (strings) {
-        const masked = maskArgv(strings);
-        for (let i = 0; i < masked.length; i++) {
-          if (masked[i] === strings[i]) continue;
-          items ??= node.items.slice();
-          items[i] = { type: "scalar", value: masked[i]!, origin: node.items[i]!.origin };
-        }
-      } else {
-        for (let i = 0; i < node.items.length; i++) {
-          const item = node.items[i]!;
-          const masked = maskNode(item, mode, rules);
-          if (masked === item) continue;
-          items ??= node.items.slice();
-          items[i] = masked;
-        }
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i]!;
+        const masked = maskNode(item, mode, rules);
+        if (masked === item) continue;
+        items ??= node.items.slice();
+        items[i] = masked;
       }
       return items ? { type: "list", items, origin: node.origin } : node;
     }
-    case "scalar": {
-      const value = maskScalar(node.value, mode);
-      return value === node.value ? node : { type: "scalar", value, origin: node.origin };
-    }
+    default:
+      return node;
   }
+}
+
+/** Where a printer that masks as it walks stands in the tree (hidden below a secret key or not). */
+export type MaskState = Mode;
+
+/**
+ * Masking decided node by node while a printer walks a tree once, instead of printing a masked
+ * copy (`maskTree`): the same decisions, without the second walk and its copies.
+ */
+export interface MaskWalk {
+  /** The state of the tree's root. */
+  readonly root: MaskState;
+  /** The state of the value under `key` of an object in `state`. */
+  child(key: string, state: MaskState): MaskState;
+  /**
+   * `node` as printed in `state`. When `final`, the returned node is printed as it is (its
+   * items too); otherwise its children are shown in turn: an object's in `child(key, state)`,
+   * a list's items in `state`.
+   */
+  show(node: ConfNode, state: MaskState): { node: ConfNode; final: boolean };
+  /** The whole of `node` as printed in `state` (`maskTree` of it): for a small subtree at once. */
+  all(node: ConfNode, state: MaskState): ConfNode;
+}
+
+export function maskWalk(options: MaskTreeOptions = {}): MaskWalk {
+  const rules = options.rules ?? defaultPrintoutRules();
+  return {
+    root: modeAt(options.path ?? [], rules),
+    child: (key, state) => childMode(key, state, rules),
+    show: showNode,
+    all: (node, state) => maskNode(node, state, rules),
+  };
 }
 
 /** The values of a list whose items are all string scalars (an argv), else undefined. */

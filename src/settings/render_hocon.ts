@@ -1,6 +1,7 @@
 /** Render a tree as clearml.conf-style HOCON, optionally with each value's origin as a comment. */
 import { type ConfNode, formatOrigin } from "./tree.ts";
-import type { Write } from "./write_json.ts";
+import { stringJson, type Write } from "./write_json.ts";
+import type { MaskState, MaskWalk } from "./mask.ts";
 
 /** `[A-Za-z0-9_-]+` keys go bare, any other is quoted. */
 function key(k: string): string {
@@ -15,7 +16,7 @@ function key(k: string): string {
 }
 
 function scalar(node: ConfNode & { type: "scalar" }): string {
-  return typeof node.value === "string" ? JSON.stringify(node.value) : String(node.value);
+  return typeof node.value === "string" ? stringJson(node.value) : String(node.value);
 }
 
 /** The one-line form of a scalar, `{}`, or a short list of scalars; undefined for the rest. */
@@ -36,45 +37,65 @@ function inline(node: ConfNode): string | undefined {
   return undefined;
 }
 
-/** Write `root` as HOCON, one line per call of `write`. */
+/**
+ * Write `root` as HOCON, one line per call of `write`; with `mask`, masked as it is written
+ * (`maskWalk`).
+ */
 export function writeHocon(
   root: ConfNode,
   write: Write,
-  opts: { origins?: boolean } = {},
+  opts: { origins?: boolean; mask?: MaskWalk } = {},
 ): void {
-  const comment = (n: ConfNode) => (opts.origins ? `  # ${formatOrigin(n.origin)}` : "");
-  const walk = (node: ConfNode, indent: string): void => {
+  const origins = Boolean(opts.origins);
+  const comment = (n: ConfNode) => (origins ? `  # ${formatOrigin(n.origin)}` : "");
+  /**
+   * `v` as printed, and the walk for its children (none once the masker called it final). A list
+   * is masked whole at once (lists are short, and whether one fits on a line depends on its
+   * masked items); objects are masked as they are walked.
+   */
+  const shown = (v: ConfNode, mask: MaskWalk | undefined, state: MaskState) => {
+    if (!mask) return { v, mask };
+    if (v.type === "list") return { v: mask.all(v, state), mask: undefined };
+    const s = mask.show(v, state);
+    return { v: s.node, mask: s.final ? undefined : mask };
+  };
+  const walk = (node: ConfNode, indent: string, mask: MaskWalk | undefined, state: MaskState) => {
     if (node.type === "object") {
-      for (const [k, v] of node.entries) {
+      for (const [k, child] of node.entries) {
+        const st = mask ? mask.child(k, state) : state;
+        const { v, mask: m } = shown(child, mask, st);
         const one = inline(v);
         if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(v)}\n`);
         else if (v.type === "object") {
           write(`${indent}${key(k)} {\n`);
-          walk(v, indent + "  ");
+          walk(v, indent + "  ", m, st);
           write(`${indent}}\n`);
         } else {
           write(`${indent}${key(k)}: [${comment(v)}\n`);
-          walk(v, indent + "  ");
+          walk(v, indent + "  ", m, st);
           write(`${indent}]\n`);
         }
       }
     } else if (node.type === "list") {
-      for (const item of node.items) {
+      for (const child of node.items) {
+        const { v: item, mask: m } = shown(child, mask, state);
         const one = inline(item);
         if (one !== undefined) write(`${indent}${one}${comment(item)}\n`);
         else if (item.type === "object") {
           write(`${indent}{\n`);
-          walk(item, indent + "  ");
+          walk(item, indent + "  ", m, state);
           write(`${indent}}\n`);
         } else {
           write(`${indent}[\n`);
-          walk(item, indent + "  ");
+          walk(item, indent + "  ", m, state);
           write(`${indent}]\n`);
         }
       }
     }
   };
-  walk(root, "");
+  const top = opts.mask?.root ?? "plain";
+  const { v, mask } = shown(root, opts.mask, top);
+  walk(v, "", mask, top);
 }
 
 export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {

@@ -4,6 +4,7 @@
  * tree is printed in chunks instead of three copies held at once.
  */
 import type { ConfNode, Scalar } from "./tree.ts";
+import type { MaskState, MaskWalk } from "./mask.ts";
 
 /** Receives the text in order; `chunked()` groups the small pieces. */
 export type Write = (text: string) => void;
@@ -29,7 +30,7 @@ function isArrayIndex(key: string): boolean {
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** `JSON.stringify(s)`, without its cost for the common string that needs no escape. */
-function stringJson(s: string): string {
+export function stringJson(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
@@ -39,19 +40,39 @@ function scalarJson(value: Scalar): string {
   return String(value); // true, false, null
 }
 
-/** The entries of an object node in the order a plain object would list them. */
-function orderedKeys(entries: Map<string, ConfNode>): Iterable<string> {
+/**
+ * The entries of an object node in the order a plain object would list them, or the map itself
+ * when no key is an array index (the common case, iterated once).
+ */
+function ordered(entries: Map<string, ConfNode>): Iterable<[string, ConfNode]> {
   let indices: string[] | undefined;
-  for (const k of entries.keys()) if (isArrayIndex(k)) (indices ??= []).push(k);
-  if (indices === undefined) return entries.keys();
+  for (const k of entries.keys()) {
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && isArrayIndex(k)) (indices ??= []).push(k);
+  }
+  if (indices === undefined) return entries;
   indices.sort((a, b) => Number(a) - Number(b));
-  const rest: string[] = [];
-  for (const k of entries.keys()) if (!isArrayIndex(k)) rest.push(k);
-  return [...indices, ...rest];
+  const out: Array<[string, ConfNode]> = indices.map((k) => [k, entries.get(k)!]);
+  for (const [k, v] of entries) if (!isArrayIndex(k)) out.push([k, v]);
+  return out;
 }
 
-/** Write `node` as JSON indented by two spaces, starting at `indent` (its first line unindented). */
-export function writeJsonNode(node: ConfNode, write: Write, indent = ""): void {
+/**
+ * Write `node` as JSON indented by two spaces, starting at `indent` (its first line unindented);
+ * with `mask`, masked as it is written (`maskWalk`), from `state` (the walk's root by default).
+ */
+export function writeJsonNode(
+  node: ConfNode,
+  write: Write,
+  indent = "",
+  mask?: MaskWalk,
+  state: MaskState | undefined = mask?.root,
+): void {
+  if (mask) {
+    const shown = mask.show(node, state!);
+    node = shown.node;
+    if (shown.final) mask = undefined;
+  }
   switch (node.type) {
     case "scalar":
       write(scalarJson(node.value));
@@ -66,7 +87,7 @@ export function writeJsonNode(node: ConfNode, write: Write, indent = ""): void {
       write("[\n");
       for (let i = 0; i < items.length; i++) {
         write(i === 0 ? inner : ",\n" + inner);
-        writeJsonNode(items[i]!, write, inner);
+        writeJsonNode(items[i]!, write, inner, mask, state);
       }
       write("\n" + indent + "]");
       return;
@@ -80,10 +101,10 @@ export function writeJsonNode(node: ConfNode, write: Write, indent = ""): void {
       const inner = indent + "  ";
       write("{\n");
       let first = true;
-      for (const k of orderedKeys(entries)) {
+      for (const [k, v] of ordered(entries)) {
         write((first ? inner : ",\n" + inner) + stringJson(k) + ": ");
         first = false;
-        writeJsonNode(entries.get(k)!, write, inner);
+        writeJsonNode(v, write, inner, mask, mask ? mask.child(k, state!) : state);
       }
       write("\n" + indent + "}");
       return;

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
 import { type ConfNode, fromPlain, toPlain } from "../../src/settings/tree.ts";
 import { chunked, writeJsonNode } from "../../src/settings/write_json.ts";
+import { maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
+import { renderHocon, writeHocon } from "../../src/settings/render_hocon.ts";
 
 const ORIGIN = { kind: "default", source: "test" } as const;
 
@@ -60,5 +62,46 @@ describe("chunked()", () => {
     out.flush();
     assert.equal(got.length, 3);
     assert.equal(got.join(""), "0123456789012345678901234");
+  });
+});
+
+describe("writeJsonNode() and writeHocon() masking as they write", () => {
+  const tree = parseHocon(`
+    api { credentials { access_key: AK1, secret_key: "s3cr3t" }, url: "https://u:pw@host/x" }
+    agent {
+      extra_docker_arguments: ["-e", "MY_TOKEN=abc", "--env=DB_PASSWORD=p", "--ipc=host"]
+      git_pass: ""
+      nested: [{ token: t1, ok: 1 }, ["-e", "A_SECRET=z"], "x=1", null]
+      enable_git_ask_pass: true
+      sanitize_config_printout.hide_secrets: ["^cust$"]
+      cust: visible-with-default-rules
+    }
+    environment { ANY: thing, deep { list: [1, "two"] } }
+    password: [1, 2]
+    empty_secret_key {}
+    "10" { secret: s, b: 2 }
+  `);
+
+  it("writeJsonNode() with maskWalk() prints what JSON.stringify of maskTree() prints", () => {
+    const parts: string[] = [];
+    writeJsonNode(tree, (s) => void parts.push(s), "", maskWalk());
+    assert.equal(parts.join(""), JSON.stringify(toPlain(maskTree(tree)), null, 2));
+    assert.doesNotMatch(parts.join(""), /s3cr3t|:pw@|abc|"p"|t1|z"|thing/);
+  });
+
+  it("writeHocon() with maskWalk() prints what renderHocon() of maskTree() prints", () => {
+    const parts: string[] = [];
+    writeHocon(tree, (s) => void parts.push(s), { mask: maskWalk() });
+    assert.equal(parts.join(""), renderHocon(maskTree(tree)));
+  });
+
+  it("maskWalk() takes the rules and the path of maskTree()", () => {
+    const rules = printoutRulesFrom(tree);
+    const sub = tree.entries.get("agent")!;
+    const parts: string[] = [];
+    writeJsonNode(sub, (s) => void parts.push(s), "", maskWalk({ rules, path: ["agent"] }));
+    const expected = maskTree(sub, { rules, path: ["agent"] });
+    assert.equal(parts.join(""), JSON.stringify(toPlain(expected), null, 2));
+    assert.doesNotMatch(parts.join(""), /visible-with-default-rules/);
   });
 });
