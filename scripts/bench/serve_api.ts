@@ -10,7 +10,8 @@
  *   bun scripts/bench/serve_api.ts [--runtime bun|deno|both] [--duration SECONDS] [--connections N]
  *     [--cases ping,next-post,next-get,events]   (default: all four)
  * Every figure is printed with its ratio to the floor measured right before it (the floor row
- * above it): on a shared machine the absolute figures move with the load, the ratio much less.
+ * above it; for get_next_task the floor reads the same request, body and token included): on a
+ * shared machine the absolute figures move with the load, the ratio much less.
  * The load average is printed with each floor row.
  */
 import { spawnSync } from "node:child_process";
@@ -157,12 +158,15 @@ for (const runtime of runtimes) {
   );
   // the floor is measured again right before each case: on a shared machine the load moves
   let floor: WrkResult;
-  const measureFloor = () => {
+  /** The floor with the same request as the case (`lua`), or a bodiless ping. */
+  const measureFloor = (lua?: string) => {
     const load = loadavg().map((n) => n.toFixed(2)).join(" ");
-    floor = wrk(`${floorProc.url}/debug.ping`, floorProc.child.pid);
+    floor = lua
+      ? wrk(floorProc.url, floorProc.child.pid, lua)
+      : wrk(`${floorProc.url}/debug.ping`, floorProc.child.pid);
     rows.push([
       runtime,
-      "floor: bare node:http",
+      lua ? "floor, same request" : "floor: bare node:http",
       fmt(floor.rps),
       fmt(floor.p50, 2),
       fmt(floor.p99, 2),
@@ -217,12 +221,10 @@ for (const runtime of runtimes) {
     const nextBody = JSON.stringify({ queue });
     for (const method of ["POST", "GET"]) {
       if (!CASES.has(method === "POST" ? "next-post" : "next-get")) continue;
-      measureFloor();
-      const r = wrk(
-        serve.url,
-        serve.child.pid,
-        luaRequest(method, "/v2.14/queues.get_next_task", nextBody, auth),
-      );
+      const lua = luaRequest(method, "/v2.14/queues.get_next_task", nextBody, auth);
+      // the floor reads the same request (body and token header included)
+      measureFloor(lua);
+      const r = wrk(serve.url, serve.child.pid, lua);
       add(
         method === "POST" ? "get_next_task POST" : "get_next_task GET+body",
         r,
