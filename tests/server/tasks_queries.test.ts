@@ -70,4 +70,31 @@ describe("get_all queries", () => {
     assert.equal(models.models.length, 1);
     assert.ok(models.scroll_id);
   });
+
+  it("date conditions, ranges and execution.queue", async () => {
+    const { s: server, c, ok, task } = await api();
+    const early = await task({ name: "early" });
+    await ok("tasks.started", { task: early });
+    server.clock.now += 60_000;
+    const late = await task({ name: "late" });
+    await ok("tasks.started", { task: late });
+    await ok("tasks.edit", { task: late, force: true, comment: "x" });
+    const names = async (body: object) =>
+      (await ok("tasks.get_all", { ...body, order_by: ["name"] })).tasks.map((
+        t: { name: string },
+      ) => t.name);
+    assert.deepEqual(await names({ status_changed: [">2025-01-15T10:00:30"] }), ["late"]);
+    assert.deepEqual(await names({ status_changed: ["<=2025-01-15T10:00:30"] }), ["early"]);
+    assert.deepEqual(
+      await names({ last_update: ["2025-01-15T09:00:00", "2025-01-15T10:00:30"] }),
+      ["early"],
+    );
+    assert.deepEqual(await names({ created: [null, "2025-01-15T10:00:30"] }), ["early"]);
+    const { id: queue } = await ok("queues.get_default");
+    await ok("tasks.enqueue", { task: await task({ name: "queued" }), queue });
+    assert.deepEqual(await names({ "execution.queue": [queue] }), ["queued"]);
+    const bad = await c("tasks.get_all", { last_iteration: [1] });
+    assert.equal(bad.json.meta.result_subcode, 12);
+    assert.match(bad.json.meta.result_msg, /Min and max values should be specified/);
+  });
 });

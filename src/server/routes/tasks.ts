@@ -2,7 +2,7 @@
 import type { Obj } from "../call_body.ts";
 import { callError, errors } from "../call_error.ts";
 import { isoDate } from "../dates.ts";
-import { isObj } from "../doc_path.ts";
+import { getPath, isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
 import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
 import { itemList, itemStr, optionalStrs, tooShort } from "../call_items.ts";
@@ -41,6 +41,7 @@ import {
 } from "../task_params.ts";
 import { withSubprojects } from "../projects_store.ts";
 import { multiFieldTest } from "../multi_field.ts";
+import { rangeFiltersTest } from "../range_filters.ts";
 import { pageOrScroll } from "../page_or_scroll.ts";
 import { markModelReady } from "../models_store.ts";
 import { cloneTask } from "../task_clone.ts";
@@ -78,6 +79,11 @@ function legacyInput(call: Call): Obj {
 }
 
 const STRING_LISTS = ["user", "project", "type", "status", "parent"] as const;
+/** The real server's date and range fields of a task query. */
+const TASK_RANGE_FIELDS = {
+  dates: ["status_changed", "last_update", "last_change"],
+  ranges: ["created", "started", "active_duration", "last_iteration"],
+} as const;
 
 function listTasks(call: Call): Obj[] {
   const f = call.fields;
@@ -93,10 +99,13 @@ function listTasks(call: Call): Obj[] {
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
   const multi = multiFieldTest(call.data);
+  const ranges = rangeFiltersTest(call.data, TASK_RANGE_FIELDS);
+  const queues = f.strList("execution.queue", true);
   const source = ids ? loadTasks(call.store, ids) : allTasks(call.store);
   const found = source.filter((t) => {
     if (re && !re.test(String(t.name))) return false;
-    if (!multi(t)) return false;
+    if (!multi(t) || !ranges(t)) return false;
+    if (queues && !queues.includes(String(getPath(t, "execution.queue") ?? ""))) return false;
     for (const [k, want] of lists) if (want && !want.includes(String(t[k] ?? ""))) return false;
     const st = (t.system_tags as string[]) ?? [];
     if (!matchTags((t.tags as string[]) ?? [], tags) || !matchTags(st, systemTags)) return false;
