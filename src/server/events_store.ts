@@ -568,14 +568,27 @@ export function taskLog(
   const desc = q.navigateEarlier;
   const size = Math.max(0, q.batchSize);
   const from = q.fromTimestamp ?? (desc ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
+  // No chunk spans more than `span` ms, so the ones that reach past `from` start (end) within
+  // `span` of it: the index range starts there instead of at the newest (oldest) chunk.
+  const span = Number(
+    (store.stmt("SELECT max(max_ts - min_ts) AS w FROM log_chunks WHERE task = ?").get(task) as {
+      w: number | null;
+    }).w ?? 0,
+  );
   const chunks = chunkPages<ChunkRow & { min_ts: number; max_ts: number }>(
     store,
     desc
-      ? `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks WHERE task = ? AND min_ts < ?
+      ? `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks
+         INDEXED BY log_chunks_task_max WHERE task = ? AND max_ts <= ? AND min_ts < ?
          ORDER BY max_ts DESC, seq DESC LIMIT ? OFFSET ?`
-      : `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks WHERE task = ? AND max_ts > ?
+      : `SELECT seq, min_ts, max_ts, written, worker, events FROM log_chunks
+         INDEXED BY log_chunks_task_min WHERE task = ? AND min_ts >= ? AND max_ts > ?
          ORDER BY min_ts ASC, seq ASC LIMIT ? OFFSET ?`,
-    [task, from],
+    [
+      task,
+      q.fromTimestamp === undefined ? from : desc ? from + span : from - span,
+      from,
+    ],
   );
   const cmp = byTime(desc);
   let picked: LogEvent[] = [];

@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS log_chunks(
 CREATE INDEX IF NOT EXISTS log_chunks_task_seq ON log_chunks(task, seq);
 CREATE INDEX IF NOT EXISTS log_chunks_task_min ON log_chunks(task, min_ts);
 CREATE INDEX IF NOT EXISTS log_chunks_task_max ON log_chunks(task, max_ts);
+CREATE INDEX IF NOT EXISTS log_chunks_task_span ON log_chunks(task, max_ts - min_ts);
 CREATE TABLE IF NOT EXISTS scalar_series(
   id INTEGER PRIMARY KEY, task TEXT NOT NULL, metric TEXT NOT NULL, variant TEXT NOT NULL,
   worker TEXT, UNIQUE(task, metric, variant));
