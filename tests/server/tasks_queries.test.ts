@@ -93,6 +93,14 @@ describe("get_all queries", () => {
     const { id: queue } = await ok("queues.get_default");
     await ok("tasks.enqueue", { task: await task({ name: "queued" }), queue });
     assert.deepEqual(await names({ "execution.queue": [queue] }), ["queued"]);
+    const { id: model } = await ok("models.create", { name: "ranged", uri: "u" });
+    const models = await ok("models.get_all", { last_update: [">2025-01-15T10:00:30"] });
+    assert.deepEqual(models.models.map((m: { id: string }) => m.id), [model]);
+    const none = await ok("models.get_all", { last_update: ["<2025-01-15T10:00:30"] });
+    assert.deepEqual(none.models, []);
+    await ok("projects.create", { name: "ranged project" });
+    const projects = await ok("projects.get_all", { last_update: ["2025-01-15T10:00:30", null] });
+    assert.deepEqual(projects.projects.map((p: { name: string }) => p.name), ["ranged project"]);
     const bad = await c("tasks.get_all", { last_iteration: [1] });
     assert.equal(bad.json.meta.result_subcode, 12);
     assert.match(bad.json.meta.result_msg, /Min and max values should be specified/);

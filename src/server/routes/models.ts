@@ -10,6 +10,7 @@ import { project as projectPaths } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
 import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
 import { multiFieldTest } from "../multi_field.ts";
+import { rangeFiltersTest } from "../range_filters.ts";
 import { pageOrScroll } from "../page_or_scroll.ts";
 import {
   allModels,
@@ -45,8 +46,12 @@ function listModels(call: Call): Obj[] {
   const tags = f.strList("tags");
   const systemTags = f.strList("system_tags");
   const multi = multiFieldTest(call.data);
+  const ranges = rangeFiltersTest(call.data, {
+    dates: ["last_update", "last_change"],
+    ranges: ["created", "last_iteration"],
+  });
   const found = allModels(call.store).filter((m) => {
-    if (!multi(m)) return false;
+    if (!multi(m) || !ranges(m)) return false;
     for (const [k, want] of lists) if (want && !want.includes(String(m[k] ?? ""))) return false;
     for (const [k, re] of patterns) if (!re.test(String(m[k] ?? ""))) return false;
     if (typeof ready === "boolean" && m.ready !== ready) return false;

@@ -9,6 +9,7 @@ import { project as projectPaths } from "../doc_path.ts";
 import { type Call, endpoint, type Routes } from "../endpoint.ts";
 import { matchTags, nameRegex, orderBy } from "../list_filters.ts";
 import { multiFieldTest } from "../multi_field.ts";
+import { rangeFiltersTest } from "../range_filters.ts";
 import { pageOrScroll } from "../page_or_scroll.ts";
 import {
   allProjects,
@@ -43,9 +44,11 @@ function listProjects(call: Call): Obj[] {
   const systemTags = f.strList("system_tags");
   const showHidden = f.bool("search_hidden", false) || ids !== undefined;
   const multi = multiFieldTest(call.data);
+  // the real server's one range field of a project query
+  const ranges = rangeFiltersTest(call.data, { dates: [], ranges: ["last_update"] });
   const found = allProjects(call.store).filter((p) => {
     if (ids && !ids.includes(String(p.id))) return false;
-    if (!multi(p)) return false;
+    if (!multi(p) || !ranges(p)) return false;
     for (const [k, re] of patterns) if (!re.test(String(p[k] ?? ""))) return false;
     if (parents) {
       const path = (p.path as string[] | undefined) ?? [];
