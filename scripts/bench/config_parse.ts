@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchBinaries } from "./_binaries.ts";
 import { build } from "./_conf.ts";
-import { fmtMs, median } from "./_stats.ts";
+import { fmtMs, loadLine, median } from "./_stats.ts";
 
 const TARGET_MB_S = 25;
 const TARGET_RSS_MB = 120;
@@ -49,7 +49,11 @@ function peakRssMb(args: string[]): number | undefined {
   return r.status === 0 ? Number(r.stdout.trim()) / 1024 : undefined;
 }
 
-console.log(`config parse of a ${size.toFixed(2)} MB clearml.conf, compiled, median of ${runs}`);
+console.log(
+  `config parse of a ${
+    size.toFixed(2)
+  } MB clearml.conf, compiled, median of ${runs} (${loadLine()})`,
+);
 let missed = 0;
 for (const [label, extra] of [["--json", ["--json"]], ["HOCON", []]] as const) {
   const bigArgs = ["config", "parse", big, ...extra];
@@ -74,6 +78,7 @@ for (const [label, extra] of [["--json", ["--json"]], ["HOCON", []]] as const) {
     } MB/s  peak RSS ${rss?.toFixed(0) ?? "?"} MB  ${met ? "met" : "NOT met"}`,
   );
 }
+console.log(loadLine());
 console.log(
   `targets: ≥ ${TARGET_MB_S} MB/s, ≤ ${TARGET_RSS_MB} MB peak: ${
     missed ? `${missed} not met` : "all met"

@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fmtMs, median } from "./_stats.ts";
+import { fmtMs, loadLine, median } from "./_stats.ts";
 import { benchBinaries } from "./_binaries.ts";
 import { makePki, startFakeServer } from "../../tests/_helpers/fake_clearml_server.ts";
 
@@ -68,7 +68,11 @@ try {
     Math.min(runs, 5),
   );
 
-  console.log(`doctor (compiled), median of ${runs} runs each (black-holed: ${Math.min(runs, 5)})`);
+  console.log(
+    `doctor (compiled), median of ${runs} runs each (black-holed: ${
+      Math.min(runs, 5)
+    }; ${loadLine()})`,
+  );
   console.log(`  floor (compiled hello):             ${fmtMs(floorMs)}`);
   console.log(
     `  doctor --offline:                   ${fmtMs(offline)}  (${
