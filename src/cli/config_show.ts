@@ -5,8 +5,8 @@ import { takeSnapshot } from "./snapshot.ts";
 import { resolveAsStarted } from "./resolve_for.ts";
 import { renderData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
-import { renderHocon } from "../settings/render_hocon.ts";
-import { maskText, maskTree } from "../settings/mask.ts";
+import { writeHocon } from "../settings/render_hocon.ts";
+import { maskText, maskTree, maskWalk } from "../settings/mask.ts";
 import { type Diagnostic, lookup, type Resolution } from "../settings/resolve.ts";
 import { ConfigError, ExitStatus, UsageError } from "../errors.ts";
 
@@ -73,8 +73,14 @@ export async function configShow(
   const r = await resolveAsStarted(takeSnapshot(ctx, g), opts.for);
   failOnFatal(r, ctx);
   warn(ctx, r);
-  const tree: ObjectNode = g.showSecrets ? r.tree : maskTree(r.tree) as ObjectNode;
-  if (opts.json || opts.yaml) {
+  if (!opts.json && !opts.yaml) {
+    // masked as it is written (no masked copy of the tree)
+    const parts: string[] = [];
+    const mask = g.showSecrets ? undefined : maskWalk();
+    writeHocon(r.tree, (s) => void parts.push(s), { origins: Boolean(opts.origin), mask });
+    ctx.out(parts.join(""));
+  } else {
+    const tree: ObjectNode = g.showSecrets ? r.tree : maskTree(r.tree) as ObjectNode;
     const data: Record<string, unknown> = {
       schema: "clearml.config/v1",
       consumer: r.consumer,
@@ -82,7 +88,7 @@ export async function configShow(
     };
     if (opts.origin) data.origins = originMap(tree);
     ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
-  } else ctx.out(renderHocon(tree, { origins: Boolean(opts.origin) }));
+  }
   if (unusable(r).length > 0) throw new ExitStatus(3);
 }
 

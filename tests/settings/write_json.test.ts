@@ -95,6 +95,13 @@ describe("writeJsonNode() and writeHocon() masking as they write", () => {
     assert.equal(parts.join(""), renderHocon(maskTree(tree)));
   });
 
+  it("writeHocon() with maskWalk() keeps each value's origin comment", () => {
+    const parts: string[] = [];
+    writeHocon(tree, (s) => void parts.push(s), { mask: maskWalk(), origins: true });
+    assert.equal(parts.join(""), renderHocon(maskTree(tree), { origins: true }));
+    assert.match(parts.join(""), /secret_key: "\*{8}"  # <string>:2:\d+/);
+  });
+
   it("maskWalk() takes the rules and the path of maskTree()", () => {
     const rules = printoutRulesFrom(tree);
     const sub = tree.entries.get("agent")!;
