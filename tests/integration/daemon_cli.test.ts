@@ -6,6 +6,7 @@
  * (and SIGINT) within a bound.
  */
 import { spawn } from "node:child_process";
+import * as net from "node:net";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -139,6 +140,46 @@ describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
       assert.ok(ms < 12_000, `exited ${ms} ms after ${signal}`);
     });
   }
+
+  it("ends on SIGTERM while its first login still retries", { timeout: 60_000 }, async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
+    const port = (dead.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const home = tempDir();
+    const [cmd, argv] = scriptArgv(MAIN, ["agent", "daemon", "--queue", "default", "--foreground"]);
+    const daemon = spawn(cmd, argv, {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        NO_COLOR: "1",
+        HOME: home,
+        TMPDIR: home,
+        CLEARML_API_HOST: `http://127.0.0.1:${port}`,
+        CLEARML_API_ACCESS_KEY: "K".repeat(20),
+        CLEARML_API_SECRET_KEY: "S".repeat(30),
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
+    const exited = new Promise<number | null>((r) => daemon.once("exit", (code) => r(code)));
+    try {
+      // the first login retries a refused connection with backoff for several seconds
+      await new Promise((r) => setTimeout(r, 3_000));
+      assert.equal(daemon.exitCode, null, `still logging in:\n${err}`);
+      daemon.kill("SIGTERM");
+      const late = new Promise<"late">((r) => setTimeout(() => r("late"), 10_000).unref?.());
+      const code = await Promise.race([exited, late]);
+      assert.notEqual(code, "late", `still running 10 s after SIGTERM:\n${err}`);
+      // its own handler ended it (without one the runtime would have died of the signal; the
+      // exit code is not compared: Deno's child_process reports null for a child it signalled)
+      assert.match(err, /Stopped \(SIGTERM\) before the daemon started/);
+    } finally {
+      if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGKILL");
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   it("refuses an unknown queue unless --create-queue", { timeout: 60_000 }, () => {
     const r = cli(["agent", "daemon", "--queue", "nope-queue", "--foreground", "--stop"]);
