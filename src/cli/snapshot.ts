@@ -2,7 +2,7 @@
  * Gather what the resolver needs from the machine: the environment with `--env-file` layers
  * and the global flags (`resolve_for.ts` adds the real file system and resolves).
  */
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../settings/path.ts";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { layerEnvFiles, readEnvFile } from "../settings/dotenv.ts";

@@ -1,4 +1,4 @@
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "./path.ts";
 
 /** Python's os.path.expanduser for `~` and `~/…` (not `~user`). */
 export function expandUser(path: string, home: string): string {

@@ -2,7 +2,7 @@
  * Which configuration files a consumer reads, and their parsed trees, exactly as the SDK's and
  * the agent's loaders find them (sdk-config.md §1.1-1.2, agent-exec.md §0.4).
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "./path.ts";
 import type { FsView } from "./fs_view.ts";
 import type { Consumer } from "./variable.ts";
 import { type ConfNode, type ObjectNode, objectNode, setNode } from "./tree.ts";
