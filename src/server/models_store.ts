@@ -117,7 +117,9 @@ export function checkModelInput(store: Store, input: Obj): Obj {
   if (isObj(out.labels)) {
     const bad = Object.values(out.labels).filter((v) => !Number.isInteger(v));
     if (bad.length) {
-      throw errors.validation(`labels values must be integers): values=(${bad.join(", ")}`);
+      throw callError(400, 12, "validation error", "labels values must be integers", {
+        values: bad,
+      });
     }
   }
   for (const tag of [...(out.tags as string[] ?? []), ...(out.system_tags as string[] ?? [])]) {

@@ -62,6 +62,11 @@ describe("models.*", () => {
     );
     const short = await c("models.create", { name: "ab", uri: "x" });
     assert.equal(short.json.meta.result_subcode, 800);
+    const badLabels = await c("models.create", { name: "abc", uri: "u", labels: { a: 1.5 } });
+    assert.equal(
+      badLabels.json.meta.result_msg,
+      "validation error (labels values must be integers): values=(1.5)",
+    );
     const noUri = await c("models.create", { name: "abc" });
     assert.equal(noUri.json.meta.result_subcode, 12);
     const oldMeta = await c("models.add_or_update_metadata", {
