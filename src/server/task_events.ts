@@ -151,6 +151,9 @@ export function taskEvents(
   const filter: MetricFilter | undefined = s.metrics &&
     new Map(s.metrics.map(([m, vs]) => [m, vs ? new Set(vs) : undefined]));
   const desc = s.order === "desc";
+  if (s.type === "training_stats_scalar" && !hasDocumentScalars(store, task)) {
+    return scalarPage(store, task, s, filter, q.scrollId ? s.total : undefined, q.countTotal);
+  }
   let all = eventsOfType(store, task, s.type).filter((e) => wanted(filter, e.metric, e.variant));
   const total = q.scrollId ? s.total : q.countTotal ? all.length : null;
   if (q.scrollId && s.from !== null) {
@@ -171,6 +174,95 @@ export function taskEvents(
     total,
     from: lastIter === undefined || !Number.isFinite(lastIter) ? null : lastIter,
   };
+  return { returned: events.length, total, scroll_id: encodeScroll(next), events };
+}
+
+function hasDocumentScalars(store: Store, task: string): boolean {
+  return !!store.stmt(
+    "SELECT 1 FROM metric_events WHERE task = ? AND type = 'training_stats_scalar' LIMIT 1",
+  ).get(task);
+}
+
+interface PointRow {
+  iter: number;
+  value: number;
+  timestamp: number;
+  written: number;
+  worker: string | null;
+}
+
+/**
+ * One page of `get_task_events` over scalar points without building every event: each series
+ * gives its next `batch` iterations (its points are one index range), the page ends at the
+ * `batch`-th of them all, then the points up to that iteration are read in full.
+ */
+function scalarPage(
+  store: Store,
+  task: string,
+  s: Scroll,
+  filter: MetricFilter | undefined,
+  knownTotal: number | null | undefined,
+  countTotal: boolean,
+): Obj {
+  const desc = s.order === "desc";
+  const series = (store.stmt(
+    `SELECT id, metric, variant, worker FROM scalar_series WHERE task = ?
+     ORDER BY metric, variant`,
+  ).all(task) as { id: number; metric: string; variant: string; worker: string | null }[])
+    .filter((r) => wanted(filter, r.metric, r.variant));
+  let total = knownTotal ?? null;
+  if (knownTotal === undefined && countTotal) {
+    total = 0;
+    for (const r of series) {
+      total += Number(
+        (store.stmt("SELECT count(*) AS n FROM scalar_points WHERE series = ?").get(r.id) as {
+          n: number;
+        }).n,
+      );
+    }
+  }
+  const size = Math.min(Math.max(0, s.batch), MAX_RAW_BATCH);
+  const from = s.from ?? (desc ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
+  const cmp = desc ? "<" : ">";
+  const dir = desc ? "DESC" : "ASC";
+  const iters: number[] = [];
+  for (const r of series) {
+    const rows = store.stmt(
+      `SELECT iter FROM scalar_points WHERE series = ? AND iter ${cmp} ? ORDER BY iter ${dir}
+       LIMIT ?`,
+    ).all(r.id, from, size) as { iter: number }[];
+    for (const x of rows) iters.push(Number(x.iter));
+  }
+  iters.sort((a, b) => desc ? b - a : a - b);
+  const events: Obj[] = [];
+  let edge: number | undefined;
+  if (iters.length && size) {
+    edge = iters[Math.min(size, iters.length) - 1]!;
+    const page: [number, number, Obj][] = [];
+    series.forEach((r, k) => {
+      const rows = store.stmt(
+        `SELECT iter, value, timestamp, written, worker FROM scalar_points
+         WHERE series = ? AND iter ${cmp} ? AND iter ${desc ? ">=" : "<="} ?`,
+      ).all(r.id, from, edge!) as unknown as PointRow[];
+      for (const p of rows) {
+        page.push([p.iter, k, {
+          timestamp: p.timestamp,
+          type: "training_stats_scalar",
+          task,
+          iter: p.iter,
+          metric: r.metric,
+          variant: r.variant,
+          value: p.value,
+          worker: p.worker ?? r.worker,
+          "@timestamp": new Date(p.written).toISOString(),
+          model_event: false,
+        }]);
+      }
+    });
+    page.sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0]) || a[1] - b[1]);
+    for (const [, , e] of page) events.push(e);
+  }
+  const next: Scroll = { ...s, total, from: edge ?? null };
   return { returned: events.length, total, scroll_id: encodeScroll(next), events };
 }
 
