@@ -1,5 +1,5 @@
 /** Run the CLI from source as a subprocess under the current runtime (deno or bun). */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url).href);
@@ -12,12 +12,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The current runtime's arguments that run `file` (the CLI by default) from source with `args`. */
+export function cliArgv(args: string[], file = MAIN): string[] {
+  return isDeno ? ["run", "-A", "--quiet", file, ...args] : ["--no-env-file", file, ...args];
+}
+
 export function runCli(
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string; input?: string } = {},
 ): CliResult {
-  const argv = isDeno ? ["run", "-A", "--quiet", MAIN, ...args] : ["--no-env-file", MAIN, ...args];
-  const r = spawnSync(process.execPath, argv, {
+  const r = spawnSync(process.execPath, cliArgv(args), {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", ...opts.env },
     input: opts.input,
@@ -25,4 +29,32 @@ export function runCli(
     timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+export interface Collected {
+  /** Exit code; null when a signal ended it. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Start `cmd args` with exactly `env`, its output collected until it ends; `onStart` gets its
+ * pid and a view of the stdout so far (to act while it runs: a signal once a line shows).
+ */
+export function spawnCollected(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  onStart?: (pid: number, stdout: () => string) => void,
+): Promise<Collected> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => stdout += d);
+    child.stderr.on("data", (d) => stderr += d);
+    onStart?.(child.pid!, () => stdout);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -8,6 +8,17 @@ import { it } from "node:test";
 
 export const PARTS_REQUIRED = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 
+/**
+ * The gate of a describe block whose tests all need real parts: true under CI=true or
+ * CLEARML_IT=1; elsewhere false, after a skipped test that names the parts (`if
+ * (!realPartsEnabled("git")) return;`).
+ */
+export function realPartsEnabled(parts: string): boolean {
+  if (PARTS_REQUIRED) return true;
+  it.skip(`needs CI=true or CLEARML_IT=1 (${parts})`, () => {});
+  return false;
+}
+
 /** Test options: skipped only when the part is missing and not required. */
 export function needs(part: string, present: boolean): { skip?: string } {
   return present || PARTS_REQUIRED ? {} : { skip: `${part} is not on this machine` };

@@ -19,8 +19,7 @@ import {
   removeDockerDaemon,
   startDockerDaemon,
 } from "../_helpers/docker_daemon.ts";
-
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
 function tools(): ProbeTools {
   const controller = new AbortController();
@@ -37,10 +36,7 @@ async function runChecks(input: DoctorInput): Promise<Map<string, CheckResult>> 
 }
 
 describe("docker probe against a private docker daemon", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (root and dockerd, from the docker.io package)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("root and dockerd, from the docker.io package")) return;
   let daemon: DockerDaemon | undefined;
   let input: DoctorInput;
 

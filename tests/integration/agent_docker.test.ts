@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -23,39 +23,13 @@ import { BUSYBOX, importImage } from "../_helpers/rootfs_image.ts";
 import { debianPythonRootfs } from "../agent/run/_debootstrap.ts";
 import { buildBinary } from "../agent/run/_build_binary.ts";
 import { allowSlowTests } from "../agent/run/_slow.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
+import { spawnCollected } from "../_helpers/cli.ts";
 
 await allowSlowTests();
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runBinary(
-  bin: string,
-  args: string[],
-  env: Record<string, string>,
-  onStart?: (pid: number, out: () => string) => void,
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => stdout += d);
-    child.stderr.on("data", (d) => stderr += d);
-    onStart?.(child.pid!, () => stdout);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe("agent execute --docker on a private docker daemon", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (root, dockerd, debootstrap)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("root, dockerd, debootstrap")) return;
   let daemon: DockerDaemon | undefined;
   let dir: string;
   let bin: string;
@@ -111,7 +85,7 @@ describe("agent execute --docker on a private docker daemon", () => {
   async function executeIn(image: string | null, file: string) {
     const docker = image ? ["--docker", image] : ["--docker"];
     const args = ["agent", "execute", "--task-file", file, ...docker, "--cpu-only"];
-    const r = await runBinary(bin, args, env);
+    const r = await spawnCollected(bin, args, env);
     const logPath = /log: (\S+)\)/.exec(r.stderr)?.[1];
     assert.ok(logPath, r.stderr);
     return { r, log: readFileSync(logPath, "utf8") };
@@ -157,7 +131,7 @@ describe("agent execute --docker on a private docker daemon", () => {
     let pid = 0;
     let out = () => "";
     const args = ["agent", "execute", "--task-file", f, "--docker", DEBIAN, "--cpu-only"];
-    const running = runBinary(bin, args, env, (p, o) => {
+    const running = spawnCollected(bin, args, env, (p, o) => {
       pid = p;
       out = o;
     });

@@ -22,19 +22,15 @@ import {
   settings,
 } from "../agent/run/_plan.ts";
 import { allowSlowTests } from "../agent/run/_slow.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
 await allowSlowTests();
-
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
 
 const WHO = "import os, pwd, sys; " +
   "print('who', pwd.getpwuid(os.getuid()).pw_name, os.getgid(), os.environ['HOME'], sys.prefix)";
 
 describe("runTask() as CLEARML_AGENT_EXEC_USER", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (root, useradd)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("root, useradd")) return;
   const name = `cmlt${process.pid % 100000}`;
   let dir: string;
   let uid: number;

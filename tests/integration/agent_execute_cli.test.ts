@@ -7,53 +7,33 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { MAIN } from "../_helpers/cli.ts";
+import { cliArgv, type Collected, spawnCollected } from "../_helpers/cli.ts";
 import { git, makeRepo, type TestRepo } from "../agent/run/_git_repo.ts";
 import { makeWheel } from "../agent/run/_wheel.ts";
 import { allowSlowTests } from "../agent/run/_slow.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
 await allowSlowTests();
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
+/** The CLI from source under this runtime, with exactly `env`; `out()` is its stdout so far. */
 function cli(
   args: string[],
   env: Record<string, string>,
   onStart?: (pid: number, out: () => string) => void,
-): Promise<Run> {
-  const argv = isDeno ? ["run", "-A", "--quiet", MAIN, ...args] : ["--no-env-file", MAIN, ...args];
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    c.stdout.on("data", (d) => out += d);
-    c.stderr.on("data", (d) => err += d);
-    onStart?.(c.pid!, () => out);
-    c.on("close", (code) => resolve({ code, out, err }));
-  });
+): Promise<Collected> {
+  return spawnCollected(process.execPath, cliArgv(args), env, onStart);
 }
 
-const logOf = (r: Run) => {
-  const m = /\(log: (\S+)\)\n?$/.exec(r.err.trim());
+const logOf = (r: Collected) => {
+  const m = /\(log: (\S+)\)\n?$/.exec(r.stderr.trim());
   return m && existsSync(m[1]!) ? readFileSync(m[1]!, "utf8") : "";
 };
 
 describe("clearml agent execute / build", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (git, python3-venv)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("git, python3-venv")) return;
   let dir: string;
   let repo: TestRepo;
   let env: Record<string, string>;
@@ -116,12 +96,12 @@ describe("clearml agent execute / build", () => {
   it("runs a task from a repository with its requirement; exit 0, output echoed and kept", async () => {
     const r = await cli(["agent", "execute", "--task-file", task("ok")], env);
     const log = logOf(r);
-    assert.equal(r.code, 0, r.err + log);
-    assert.ok(r.out.includes("train says from-the-wheel"), r.out);
-    assert.ok(r.err.includes("train warns"), r.err);
+    assert.equal(r.code, 0, r.stderr + log);
+    assert.ok(r.stdout.includes("train says from-the-wheel"), r.stdout);
+    assert.ok(r.stderr.includes("train warns"), r.stderr);
     assert.ok(log.includes("train says from-the-wheel\n") && log.includes("train warns\n"), log);
     assert.match(
-      r.err,
+      r.stderr,
       /clearml: task t-ok completed \(log: .*\.clearml_agent_out\.[a-z0-9_]{8}\.txt\)/,
     );
     assert.ok(existsSync(join(dir, "ok.marker")));
@@ -129,8 +109,8 @@ describe("clearml agent execute / build", () => {
 
   it("a task exiting 2 fails: exit 1 and the agent's reason", async () => {
     const r = await cli(["agent", "execute", "--task-file", task("fail", { EXIT_CODE: "2" })], env);
-    assert.equal(r.code, 1, r.err);
-    assert.match(r.err, /task t-fail failed: worker execution exit code 2/);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /task t-fail failed: worker execution exit code 2/);
   });
 
   it("SIGTERM stops the task and ends its process tree", async () => {
@@ -156,9 +136,9 @@ describe("clearml agent execute / build", () => {
     assert.ok(existsSync(`/proc/${taskPid}`));
     process.kill(pid, "SIGTERM");
     const r = await running;
-    assert.equal(r.code, 1, r.err);
+    assert.equal(r.code, 1, r.stderr);
     assert.ok(!existsSync(`/proc/${taskPid}`), `the task process ${taskPid} is still there`);
-    assert.match(r.err, /task t-term stopped: user abort/);
+    assert.match(r.stderr, /task t-term stopped: user abort/);
     assert.ok(logOf(r).includes("Process terminated by user"), logOf(r));
   });
 
@@ -167,9 +147,9 @@ describe("clearml agent execute / build", () => {
       ...env,
       CLEARML_AGENT_EXEC_USER: "no-such-user-here",
     });
-    assert.equal(r.code, 1, r.err);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(
-      r.err,
+      r.stderr,
       /task t-user failed: CLEARML_AGENT_EXEC_USER=no-such-user-here: no such user/,
     );
     assert.ok(!existsSync(join(dir, "user.marker")), "the task did not run");
@@ -181,10 +161,10 @@ describe("clearml agent execute / build", () => {
       ...env,
       CLEARML_AGENT_TEMP_STDOUT_FILE_DIR: missing,
     });
-    assert.equal(r.code, 1, r.err);
+    assert.equal(r.code, 1, r.stderr);
     assert.ok(
-      r.err.includes(`failed: CLEARML_AGENT_TEMP_STDOUT_FILE_DIR=${missing}: no such directory`),
-      r.err,
+      r.stderr.includes(`failed: CLEARML_AGENT_TEMP_STDOUT_FILE_DIR=${missing}: no such directory`),
+      r.stderr,
     );
   });
 
@@ -194,26 +174,29 @@ describe("clearml agent execute / build", () => {
       ...env,
       CLEARML_AGENT_FORCE_CODE_DIR: missing,
     });
-    assert.equal(r.code, 1, r.err);
-    assert.ok(r.err.includes(`CLEARML_AGENT_FORCE_CODE_DIR=${missing}: no such directory`), r.err);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(
+      r.stderr.includes(`CLEARML_AGENT_FORCE_CODE_DIR=${missing}: no such directory`),
+      r.stderr,
+    );
   });
 
   it("a malformed task document is an error naming the file and line (exit 3)", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "id: x\nscript: [unclosed\n");
     const r = await cli(["agent", "execute", "--task-file", bad], env);
-    assert.equal(r.code, 3, r.err);
-    assert.match(r.err, /bad\.yaml:\d+:\d+: malformed YAML task document/);
-    assert.ok(!r.err.includes("    at "), "no stack trace: " + r.err);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /bad\.yaml:\d+:\d+: malformed YAML task document/);
+    assert.ok(!r.stderr.includes("    at "), "no stack trace: " + r.stderr);
   });
 
   it("agent build prepares the venv and the code in --target and runs nothing", async () => {
     const target = join(dir, "built");
     const r = await cli(["agent", "build", "--task-file", task("build"), "--target", target], env);
-    assert.equal(r.code, 0, r.err + logOf(r));
+    assert.equal(r.code, 0, r.stderr + logOf(r));
     assert.ok(existsSync(join(target, "bin", "python")), "a venv in the target");
     assert.ok(existsSync(join(target, "task_repository", "repo.git", "train.py")), "the code");
     assert.ok(!existsSync(join(dir, "build.marker")), "the task did not run");
-    assert.match(r.err, /clearml: build t-build completed/);
+    assert.match(r.stderr, /clearml: build t-build completed/);
   });
 });

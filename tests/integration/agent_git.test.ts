@@ -21,14 +21,10 @@ import {
 } from "../agent/run/_plan.ts";
 import { git, makeRepo, type TestRepo } from "../agent/run/_git_repo.ts";
 import { type GitServer, startGitServer } from "../agent/run/_git_server.ts";
-
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
 describe("runTask() code step with real git", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (git)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("git")) return;
   let dir: string;
   let repo: TestRepo;
   let server: GitServer;

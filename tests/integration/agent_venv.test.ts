@@ -21,16 +21,12 @@ import {
 } from "../agent/run/_plan.ts";
 import { makeWheel } from "../agent/run/_wheel.ts";
 import { allowSlowTests } from "../agent/run/_slow.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
 await allowSlowTests();
 
-const enabled = process.env.CI === "true" || process.env.CLEARML_IT === "1";
-
 describe("runTask() Python env step with a real venv and pip", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (python3-venv)", () => {});
-    return;
-  }
+  if (!realPartsEnabled("python3-venv")) return;
   let dir: string;
   let wheels: string;
   before(() => {
