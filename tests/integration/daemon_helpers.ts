@@ -4,8 +4,8 @@
  * a task's entry point with `sh -c` through the agent's own capture (spawnCaptured + TaskLog), and
  * a TCP forwarder that drops connections.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,21 +15,18 @@ import type { TaskRunner } from "../../src/agent/daemon_task.ts";
 import { TaskLog } from "../../src/agent/task_log.ts";
 import { spawnCaptured } from "../../src/agent/spawn_captured.ts";
 import { outcomeOf } from "../../src/agent/outcome.ts";
-import { MAIN, ROOT } from "../_helpers/cli.ts";
+import { cliArgv } from "../_helpers/cli.ts";
+import { PARTS_REQUIRED } from "../_helpers/real_part.ts";
+import { startKeyedServe } from "../server/_serve_process.ts";
 
 export const KEY = "DAEMONTESTACCESSKEY0123456789";
 export const SECRET = "daemon-test-secret-key-0123456789abcdef";
-export const REQUIRED = process.env["CI"] === "true" || process.env["CLEARML_IT"] === "1";
+export const REQUIRED = PARTS_REQUIRED;
 export const SKIP = REQUIRED ? false : "needs CI=true or CLEARML_IT=1 (starts clearml serve)";
-
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
 /** argv that runs a TypeScript file under the current runtime. */
 export function scriptArgv(file: string, args: string[]): [string, string[]] {
-  return [
-    process.execPath,
-    isDeno ? ["run", "-A", "--quiet", file, ...args] : ["--no-env-file", file, ...args],
-  ];
+  return [process.execPath, cliArgv(args, file)];
 }
 
 export function tempDir(prefix = "clearml-daemon-it-"): string {
@@ -45,61 +42,18 @@ export interface Serve {
 }
 
 /** `clearml serve --port 0` with fixed keys; resolves once it listens. */
-export async function startServe(dir = tempDir("clearml-serve-it-")): Promise<Serve> {
-  const [cmd, argv] = scriptArgv(MAIN, [
-    "serve",
-    "--port",
-    "0",
-    "--data",
-    dir,
-    "--access-key",
-    KEY,
-    "--secret-key",
-    SECRET,
-  ]);
-  const proc = spawn(cmd, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(
-      () => reject(new Error(`clearml serve did not start: ${err}`)),
-      30_000,
-    );
-    proc.stderr!.on("data", (c: Buffer) => {
-      err += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`clearml serve exited with ${code}: ${err}`));
-    });
-  });
-  proc.stdout!.resume();
+export async function startServe(): Promise<Serve> {
+  const k = await startKeyedServe("clearml-serve-it-", KEY, SECRET);
   return {
-    url,
-    dir,
-    proc,
+    url: k.server.url,
+    dir: k.dir,
+    proc: k.server.child,
     env: {
-      CLEARML_API_HOST: url,
+      CLEARML_API_HOST: k.server.url,
       CLEARML_API_ACCESS_KEY: KEY,
       CLEARML_API_SECRET_KEY: SECRET,
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once("exit", () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        proc.kill("SIGTERM");
-      }),
+    stop: () => k.stop(),
   };
 }
 

@@ -8,20 +8,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  clientConf,
-  keyedArgs,
+  type KeyedServe,
   peer,
   RawApi,
-  REAL_PARTS,
   type ServeProcess,
-  startServe,
+  startKeyedServe,
 } from "../server/_serve_process.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
-const enabled = REAL_PARTS;
 const KEY = "ACCEPTANCEKEY0123456789ABCDEF";
 const SECRET = "acceptanceSecret0123456789abcdefghijklmnopqrstuvwx";
 /** Unique per run: the agent refuses a worker id it believes is running (its journal in TMPDIR). */
@@ -63,11 +60,8 @@ function script(name: string, source: string) {
 }
 
 describe("the real clearml-agent 1.9.2 against clearml serve", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (python3 and the peers' python3-* packages)", () => {});
-    return;
-  }
-  let dir: string;
+  if (!realPartsEnabled("python3 and the peers' python3-* packages")) return;
+  let serve: KeyedServe | undefined;
   let server: ServeProcess;
   let agent: ChildProcess | undefined;
   let agentOut = "";
@@ -78,8 +72,8 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
 
   before(async () => {
     const launcher = peer("clearml-agent.sh");
-    dir = mkdtempSync(join(tmpdir(), "clearml-serve-agent-"));
-    server = await startServe(keyedArgs(join(dir, "data"), KEY, SECRET));
+    serve = await startKeyedServe("clearml-serve-agent-", KEY, SECRET);
+    server = serve.server;
     client = api();
     await client.login(KEY, SECRET);
     const queue = (await client.call("queues.get_default")).id;
@@ -96,19 +90,15 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
       const r = await client.call("tasks.enqueue", { task: ids[k], queue });
       assert.equal(r.queued, 1);
     }
-    const home = join(dir, "home");
-    mkdirSync(home, { recursive: true });
-    mkdirSync(join(dir, "tmp"), { recursive: true });
-    writeFileSync(
-      join(home, "clearml.conf"),
-      clientConf(server.url, KEY, SECRET, `agent { worker_id: "${WORKER}" }\n`),
-    );
+    const home = serve.clientHome("home", `agent { worker_id: "${WORKER}" }\n`);
+    const tmp = join(serve.dir, "tmp");
+    mkdirSync(tmp, { recursive: true });
     agent = spawn(launcher, ["daemon", "--queue", "default", "--foreground"], {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,
         // its own temp dir: the agent keeps a machine-wide journal of running workers there
-        TMPDIR: join(dir, "tmp"),
+        TMPDIR: tmp,
         // no venv and no pip: the task runs with the agent's own interpreter (no network needed)
         CLEARML_AGENT_SKIP_PYTHON_ENV_INSTALL: "1",
         CLEARML_AGENT_SKIP_PIP_VENV_INSTALL: "1",
@@ -122,8 +112,7 @@ describe("the real clearml-agent 1.9.2 against clearml serve", () => {
 
   after(() => {
     if (agent && agent.exitCode === null) agent.kill("SIGKILL");
-    if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    return serve?.stop("SIGKILL");
   });
 
   async function status(id: string) {

@@ -7,20 +7,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  clientConf,
-  keyedArgs,
-  peer,
-  RawApi,
-  REAL_PARTS,
-  type ServeProcess,
-  startServe,
-} from "../server/_serve_process.ts";
+import { type KeyedServe, peer, RawApi, startKeyedServe } from "../server/_serve_process.ts";
+import { realPartsEnabled } from "../_helpers/real_part.ts";
 
-const enabled = REAL_PARTS;
 const KEY = "SDKKEY0123456789ABCDEFGHIJKLMN";
 const SECRET = "sdkSecret0123456789abcdefghijklmnopqrstuvwxyzABCDE";
 
@@ -36,31 +27,17 @@ print("SDK-STATUS", Task.get_task(task_id=t.id).get_status())
 `;
 
 describe("the real ClearML SDK 1.17.0 against clearml serve", () => {
-  if (!enabled) {
-    it.skip("needs CI=true or CLEARML_IT=1 (python3 and the peers' python3-* packages)", () => {});
-    return;
-  }
-  let dir: string;
-  let server: ServeProcess;
-
+  if (!realPartsEnabled("python3 and the peers' python3-* packages")) return;
+  let serve: KeyedServe;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "clearml-serve-sdk-"));
-    server = await startServe(keyedArgs(join(dir, "data"), KEY, SECRET));
+    serve = await startKeyedServe("clearml-serve-sdk-", KEY, SECRET);
   });
-
-  after(() => {
-    if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => serve?.stop("SIGKILL"));
 
   it("Task.init, parameters, log and close() reach the server", { timeout: 180_000 }, async () => {
+    const { dir, server } = serve;
     const launcher = peer("clearml-sdk-python.sh");
-    const home = join(dir, "home");
-    mkdirSync(home, { recursive: true });
-    writeFileSync(
-      join(home, "clearml.conf"),
-      clientConf(server.url, KEY, SECRET),
-    );
+    const home = serve.clientHome();
     writeFileSync(join(dir, "sdk_task.py"), SCRIPT);
     const r = spawnSync(launcher, [join(dir, "sdk_task.py")], {
       cwd: dir,

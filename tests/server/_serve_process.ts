@@ -1,15 +1,17 @@
 /** `clearml serve` as a subprocess (the CLI from source, under the current runtime). */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { MAIN, ROOT } from "../_helpers/cli.ts";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cliArgv, ROOT } from "../_helpers/cli.ts";
+import { PARTS_REQUIRED } from "../_helpers/real_part.ts";
 
 /** Tests of real parts run when CI=true or CLEARML_IT=1 (then a missing part is a failure). */
-export const REAL_PARTS = process.env.CI === "true" || process.env.CLEARML_IT === "1";
+export const REAL_PARTS = PARTS_REQUIRED;
 
 /** A launcher of ../shared/peers (the real clearml-agent or SDK); throws when it is missing. */
 export { peer } from "../_helpers/peers.ts";
-
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -25,9 +27,7 @@ export interface ServeProcess {
 }
 
 export function serveArgs(args: string[]): string[] {
-  return isDeno
-    ? ["run", "-A", "--quiet", MAIN, "serve", ...args]
-    : ["--no-env-file", MAIN, "serve", ...args];
+  return cliArgv(["serve", ...args]);
 }
 
 /** `--port 0 --data DIR --access-key K --secret-key S`: any free port, fixed keys. */
@@ -105,6 +105,49 @@ export function startServe(
       reject(new Error(`clearml serve exited with ${code} before listening:\n${err}`));
     });
   });
+}
+
+export interface KeyedServe {
+  server: ServeProcess;
+  /** A new temp dir: the server's data in `data/` and its HOME; client HOMEs go beside. */
+  dir: string;
+  /** A new HOME `dir/NAME` whose clearml.conf points ClearML's clients at the server. */
+  clientHome(name?: string, extra?: string): string;
+  /** End the server (SIGTERM unless told), wait for its exit, remove the dir. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `clearml serve` on free ports with a key pair, in a temp dir of its own (`prefix`...). */
+export async function startKeyedServe(
+  prefix: string,
+  key: string,
+  secret: string,
+): Promise<KeyedServe> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let server: ServeProcess;
+  try {
+    server = await startServe(keyedArgs(join(dir, "data"), key, secret), { HOME: dir });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    server,
+    dir,
+    clientHome(name = "home", extra = "") {
+      const home = join(dir, name);
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, "clearml.conf"), clientConf(server, key, secret, extra));
+      return home;
+    },
+    async stop(signal: NodeJS.Signals = "SIGTERM") {
+      if (server.child.exitCode === null && server.child.signalCode === null) {
+        server.child.kill(signal);
+      }
+      await server.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RawReply {
