@@ -65,17 +65,22 @@ export function signalTree(pid: number, sig: NodeJS.Signals): void {
 
 /**
  * End a task: `sig` (the one the agent received) to the tree now, SIGKILL to what is left after
- * `graceMs`. `exited` resolves when the leader has been reaped.
+ * `graceMs`. `exited` resolves when the leader has been reaped; `reaped()` says whether it has
+ * been by now. A reaped leader's pid is free for another process, so from then on only its group
+ * is signalled (the group keeps the number reserved while any member lives).
  */
 export async function endProcessTree(
   pid: number,
   exited: Promise<unknown>,
-  opts: { signal?: NodeJS.Signals; graceMs?: number } = {},
+  opts: { signal?: NodeJS.Signals; graceMs?: number; reaped?: () => boolean } = {},
 ): Promise<void> {
+  const reaped = opts.reaped ?? (() => false);
+  const sig = opts.signal ?? "SIGTERM";
   // collect before signalling: once the leader dies its children are re-parented away
-  const before = descendantsOf(pid);
-  signalTree(pid, opts.signal ?? "SIGTERM");
-  for (const d of before) signal(d, opts.signal ?? "SIGTERM");
+  const before = reaped() ? [] : descendantsOf(pid);
+  if (reaped()) signal(-pid, sig);
+  else signalTree(pid, sig);
+  for (const d of before) signal(d, sig);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((r) => {
     timer = setTimeout(() => r("timeout"), opts.graceMs ?? 3000);
@@ -83,6 +88,9 @@ export async function endProcessTree(
   await Promise.race([exited, timeout]);
   clearTimeout(timer);
   signal(-pid, "SIGKILL");
-  signal(pid, "SIGKILL");
-  for (const d of [...before, ...descendantsOf(pid)]) signal(d, "SIGKILL");
+  if (!reaped()) {
+    signal(pid, "SIGKILL");
+    before.push(...descendantsOf(pid));
+  }
+  for (const d of before) signal(d, "SIGKILL");
 }

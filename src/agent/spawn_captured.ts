@@ -59,14 +59,21 @@ export async function spawnCaptured(
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   const pid = child.pid;
+  // from its exit on, the pid may be another process's: the tree is ended through its group
+  let reaped = false;
+  const exited = child.exited.then((end) => {
+    reaped = true;
+    return end;
+  });
   let aborted = false;
   let ending: Promise<void> | undefined;
   const onAbort = () => {
     if (aborted || pid === undefined) return;
     aborted = true;
-    ending = endProcessTree(pid, child.exited, {
+    ending = endProcessTree(pid, exited, {
       signal: abortSignalName(opts.signal!),
       graceMs: opts.graceMs,
+      reaped: () => reaped,
     });
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
@@ -74,7 +81,7 @@ export async function spawnCaptured(
   if (opts.signal?.aborted) onAbort();
   try {
     const capture = captureStreams({ stdout: child.stdout, stderr: child.stderr }, log.target);
-    const end = await child.exited;
+    const end = await exited;
     // A leftover descendant may hold the pipes open: give it a moment, then end it (§5.5 step 20)
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
@@ -83,7 +90,7 @@ export async function spawnCaptured(
     ]);
     clearTimeout(timer);
     if (!drained && pid !== undefined) {
-      ending ??= endProcessTree(pid, Promise.resolve(), { signal: "SIGKILL", graceMs: 0 });
+      ending ??= endProcessTree(pid, exited, { signal: "SIGKILL", reaped: () => reaped });
     }
     const stats = await capture;
     if (ending) await ending;
