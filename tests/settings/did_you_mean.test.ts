@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { didYouMean, editDistance } from "../../src/settings/did_you_mean.ts";
 import { knownNames } from "../../src/settings/catalogue.ts";
 import { envCheck } from "../../src/settings/env_check.ts";
+import { mulberry32 } from "../_helpers/seeded_random.ts";
 
 /** The textbook full-matrix optimal-string-alignment distance, to hold the banded one against. */
 function reference(a: string, b: string): number {
@@ -23,16 +24,6 @@ function reference(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("editDistance()", () => {

@@ -9,22 +9,12 @@ import { dotenvValue, parseDotenv, readEnvFile } from "../../src/settings/dotenv
 import { renderExport } from "../../src/settings/env_export.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { runCli } from "../_helpers/cli.ts";
+import { mulberry32 } from "../_helpers/seeded_random.ts";
 
 function vars(text: string): Record<string, string> {
   const r = parseDotenv(text);
   assert.deepEqual(r.problems, []);
   return Object.fromEntries(r.vars);
-}
-
-/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -118,7 +108,7 @@ describe("dotenvValue() and parseDotenv() are inverse", () => {
 
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`round-trips 2000 random values, one by one and as one file (seed ${seed})`, () => {
-      const next = random(seed);
+      const next = mulberry32(seed);
       const all: Array<[string, string]> = [];
       for (let i = 0; i < 2000; i++) {
         const v = randomValue(next);

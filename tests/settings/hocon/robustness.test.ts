@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HoconError, parseHocon, type ParseOptions } from "../../../src/settings/hocon/parse.ts";
 import { type Plain, toPlain } from "../../../src/settings/tree.ts";
+import { mulberry32 } from "../../_helpers/seeded_random.ts";
 
 interface HoconCase {
   name: string;
@@ -17,18 +18,6 @@ const cases = JSON.parse(
     "utf8",
   ),
 ) as HoconCase[];
-
-/** A tiny seeded PRNG (mulberry32): the same seed gives the same sequence on every runtime. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Parse, returning the plain tree or the HoconError; anything else thrown fails the test. */
 function outcome(text: string, opts?: ParseOptions): Plain | HoconError {
