@@ -1,7 +1,9 @@
 /**
- * Task events (server-api.md §2.34–§2.35) in: every valid event of a batch stored in one
- * transaction, with the task's `last_update`, `last_iteration` and `last_metrics` maintained as the
- * real server does; log lines out, by page. Scalars and plots are read by `scalars_store.ts`.
+ * Task (and model) events (server-api.md §2.34–§2.35) in: every valid event of a batch stored in
+ * one transaction — batches that arrive together share it (group commit) — with the task's
+ * `last_update`, `last_iteration`, `last_metrics` and `metric_stats` maintained as the real server
+ * does; log lines out, by time or by insertion cursor. Scalars and plots are read by
+ * `scalars_store.ts`, raw events by `task_events.ts`.
  */
 import { setImmediate } from "node:timers";
 import type { Obj } from "./call_body.ts";

@@ -1,7 +1,7 @@
 /**
- * Reads of a task's reported metrics: scalar series (from the `scalars` table, ordered by its
- * primary key so a task's points come out in one index scan), the real server's downsampled
- * histogram (`events.scalar_metrics_iter_histogram`), single values and plots. The web pages use
+ * Reads of a task's reported metrics: scalar series (each series' points are one range of the
+ * `scalar_points` primary key, read as arrays), the real server's downsampled histogram
+ * (`events.scalar_metrics_iter_histogram`), single values and plots. The web pages use
  * `scalarSeries` and `plotEvents`.
  */
 import type { Obj } from "./call_body.ts";
