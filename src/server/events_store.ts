@@ -680,3 +680,55 @@ export function logSince(store: Store, task: string, cursor: number, limit: numb
   }
   return out;
 }
+
+/**
+ * `events.clear_task_log`: delete a task's log lines older than `thresholdSec` (all when absent),
+ * only of `include` metrics / not of `exclude` metrics when given. Chunks that keep some lines are
+ * rewritten. Returns how many lines were deleted.
+ */
+export function clearTaskLog(
+  store: Store,
+  task: string,
+  q: { thresholdSec?: number; include?: string[]; exclude?: string[] },
+  now = Date.now(),
+): number {
+  const before = q.thresholdSec ? now - Math.trunc(q.thresholdSec * 1000) : undefined;
+  const drops = (e: LogEvent) => {
+    const metric = String(e.event.metric ?? "");
+    if (before !== undefined && !(e.timestamp < before)) return false;
+    if (q.include?.length && !q.include.includes(metric)) return false;
+    if (q.exclude?.length && q.exclude.includes(metric)) return false;
+    return true;
+  };
+  return store.tx(() => {
+    if (before === undefined && !q.include?.length && !q.exclude?.length) {
+      const n = Number(
+        (store.stmt("SELECT coalesce(sum(n), 0) AS n FROM log_chunks WHERE task = ?").get(task) as {
+          n: number;
+        }).n,
+      );
+      store.stmt("DELETE FROM log_chunks WHERE task = ?").run(task);
+      return n;
+    }
+    const rows = store.stmt(
+      "SELECT seq, written, worker, events FROM log_chunks WHERE task = ? ORDER BY seq",
+    ).all(task) as unknown as ChunkRow[];
+    let deleted = 0;
+    for (const row of rows) {
+      const raw = JSON.parse(row.events) as Obj[];
+      const read = unpack(row);
+      const keep = raw.filter((_, i) => !drops(read[i]!));
+      if (keep.length === raw.length) continue;
+      deleted += raw.length - keep.length;
+      if (!keep.length) {
+        store.stmt("DELETE FROM log_chunks WHERE seq = ?").run(row.seq);
+        continue;
+      }
+      const times = unpack({ ...row, events: JSON.stringify(keep) }).map((e) => e.timestamp);
+      store.stmt(
+        "UPDATE log_chunks SET n = ?, min_ts = ?, max_ts = ?, events = ? WHERE seq = ?",
+      ).run(keep.length, Math.min(...times), Math.max(...times), JSON.stringify(keep), row.seq);
+    }
+    return deleted;
+  });
+}

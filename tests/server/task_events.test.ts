@@ -209,4 +209,45 @@ describe("raw task events", () => {
       iterations: [0, 1],
     });
   });
+
+  it("clear_task_log deletes old lines (or some metrics' lines) and keeps the rest", async () => {
+    const { s, task } = await setup();
+    const old = s.clock.now - 3_600_000;
+    await add(s, [
+      { type: "log", task, msg: "old", timestamp: old },
+      { type: "log", task, msg: "old-kept", timestamp: old, metric: "keep" },
+      { type: "log", task, msg: "new", timestamp: s.clock.now },
+    ]);
+    const r = await api(s, "events.clear_task_log", {
+      task,
+      threshold_sec: 60,
+      exclude_metrics: ["keep"],
+    });
+    assert.deepEqual(r.json.data, { deleted: 1 });
+    const log = await api(s, "events.get_task_log", { task, navigate_earlier: false });
+    assert.deepEqual(log.json.data.events.map((e: { msg: string }) => e.msg), ["old-kept", "new"]);
+    const all = await api(s, "events.clear_task_log", { task });
+    assert.deepEqual(all.json.data, { deleted: 2 });
+  });
+
+  it("multi-task plots nest by metric, variant, task and iteration; metrics of many tasks", async () => {
+    const { s, task } = await setup();
+    await add(s, [
+      { type: "plot", task, metric: "p", variant: "v", iter: 0, plot_str: "{}" },
+      { type: "plot", task, metric: "p", variant: "v", iter: 1, plot_str: "{}" },
+      { type: "training_stats_scalar", task, metric: "m", variant: "b", iter: 0, value: 1 },
+      { type: "training_stats_scalar", task, metric: "m", variant: "a", iter: 0, value: 1 },
+    ]);
+    const r = await api(s, "events.get_multi_task_plots", { tasks: [task], iters: 1 });
+    assert.equal(r.status, 200, r.text);
+    const byIter = r.json.data.plots.p.v[task];
+    assert.deepEqual(Object.keys(byIter), ["1"]);
+    assert.equal(byIter["1"].name, "raw");
+    assert.equal(byIter["1"].plots[0].iter, 1);
+    const m = await api(s, "events.get_multi_task_metrics", {
+      tasks: [task],
+      event_type: "training_stats_scalar",
+    });
+    assert.deepEqual(m.json.data, { metrics: [{ metric: "m", variants: ["a", "b"] }] });
+  });
 });

@@ -7,7 +7,13 @@ import { errors } from "../call_error.ts";
 import { isObj } from "../doc_path.ts";
 import { type Call, endpoint, type Routes, versioned } from "../endpoint.ts";
 import { Fields } from "../fields.ts";
-import { addEvents, addEventsGrouped, taskLog, taskLogLegacy } from "../events_store.ts";
+import {
+  addEvents,
+  addEventsGrouped,
+  clearTaskLog,
+  taskLog,
+  taskLogLegacy,
+} from "../events_store.ts";
 import {
   type HistogramKey,
   plotEventsByIters,
@@ -120,6 +126,26 @@ function taskPlots(call: Call, iters: number): Obj {
   const task = mustTask(call);
   const plots = plotEventsByIters(call.store, String(task.id), iters, metricsField(call));
   return { plots, returned: plots.length, total: plots.length, scroll_id: null };
+}
+
+/**
+ * `events.get_multi_task_plots`: the last `iters` plots of each (metric, variant, task), nested
+ * as the real server answers: metric → variant → task → iteration → `{name, plots}`.
+ */
+function multiTaskPlots(call: Call, iters: number): Obj {
+  const tasks = mustTasks(call);
+  const wanted = metricsField(call);
+  const plots: Record<string, Record<string, Record<string, Record<string, Obj>>>> = {};
+  let total = 0;
+  for (const t of tasks) {
+    for (const p of plotEventsByIters(call.store, String(t.id), iters, wanted)) {
+      total++;
+      const byTask = ((plots[p.metric] ??= {})[p.variant] ??= {})[String(t.id)] ??= {};
+      const at = (byTask[String(p.iter)] ??= { name: t.name, plots: [] }) as { plots: Obj[] };
+      at.plots.push(p);
+    }
+  }
+  return { plots, returned: Object.keys(plots).length, total, scroll_id: null };
 }
 
 function itersField(call: Call): number {
@@ -347,6 +373,59 @@ export const eventsRoutes: Routes = {
     };
   }),
   "events.clear_scroll": endpoint("2.18", () => ({})),
+  "events.get_multi_task_metrics": endpoint("1.0", (call) => {
+    const tasks = mustTasks(call);
+    const type = eventTypeField(call, "*");
+    const all = new Map<string, Set<string>>();
+    for (const t of tasks) {
+      for (const [m, vs] of Object.entries(metricsAndVariants(call.store, String(t.id), type))) {
+        if (!all.has(m)) all.set(m, new Set());
+        for (const v of vs as string[]) all.get(m)!.add(v);
+      }
+    }
+    const metrics = [...all.keys()].sort().map((metric) => ({
+      metric,
+      variants: [...all.get(metric)!].sort(),
+    }));
+    return { metrics };
+  }),
+  "events.get_multi_task_plots": versioned([
+    ["1.0", (call) => multiTaskPlots(call, itersField(call))],
+    ["1.8", (call) => multiTaskPlots(call, call.fields.int("iters") ?? 1)],
+  ]),
+  "events.delete_for_model": endpoint("1.0", (call) => {
+    const id = call.fields.reqStr("model");
+    const model = loadModel(call.store, id);
+    if (!model) throw modelErrors.invalidId({ ids: [id] });
+    if (model.ready === true && call.data.allow_locked !== true) {
+      throw modelErrors.invalidId(
+        { company: call.identity.company, id },
+        "Cannot update events for a published model",
+      );
+    }
+    return call.store.tx(() => {
+      const deleted = countTaskEvents(call.store, id);
+      deleteTaskEvents(call.store, id);
+      return { deleted };
+    });
+  }),
+  "events.clear_task_log": endpoint("1.0", (call) => {
+    const f = call.fields;
+    const task = mustTask(call);
+    const locked = task.status === "published" || task.status === "publishing";
+    if (locked && !f.bool("allow_locked", false)) {
+      throw errors.invalidTaskId(
+        { company: call.identity.company, id: task.id },
+        "Cannot update events for a published task",
+      );
+    }
+    const deleted = clearTaskLog(call.store, String(task.id), {
+      thresholdSec: f.int("threshold_sec"),
+      include: f.strList("include_metrics"),
+      exclude: f.strList("exclude_metrics"),
+    }, call.now);
+    return { deleted };
+  }),
   "events.get_task_plots": versioned([
     ["1.0", (call) => taskPlots(call, itersField(call))],
     ["1.8", (call) => taskPlots(call, call.fields.int("iters") ?? 1)],
