@@ -631,17 +631,21 @@ export function allLogEvents(store: Store, task: string, desc = false): LogEvent
   return rows.flatMap(unpack).sort(byTime(desc));
 }
 
-/** `events.get_task_log` before 2.9: `order` (default desc) and an offset `scroll_id`. */
+/**
+ * `events.get_task_log` before 2.9: pages in `scrollOrder` by an offset `scroll_id`; a page is
+ * reversed when `order` differs (1.7 scrolls from the `head` or the `tail`, 1.5 in `order`).
+ */
 export function taskLogLegacy(
   store: Store,
   task: string,
-  q: { batchSize: number; order: string; scrollId?: string },
+  q: { batchSize: number; order: string; scrollOrder: string; scrollId?: string },
 ): Obj {
   const offset = q.scrollId && /^\d+$/.test(q.scrollId) ? Number(q.scrollId) : 0;
-  const all = allLogEvents(store, task, q.order !== "asc");
+  const all = allLogEvents(store, task, q.scrollOrder !== "asc");
   const events = all.slice(offset, offset + Math.max(0, q.batchSize)).map((e) => e.event).filter(
     isObj,
   );
+  if (q.scrollOrder !== q.order) events.reverse();
   return {
     events,
     returned: events.length,

@@ -115,4 +115,31 @@ describe("log events", () => {
     const all = await pageAll(s, task, 100, false);
     assert.deepEqual(all.seen, ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
   });
+
+  it("before 2.9: 1.5 pages in `order`, 1.7 from the head or the tail, a page in `order`", async () => {
+    const s = await testServer();
+    const task = await newTask(s);
+    await addBatch(s, [1, 2, 3, 4, 5].map((t) => log(task, `l${t}`, t)));
+    const page = async (path: string, body: Record<string, unknown>) => {
+      const r = await call(s.app, path, { token: s.token, body: { task, ...body } });
+      assert.equal(r.status, 200, r.text);
+      return r.json.data;
+    };
+    const msgs = (d: { events: { msg: string }[] }) => d.events.map((e) => e.msg);
+    const v15 = await page("/v1.5/events.get_task_log", { batch_size: 2 });
+    assert.deepEqual(msgs(v15), ["l5", "l4"]);
+    const next = await page("/v1.5/events.get_task_log", {
+      batch_size: 2,
+      scroll_id: v15.scroll_id,
+    });
+    assert.deepEqual(msgs(next), ["l3", "l2"]);
+    const tail = await page("/v1.7/events.get_task_log", {
+      batch_size: 2,
+      from: "tail",
+      order: "asc",
+    });
+    assert.deepEqual(msgs(tail), ["l4", "l5"]);
+    const head = await page("/v1.7/events.get_task_log", { batch_size: 2 });
+    assert.deepEqual(msgs(head), ["l2", "l1"]);
+  });
 });

@@ -112,12 +112,15 @@ function metricsField(call: Call): Map<string, Set<string> | undefined> | undefi
   return out;
 }
 
-function legacyLog(call: Call) {
+/** `get_task_log` before 2.9; from 1.7 `from: "head"|"tail"` (default head) sets the paging. */
+function legacyLog(call: Call, v17: boolean) {
   const f = call.fields;
   const task = mustTask(call);
+  const order = f.str("order") ?? "desc";
   return taskLogLegacy(call.store, String(task.id), {
     batchSize: f.int("batch_size") ?? 500,
-    order: f.str("order") ?? "desc",
+    order,
+    scrollOrder: v17 ? ((f.str("from") ?? "head") === "head" ? "asc" : "desc") : order,
     scrollId: f.str("scroll_id"),
   });
 }
@@ -194,8 +197,8 @@ export const eventsRoutes: Routes = {
     return addEventsGrouped(call.store, batch, call.worker, call.now, call.identity.user);
   }),
   "events.get_task_log": versioned([
-    ["1.0", legacyLog],
-    ["1.7", legacyLog],
+    ["1.0", (call) => legacyLog(call, false)],
+    ["1.7", (call) => legacyLog(call, true)],
     ["2.9", (call) => {
       const f = call.fields;
       const task = mustTask(call);
