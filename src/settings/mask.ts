@@ -10,7 +10,7 @@
  * Follows clearml-agent's rules (agent-exec §0.6 and §2.10) and masks more where the agent leaks
  * (one-token `--env=K=V`, URL passwords in any config value). Every scan is linear in its input.
  */
-import type { ConfNode, Plain } from "./tree.ts";
+import type { ConfNode, ListNode, Plain, Scalar } from "./tree.ts";
 import { getNode, toPlain } from "./tree.ts";
 import { AGENT_DEFAULTS } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
@@ -548,41 +548,29 @@ function maskScalar<T extends Plain>(value: T, mode: Mode): T | string {
 }
 
 /**
- * What one node is as printed, decided on the node alone: a scalar masked; a list of strings
- * masked as an argv, its items then final; any other node as it is, its children to be decided
- * in turn (an object's by their keys, a list's in the list's mode).
+ * A list of strings as printed: masked as an argv (its items then final), in plain mode; undefined
+ * when the list is not one (its items are decided one by one, in the list's mode).
  */
-function showNode(
-  node: ConfNode,
-  mode: Mode,
-): { node: ConfNode; final: boolean } {
-  if (node.type === "scalar") {
-    const value = maskScalar(node.value, mode);
-    return {
-      node: value === node.value ? node : { type: "scalar", value, origin: node.origin },
-      final: true,
-    };
+function argvList(node: ListNode, mode: Mode): ListNode | undefined {
+  if (mode !== "plain") return undefined;
+  const strings = stringItems(node.items);
+  if (!strings) return undefined;
+  const masked = maskArgv(strings);
+  let items: ConfNode[] | undefined;
+  for (let i = 0; i < masked.length; i++) {
+    if (masked[i] === strings[i]) continue;
+    items ??= node.items.slice();
+    items[i] = { type: "scalar", value: masked[i]!, origin: node.items[i]!.origin };
   }
-  if (node.type === "list" && mode === "plain") {
-    const strings = stringItems(node.items);
-    if (strings) {
-      const masked = maskArgv(strings);
-      let items: ConfNode[] | undefined;
-      for (let i = 0; i < masked.length; i++) {
-        if (masked[i] === strings[i]) continue;
-        items ??= node.items.slice();
-        items[i] = { type: "scalar", value: masked[i]!, origin: node.items[i]!.origin };
-      }
-      return { node: items ? { type: "list", items, origin: node.origin } : node, final: true };
-    }
-  }
-  return { node, final: false };
+  return items ? { type: "list", items, origin: node.origin } : node;
 }
 
 function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
-  const shown = showNode(node, mode);
-  if (shown.final) return shown.node;
   switch (node.type) {
+    case "scalar": {
+      const value = maskScalar(node.value, mode);
+      return value === node.value ? node : { type: "scalar", value, origin: node.origin };
+    }
     case "object": {
       // a copy of the entries only once a child changes: most subtrees come back as they were
       let entries: Map<string, ConfNode> | undefined;
@@ -603,6 +591,8 @@ function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
       return entries ? { type: "object", entries, origin: node.origin } : node;
     }
     case "list": {
+      const argv = argvList(node, mode);
+      if (argv) return argv;
       let items: ConfNode[] | undefined;
       for (let i = 0; i < node.items.length; i++) {
         const item = node.items[i]!;
@@ -613,8 +603,6 @@ function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
       }
       return items ? { type: "list", items, origin: node.origin } : node;
     }
-    default:
-      return node;
   }
 }
 
@@ -630,12 +618,13 @@ export interface MaskWalk {
   readonly root: MaskState;
   /** The state of the value under `key` of an object in `state`. */
   child(key: string, state: MaskState): MaskState;
+  /** A scalar's value as printed in `state`. */
+  scalar(value: Scalar, state: MaskState): Scalar;
   /**
-   * `node` as printed in `state`. When `final`, the returned node is printed as it is (its
-   * items too); otherwise its children are shown in turn: an object's in `child(key, state)`,
-   * a list's items in `state`.
+   * A list of strings as printed in `state` (masked as an argv: print it as it is), or undefined
+   * when the list is not one: its items are then shown one by one, in `state`.
    */
-  show(node: ConfNode, state: MaskState): { node: ConfNode; final: boolean };
+  argv(list: ListNode, state: MaskState): ListNode | undefined;
   /** The whole of `node` as printed in `state` (`maskTree` of it): for a small subtree at once. */
   all(node: ConfNode, state: MaskState): ConfNode;
 }
@@ -645,7 +634,8 @@ export function maskWalk(options: MaskTreeOptions = {}): MaskWalk {
   return {
     root: modeAt(options.path ?? [], rules),
     child: (key, state) => childMode(key, state, rules),
-    show: showNode,
+    scalar: maskScalar,
+    argv: argvList,
     all: (node, state) => maskNode(node, state, rules),
   };
 }

@@ -1,5 +1,5 @@
 /** Render a tree as clearml.conf-style HOCON, optionally with each value's origin as a comment. */
-import { type ConfNode, formatOrigin } from "./tree.ts";
+import { type ConfNode, formatOrigin, type Scalar } from "./tree.ts";
 import { stringJson, type Write } from "./write_json.ts";
 import type { MaskState, MaskWalk } from "./mask.ts";
 
@@ -15,8 +15,12 @@ function key(k: string): string {
   return k;
 }
 
+function scalarText(value: Scalar): string {
+  return typeof value === "string" ? stringJson(value) : String(value);
+}
+
 function scalar(node: ConfNode & { type: "scalar" }): string {
-  return typeof node.value === "string" ? stringJson(node.value) : String(node.value);
+  return scalarText(node.value);
 }
 
 /** The one-line form of a scalar, `{}`, or a short list of scalars; undefined for the rest. */
@@ -49,53 +53,51 @@ export function writeHocon(
   const origins = Boolean(opts.origins);
   const comment = (n: ConfNode) => (origins ? `  # ${formatOrigin(n.origin)}` : "");
   /**
-   * `v` as printed, and the walk for its children (none once the masker called it final). A list
-   * is masked whole at once (lists are short, and whether one fits on a line depends on its
-   * masked items); objects are masked as they are walked.
+   * Objects are masked as they are walked (`mask` and each key's state); a list is masked whole
+   * at once (lists are short, and whether one fits on a line depends on its masked items), so a
+   * list is always walked unmasked.
    */
-  const shown = (v: ConfNode, mask: MaskWalk | undefined, state: MaskState) => {
-    if (!mask) return { v, mask };
-    if (v.type === "list") return { v: mask.all(v, state), mask: undefined };
-    const s = mask.show(v, state);
-    return { v: s.node, mask: s.final ? undefined : mask };
-  };
   const walk = (node: ConfNode, indent: string, mask: MaskWalk | undefined, state: MaskState) => {
     if (node.type === "object") {
       for (const [k, child] of node.entries) {
         const st = mask ? mask.child(k, state) : state;
-        const { v, mask: m } = shown(child, mask, st);
+        if (child.type === "scalar") {
+          const value = mask ? mask.scalar(child.value, st) : child.value;
+          write(`${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`);
+          continue;
+        }
+        const v = mask && child.type === "list" ? mask.all(child, st) : child;
         const one = inline(v);
         if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(v)}\n`);
         else if (v.type === "object") {
           write(`${indent}${key(k)} {\n`);
-          walk(v, indent + "  ", m, st);
+          walk(v, indent + "  ", mask, st);
           write(`${indent}}\n`);
         } else {
           write(`${indent}${key(k)}: [${comment(v)}\n`);
-          walk(v, indent + "  ", m, st);
+          walk(v, indent + "  ", undefined, st);
           write(`${indent}]\n`);
         }
       }
     } else if (node.type === "list") {
-      for (const child of node.items) {
-        const { v: item, mask: m } = shown(child, mask, state);
+      for (const item of node.items) {
         const one = inline(item);
         if (one !== undefined) write(`${indent}${one}${comment(item)}\n`);
         else if (item.type === "object") {
           write(`${indent}{\n`);
-          walk(item, indent + "  ", m, state);
+          walk(item, indent + "  ", undefined, state);
           write(`${indent}}\n`);
         } else {
           write(`${indent}[\n`);
-          walk(item, indent + "  ", m, state);
+          walk(item, indent + "  ", undefined, state);
           write(`${indent}]\n`);
         }
       }
     }
   };
   const top = opts.mask?.root ?? "plain";
-  const { v, mask } = shown(root, opts.mask, top);
-  walk(v, "", mask, top);
+  const start = opts.mask && root.type !== "object" ? opts.mask.all(root, top) : root;
+  walk(start, "", start === root ? opts.mask : undefined, top);
 }
 
 export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {

@@ -68,16 +68,18 @@ export function writeJsonNode(
   mask?: MaskWalk,
   state: MaskState | undefined = mask?.root,
 ): void {
-  if (mask) {
-    const shown = mask.show(node, state!);
-    node = shown.node;
-    if (shown.final) mask = undefined;
-  }
   switch (node.type) {
     case "scalar":
-      write(scalarJson(node.value));
+      write(scalarJson(mask ? mask.scalar(node.value, state!) : node.value));
       return;
     case "list": {
+      if (mask) {
+        const argv = mask.argv(node, state!);
+        if (argv) {
+          node = argv;
+          mask = undefined; // printed as it is
+        }
+      }
       const items = node.items;
       if (items.length === 0) {
         write("[]");
@@ -86,8 +88,14 @@ export function writeJsonNode(
       const inner = indent + "  ";
       write("[\n");
       for (let i = 0; i < items.length; i++) {
-        write(i === 0 ? inner : ",\n" + inner);
-        writeJsonNode(items[i]!, write, inner, mask, state);
+        const head = i === 0 ? inner : ",\n" + inner;
+        const item = items[i]!;
+        if (item.type === "scalar") {
+          write(head + scalarJson(mask ? mask.scalar(item.value, state!) : item.value));
+        } else {
+          write(head);
+          writeJsonNode(item, write, inner, mask, state);
+        }
       }
       write("\n" + indent + "]");
       return;
@@ -102,9 +110,15 @@ export function writeJsonNode(
       write("{\n");
       let first = true;
       for (const [k, v] of ordered(entries)) {
-        write((first ? inner : ",\n" + inner) + stringJson(k) + ": ");
+        const head = (first ? inner : ",\n" + inner) + stringJson(k) + ": ";
         first = false;
-        writeJsonNode(v, write, inner, mask, mask ? mask.child(k, state!) : state);
+        const st = mask ? mask.child(k, state!) : state;
+        if (v.type === "scalar") {
+          write(head + scalarJson(mask ? mask.scalar(v.value, st!) : v.value));
+        } else {
+          write(head);
+          writeJsonNode(v, write, inner, mask, st);
+        }
       }
       write("\n" + indent + "}");
       return;
