@@ -188,6 +188,14 @@ export async function detectImageLibc(
     const p = libcProbePaths(arch);
     const paths = [...p.musl, ...p.glibc, ...p.libstdcxx, ...p.libgcc];
     const copies = await Promise.all(paths.map((path) => run(["cp", "-L", `${id}:${path}`, "-"])));
+    // A copy that did not end with an exit code (timed out, killed, docker gone) says nothing
+    // about its path: taken as "absent", a glibc image on a slow daemon was called libc-less
+    const broken = copies.findIndex((c) => c.code === null);
+    if (broken >= 0) {
+      const c = copies[broken]!;
+      const why = c.timedOut ? `timed out after ${timeoutMs} ms` : lastLine(c);
+      return unknown(image, `docker cp ${paths[broken]}: ${why}`, known);
+    }
     const found = paths.filter((_, i) => copies[i]!.code === 0);
     return { image, ...known, ...imageLibcFrom(arch, new Set(found)), found };
   } finally {

@@ -152,6 +152,32 @@ describe("detectImageLibc() on a scripted docker CLI", () => {
     const f = await detectImageLibc("mcr/win:1", { exec, pull: false });
     assert.deepEqual([f.libc, f.os, f.error], ["unknown", "windows", "the image is for windows"]);
   });
+
+  it("a copy that timed out makes the libc unknown, with the reason, not absent", async () => {
+    const answer = (over: Partial<ExecResult>): Promise<ExecResult> =>
+      Promise.resolve({
+        code: 0,
+        stdout: "",
+        stderr: "",
+        timedOut: false,
+        notFound: false,
+        durationMs: 1,
+        ...over,
+      });
+    const exec: DockerExec = (_cmd, args) => {
+      if (args[0] === "image") return answer({ stdout: "linux amd64 \n" });
+      if (args[0] === "create") return answer({ stdout: "c0ffee\n" });
+      // the glibc loader's copy is cut by the timeout; the others are not in the image
+      if (args[0] === "cp" && args[2] === "c0ffee:/lib64/ld-linux-x86-64.so.2") {
+        return answer({ code: null, timedOut: true });
+      }
+      if (args[0] === "cp") return answer({ code: 1, stderr: "Could not find the file" });
+      return answer({});
+    };
+    const f = await detectImageLibc("slow/glibc:1", { exec, pull: false, timeoutMs: 500 });
+    assert.equal(f.libc, "unknown", JSON.stringify(f));
+    assert.equal(f.error, "docker cp /lib64/ld-linux-x86-64.so.2: timed out after 500 ms");
+  });
 });
 
 const enabled = PARTS_REQUIRED;
