@@ -387,14 +387,18 @@ export function maskArgv(
  * running a regex per key on every start.
  */
 interface KeyPattern {
-  regex: RegExp;
+  source: string;
+  /** Compiled on first use for a word pattern (only a non-ASCII key needs it). */
+  regex?: RegExp;
   /** The lowered word of a word pattern, with its anchors. */
   word?: { text: string; start: boolean; end: boolean };
 }
 
 function keyMatches(p: KeyPattern, key: string, lower: string | undefined): boolean {
   const w = p.word;
-  if (w === undefined || lower === undefined) return p.regex.test(key);
+  if (w === undefined || lower === undefined) {
+    return (p.regex ??= new RegExp(p.source, "i")).test(key);
+  }
   if (w.start) return w.end ? lower === w.text : lower.startsWith(w.text);
   return w.end ? lower.endsWith(w.text) : lower.includes(w.text);
 }
@@ -419,19 +423,17 @@ function compile(patterns: readonly unknown[]): KeyPattern[] {
   const out: KeyPattern[] = [];
   for (const pattern of patterns) {
     if (typeof pattern !== "string") continue;
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern, "i");
-    } catch {
-      // A Python-only regex the JS engine rejects: skip it; isSecretName still applies.
+    const m = WORD_PATTERN.exec(pattern);
+    if (m) {
+      const word = { text: m[2]!.toLowerCase(), start: m[1] === "^", end: m[3] === "$" };
+      out.push({ source: pattern, word });
       continue;
     }
-    const m = WORD_PATTERN.exec(pattern);
-    out.push(
-      m
-        ? { regex, word: { text: m[2]!.toLowerCase(), start: m[1] === "^", end: m[3] === "$" } }
-        : { regex },
-    );
+    try {
+      out.push({ source: pattern, regex: new RegExp(pattern, "i") });
+    } catch {
+      // A Python-only regex the JS engine rejects: skip it; isSecretName still applies.
+    }
   }
   return out;
 }
