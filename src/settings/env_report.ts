@@ -78,12 +78,15 @@ export function envReport(
   const known = new Set<string>();
   const rows: EnvRow[] = [];
   for (const v of CATALOGUE) {
+    // most variables are not set: decided in plain loops before any array is made for them
+    // (this runs at every `clearml env`, before the JIT warms up)
     known.add(v.name);
-    for (const alias of v.aliases) known.add(alias);
-    // most variables are not set: decided before any array is made for them
-    if (!opts.all && env[v.name] === undefined && !v.aliases.some((n) => env[n] !== undefined)) {
-      continue;
+    let set = env[v.name] !== undefined;
+    for (const alias of v.aliases) {
+      known.add(alias);
+      if (env[alias] !== undefined) set = true;
     }
+    if (!opts.all && !set) continue;
     const names = [v.name, ...v.aliases];
     const consumers: Consumer[] = (["sdk", "agent"] as const).filter((c) =>
       ruleFor(v, c) && (!opts.consumer || opts.consumer === c)
@@ -113,14 +116,18 @@ export function envReport(
     else if (views.some((x) => x.status === "set")) row.status = "valid";
     rows.push(row);
   }
-  const dynamic = Object.keys(env).filter((n) => n.startsWith(DYNAMIC_PREFIX)).sort().map((n) => ({
+  const dynamicNames: string[] = [];
+  const unknown: string[] = [];
+  for (const n of Object.keys(env)) {
+    if (n.startsWith(DYNAMIC_PREFIX)) dynamicNames.push(n);
+    else if (isClearmlName(n) && !known.has(n)) unknown.push(n);
+  }
+  unknown.sort();
+  const dynamic = dynamicNames.sort().map((n) => ({
     name: n,
     path: dynamicPath(n),
     value: showSecrets ? env[n] ?? "" : maskEnvValue(n, env[n] ?? ""),
     source: fromFile.get(n) ?? "env",
   }));
-  const unknown = Object.keys(env)
-    .filter((n) => isClearmlName(n) && !known.has(n) && !n.startsWith(DYNAMIC_PREFIX))
-    .sort();
   return { rows, unknown, dynamic: opts.consumer === "sdk" ? [] : dynamic };
 }
