@@ -245,7 +245,8 @@ function applyDockerImage(tree: ConfNode, value: string, origin: Origin): ConfNo
 
 /** The variable state for a name, for callers that need one value. */
 export function variableState(r: Resolution, name: string): VariableState | undefined {
-  return r.variables.find((s) => s.variable.name === name);
+  for (const s of r.variables) if (s.variable.name === name) return s;
+  return undefined;
 }
 
 /**

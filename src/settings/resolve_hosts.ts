@@ -22,7 +22,13 @@ interface Host {
 }
 
 function fromEnv(variables: readonly VariableState[], name: string): Host | undefined {
-  const s = variables.find((v) => v.variable.name === name);
+  let s: VariableState | undefined;
+  for (const v of variables) {
+    if (v.variable.name === name) {
+      s = v;
+      break;
+    }
+  }
   if (!s || s.status !== "set" || typeof s.value !== "string") return undefined;
   return {
     value: rstripSlash(s.value),
