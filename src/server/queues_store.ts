@@ -264,26 +264,28 @@ export function removeTaskFromQueue(
     const removed = removeFromQueues(store, task, queue);
     if (!removed) throw errors.notInQueue({ task, id: queue, company: ident.company });
     touchQueue(store, queue, now);
-    const t = loadTask(store, task);
-    if (updateTaskStatus && t && isObj(t.execution) && t.execution.queue === queue) {
-      revertQueued(store, ident, task, `Task was removed from the queue ${queue}`, now, true);
+    if (updateTaskStatus) {
+      revertQueued(store, ident, task, queue, `Task was removed from the queue ${queue}`, now);
     }
     return removed;
   });
 }
 
-/** A queued task set back to its pre-enqueue status (forced), as the real server's queue ops do. */
+/**
+ * A task taken out of `queue` set back to its pre-enqueue status (forced), `execution.queue` unset —
+ * only when `execution.queue` is that queue, as the real server's queue operations do. True when
+ * it was changed.
+ */
 function revertQueued(
   store: Store,
   ident: Identity,
   task: string,
+  queue: string,
   reason: string,
   now: number,
-  unsetQueue = false,
-) {
+): boolean {
   const t = loadTask(store, task);
-  if (!t) return;
-  if (unsetQueue && isObj(t.execution)) delete t.execution.queue;
+  if (!t || !isObj(t.execution) || t.execution.queue !== queue) return false;
   const d = isoDate(now);
   t.status = typeof t.enqueue_status === "string" ? t.enqueue_status : "created";
   t.status_reason = reason;
@@ -292,8 +294,25 @@ function revertQueued(
   t.last_update = d;
   t.last_change = d;
   t.last_changed_by = ident.user;
+  delete t.execution.queue;
   delete t.enqueue_status;
   saveTask(store, t);
+  return true;
+}
+
+/** Every entry of a queue removed, their tasks set back; the ids of the tasks changed. */
+function emptyQueue(
+  store: Store,
+  ident: Identity,
+  queue: string,
+  reason: string,
+  now: number,
+): string[] {
+  const changed = [...new Set(queueEntries(store, queue).map((e) => e.task))].filter((task) =>
+    revertQueued(store, ident, task, queue, reason, now)
+  );
+  store.stmt("DELETE FROM queue_entries WHERE queue = ?").run(queue);
+  return changed;
 }
 
 /** The fields `queues.update` may change, as given (undefined: not given). */
@@ -346,7 +365,7 @@ export function updateQueue(
 
 /**
  * `queues.delete`: a non-empty queue only with `force`, its tasks set back to their pre-enqueue
- * status ("Queue was deleted").
+ * status (`Queue <id> was deleted`).
  */
 export function deleteQueue(
   store: Store,
@@ -359,9 +378,18 @@ export function deleteQueue(
     mustLoadQueue(store, ident, id);
     const entries = queueEntries(store, id);
     if (entries.length && !force) throw errors.queueNotEmpty("use force=true to delete", { id });
-    for (const e of entries) revertQueued(store, ident, e.task, "Queue was deleted", now);
-    store.stmt("DELETE FROM queue_entries WHERE queue = ?").run(id);
+    emptyQueue(store, ident, id, `Queue ${id} was deleted`, now);
     store.stmt("DELETE FROM queues WHERE id = ?").run(id);
+  });
+}
+
+/** `queues.clear_queue`: every entry removed, tasks set back; the ids of the tasks changed. */
+export function clearQueue(store: Store, ident: Identity, id: string, now = Date.now()): string[] {
+  return store.tx(() => {
+    if (!loadQueue(store, id)) throw errors.invalidQueueId({ queue: id });
+    const changed = emptyQueue(store, ident, id, `Queue ${id} was cleared`, now);
+    touchQueue(store, id, now);
+    return changed;
   });
 }
 
@@ -369,8 +397,8 @@ export function deleteQueue(
 export type Move = "front" | "back" | number;
 
 /**
- * `queues.move_task_*`: the task's entry moved (forward is negative); the new index, -1 for the
- * back, as the real server answers (a move past either end stops there).
+ * `queues.move_task_*`: the task's entry moved (forward is negative); its index afterwards, as the
+ * real server answers (a move past either end stops there).
  */
 export function moveQueuedTask(
   store: Store,
@@ -399,6 +427,6 @@ export function moveQueuedTask(
       for (const r of rows) insert.run(queue, r.task, r.added);
       touchQueue(store, queue, now);
     }
-    return target < 0 ? -1 : index;
+    return index;
   });
 }

@@ -1,7 +1,7 @@
 /**
- * The queue endpoints besides the agent's poll (server-api.md §2.5, §2.11 related): update,
- * delete (force for a non-empty queue, tasks set back), peek_task and get_num_entries (2.15),
- * move_task_*, and get_all's search_text and scroll_id scrolling (2.15).
+ * The queue endpoints besides the agent's poll (server-api.md §2.5, §2.11 related, §3.2): update,
+ * delete (force for a non-empty queue, tasks set back), clear_queue, peek_task and get_num_entries
+ * (2.15), move_task_*, and get_all's search_text and scroll_id scrolling (2.15).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -68,12 +68,39 @@ describe("queues.update / delete", () => {
     for (const id of ids) {
       const t = (await api(s, "/v2.23/tasks.get_by_id", { task: id })).data.task;
       assert.equal(t.status, "created");
-      assert.equal(t.status_reason, "Queue was deleted");
+      assert.equal(t.status_reason, `Queue ${queue} was deleted`);
+      assert.equal(t.execution?.queue, undefined);
     }
     const { queue: empty } = await queueWith(s, "empty-one", 0);
     assert.deepEqual((await api(s, "/v2.23/queues.delete", { queue: empty })).data, {
       deleted: 1,
     });
+  });
+});
+
+describe("queues.clear_queue", () => {
+  it("empties the queue and sets back the tasks it was their execution queue for", async () => {
+    const s = await testServer();
+    const { queue, ids } = await queueWith(s, "cleared", 2);
+    const loose = (await api(s, "/v2.23/tasks.create", { name: "added", type: "training" })).data
+      .id as string;
+    await api(s, "/v2.23/queues.add_task", { queue, task: loose, update_execution_queue: false });
+    const r = await api(s, "/v2.23/queues.clear_queue", { queue });
+    assert.equal(r.status, 200);
+    assert.deepEqual([...r.data.removed_tasks].sort(), [...ids].sort());
+    assert.deepEqual(await entries(s, queue), []);
+    for (const id of ids) {
+      const t = (await api(s, "/v2.23/tasks.get_by_id", { task: id })).data.task;
+      assert.equal(t.status, "created");
+      assert.equal(t.status_reason, `Queue ${queue} was cleared`);
+    }
+    const untouched = (await api(s, "/v2.23/tasks.get_by_id", { task: loose })).data.task;
+    assert.notEqual(untouched.status_reason, `Queue ${queue} was cleared`);
+    assert.deepEqual((await api(s, "/v2.23/queues.clear_queue", { queue })).data, {
+      removed_tasks: [],
+    });
+    const bad = await api(s, "/v2.23/queues.clear_queue", { queue: "e".repeat(32) });
+    assert.equal(bad.meta.result_subcode, 701);
   });
 });
 
@@ -103,7 +130,7 @@ describe("queues.move_task_*", () => {
       api(s, `/v2.23/queues.${action}`, { queue, task, ...extra });
     assert.deepEqual((await move("move_task_to_front", c)).data, { position: 0 });
     assert.deepEqual(await entries(s, queue), [c, a, b, d]);
-    assert.deepEqual((await move("move_task_to_back", c)).data, { position: -1 });
+    assert.deepEqual((await move("move_task_to_back", c)).data, { position: 3 });
     assert.deepEqual(await entries(s, queue), [a, b, d, c]);
     assert.deepEqual((await move("move_task_forward", d, { count: 2 })).data, { position: 0 });
     assert.deepEqual(await entries(s, queue), [d, a, b, c]);

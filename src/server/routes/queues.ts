@@ -7,6 +7,7 @@ import { matchTags, nameRegex, orderBy, page } from "../list_filters.ts";
 import {
   addTaskToQueue,
   allQueues,
+  clearQueue,
   createQueue,
   defaultQueue,
   deleteQueue,
@@ -154,6 +155,9 @@ export const queuesRoutes: Routes = {
     deleteQueue(call.store, call.identity, f.reqStr("queue"), f.bool("force", false), call.now);
     return { deleted: 1 };
   }),
+  "queues.clear_queue": endpoint("1.0", (call) => ({
+    removed_tasks: clearQueue(call.store, call.identity, call.fields.reqStr("queue"), call.now),
+  })),
   "queues.peek_task": endpoint("2.15", (call) => {
     const q = mustLoadQueue(call.store, call.identity, call.fields.reqStr("queue"));
     return { task: queueEntries(call.store, q.id, 1)[0]?.task ?? null };
