@@ -26,7 +26,9 @@ function sameArgv(actual: readonly string[], expected: readonly string[], id: st
   }
 }
 
-describe("dockerStep() reproduces every worked example of agent-exec §2.13 (pip fallback)", () => {
+// The worked examples are argv that clearml-agent 1.9.2 built (`_get_docker_cmd`,
+// clearml_agent/commands/worker.py:4402-4688), recorded in tests/fixtures/agent/docker_examples.json.
+describe("dockerStep() reproduces every worked example of the real agent (pip fallback)", () => {
   assert.equal(FIXTURE.examples.length, 22);
   for (const ex of FIXTURE.examples) {
     it(`${ex.id}: ${ex.description}`, () => {

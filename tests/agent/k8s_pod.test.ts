@@ -20,7 +20,8 @@ function commandsOf(p: ReturnType<typeof k8sPod>): string {
   return spec.containers[0]!.args[1]!;
 }
 
-describe("k8sPod() (agent-exec §5.12)", () => {
+// clearml_agent/glue/k8s.py:82-97,509-547,840-912
+describe("k8sPod()", () => {
   it("T88: the start script is appended to CLEARML_K8S_GLUE_START_AGENT_SCRIPT_PATH and run", () => {
     const p = podOf({ CLEARML_K8S_GLUE_START_AGENT_SCRIPT_PATH: "/root/start.sh" });
     const cmds = commandsOf(p);

@@ -53,7 +53,8 @@ function torchPlan(
 const CU118 = { CLEARML_CUDA_VERSION: "11.8" };
 const DIRECT = { ...CU118, CLEARML_AGENT_PACKAGE_PYTORCH_RESOLVE: "direct" };
 
-describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
+// clearml_agent/helper/package/pytorch.py:516-551,673-715
+describe("PyTorch resolution, pip mode", () => {
   // clearml_agent/helper/package/pytorch.py:516-551,673-715
   it("torch==2.1.0 with cu118/ reachable → torch ==2.1.0.* and the index on every install", () => {
     const { torch, py } = torchPlan(
@@ -151,7 +152,8 @@ describe("PyTorch resolution, pip mode (agent-exec §4.3)", () => {
   });
 });
 
-describe("PyTorch resolution, direct mode (agent-exec §4.4)", () => {
+// clearml_agent/helper/package/pytorch.py:124-167,293-352,354-433
+describe("PyTorch resolution, direct mode", () => {
   const pages = {
     [`${BASE}cu118/torch_stable.html`]: page("cu118_torch_stable.html"),
     [`${BASE}cu117/torch_stable.html`]: page("cu117_torch_stable.html"),

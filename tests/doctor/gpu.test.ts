@@ -1,6 +1,7 @@
 /**
  * The gpu category: parsers on real and hand-written fixtures, the agent's CUDA detection chain
- * and GPU visibility (agent-exec §3, T21-T26, T47-T51), every check on snapshots, and the
+ * and GPU visibility (clearml_agent/helper/package/requirements.py:806-880,
+ * clearml_agent/helper/gpu/gpustat.py:459-491, clearml_agent/session.py:155-162), every check on snapshots, and the
  * probe on a fake machine. Fixture provenance: tests/fixtures/doctor/gpu/README.md.
  */
 import { describe, it } from "node:test";

@@ -1,5 +1,6 @@
 /**
- * The run's CUDA detection (agent-exec §3): configured versions in the agent's format (§3.3:
+ * The run's CUDA detection (clearml_agent/helper/package/requirements.py:806-880): configured
+ * versions in the agent's format (clearml_agent/session.py:406-431:
  * `11.8` → `118`, `12.4` → `124`, cuDNN `8.9` → `89`) without probing, nvcc 13.0 without a driver
  * → `130`/`0`, a GPU server's NVML answer, CPU-only, and one detection per run however often it
  * is asked. Then, under CI=true or CLEARML_IT=1, the same cases against the real clearml-agent

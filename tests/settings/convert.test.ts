@@ -162,7 +162,7 @@ const ROWS: Row[] = [
     err("'NoneType' object has no attribute 'upper'"),
     "clearml/backend_api/session/request.py:18, clearml/backend_config/environment.py:36-37",
   ],
-  // #94, #96, §4.5: base64 text
+  // base64 text: clearml/backend_config/converters.py:32-34
   [
     "base64-text",
     "bm90IGJhc2U2NA",
@@ -184,7 +184,7 @@ const ROWS: Row[] = [
     err("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
     "clearml/backend_config/converters.py:32-34",
   ],
-  // sdk §3 row 5, #63-#65: base logger level
+  // base logger level: clearml/debugging/log.py:25-47
   ["log-level", "DEBUG", ok(10), "clearml/debugging/log.py:107-124"],
   ["log-level", "debug", ok(10), "clearml/debugging/log.py:45"],
   [
@@ -203,7 +203,7 @@ const ROWS: Row[] = [
     err("Invalid value in environment variable CLEARML_LOG_LEVEL: verbose"),
     "clearml/debugging/log.py:25-47",
   ],
-  // sdk §8: comma list
+  // comma list: clearml/binding/environ_bind.py:43,54-56
   [
     "comma-list",
     " AWS_* , MY_VAR ",

@@ -1,4 +1,7 @@
-/** agent-exec.md §0 and §7 vectors: dynamic variables, the fixed env map, precedence, failures. */
+/**
+ * Dynamic variables, the fixed env map, precedence and failures as clearml-agent 1.9.2 reads
+ * them; each test names the agent file and lines it reproduces.
+ */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { HOME, resolveWith, valueAt } from "../_helpers/resolve.ts";

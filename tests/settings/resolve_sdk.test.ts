@@ -1,4 +1,7 @@
-/** sdk-config.md §9 vectors that concern files, aliases, precedence and host derivation. */
+/**
+ * Files, aliases, precedence and host derivation as the ClearML SDK 1.17.0 resolves them; each
+ * test names the SDK file and lines it reproduces.
+ */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { HOME, hosts, resolveWith, valueAt } from "../_helpers/resolve.ts";

@@ -1,4 +1,7 @@
-/** More sdk-config.md §9 vectors: credentials, flags with config fallbacks, request method. */
+/**
+ * Credentials, flags with config fallbacks and the request method as the ClearML SDK 1.17.0
+ * reads them; each test names the SDK file and lines it reproduces.
+ */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { HOME, resolveWith, valueAt } from "../_helpers/resolve.ts";
