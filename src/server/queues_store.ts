@@ -170,15 +170,18 @@ export function addTaskToQueue(
  * What the agents' poll asks most — does the queue exist, is anything waiting — answered from
  * memory while neither table changed. Temporary triggers on this connection count every write
  * to `queues` and `queue_entries`, whichever code makes it (rolled-back ones included, which only
- * costs a read), so a cached answer is never older than the data. The store's connection is the
- * only writer of its database while `clearml serve` runs.
+ * costs a read), so a cached answer is never older than this connection's data. Another
+ * connection's writes (none while `clearml serve` runs; a second process on the same data dir)
+ * are seen within `WATCH_MS`: an answer is read again after that long anyway.
  */
 interface QueueWatch {
   /** Writes to the queue tables so far. */
   writes: number;
-  /** queue id → [writes when read, exists, has entries]. */
-  seen: Map<string, readonly [number, boolean, boolean]>;
+  /** queue id → [writes when read, read at (ms), exists, has entries]. */
+  seen: Map<string, readonly [number, number, boolean, boolean]>;
 }
+
+const WATCH_MS = 1000;
 
 const watches = new WeakMap<Store, QueueWatch>();
 
@@ -207,7 +210,8 @@ function watchOf(store: Store): QueueWatch {
 function queueState(store: Store, queue: string): readonly [boolean, boolean] {
   const w = watchOf(store);
   const hit = w.seen.get(queue);
-  if (hit && hit[0] === w.writes) return [hit[1], hit[2]];
+  const now = Date.now();
+  if (hit && hit[0] === w.writes && now - hit[1] < WATCH_MS) return [hit[2], hit[3]];
   const row = store.stmt(
     "SELECT EXISTS(SELECT 1 FROM queues WHERE id = ?1) AS known, " +
       "EXISTS(SELECT 1 FROM queue_entries WHERE queue = ?1) AS waiting",
@@ -215,7 +219,7 @@ function queueState(store: Store, queue: string): readonly [boolean, boolean] {
   const state = [Boolean(row.known), Boolean(row.waiting)] as const;
   // ids come from clients: keep the memo bounded
   if (w.seen.size > 10_000) w.seen.clear();
-  w.seen.set(queue, [w.writes, ...state]);
+  w.seen.set(queue, [w.writes, now, ...state]);
   return state;
 }
 

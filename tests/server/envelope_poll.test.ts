@@ -7,7 +7,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { envelopeJson, type Meta } from "../../src/server/envelope.ts";
-import { popNextTask } from "../../src/server/queues_store.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createQueue, popNextTask } from "../../src/server/queues_store.ts";
+import { Store } from "../../src/server/store.ts";
 import { call, type TestServer, testServer } from "./_client.ts";
 
 const META: Meta = {
@@ -88,5 +92,27 @@ describe("the empty-queue poll from memory", () => {
     await api(s, "/v2.23/queues.delete", { queue });
     const gone = await api(s, "/v2.14/queues.get_next_task", { queue });
     assert.equal(gone.meta.result_subcode, 701, "a deleted queue is not remembered");
+  });
+
+  it("sees another connection's write within a second", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clearml-watch-"));
+    const a = Store.open(dir);
+    const b = Store.open(dir);
+    try {
+      const ident = a.identity();
+      const queue = createQueue(a, ident, { name: "shared" });
+      assert.equal(popNextTask(a, ident, queue), undefined);
+      b.stmt("INSERT INTO queue_entries(queue, task, added) VALUES (?, ?, ?)").run(
+        queue,
+        "d".repeat(32),
+        Date.now(),
+      );
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal(popNextTask(a, ident, queue)?.task, "d".repeat(32));
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
