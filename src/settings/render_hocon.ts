@@ -59,12 +59,13 @@ export function writeHocon(
    */
   const walk = (node: ConfNode, indent: string, mask: MaskWalk | undefined, state: MaskState) => {
     if (node.type === "object") {
-      for (const [k, child] of node.entries) {
+      // forEach hands key and value without an `[k, v]` pair per entry
+      node.entries.forEach((child, k) => {
         const st = mask ? mask.child(k, state) : state;
         if (child.type === "scalar") {
           const value = mask ? mask.scalar(child.value, st) : child.value;
           write(`${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`);
-          continue;
+          return;
         }
         const v = mask && child.type === "list" ? mask.all(child, st) : child;
         const one = inline(v);
@@ -78,7 +79,7 @@ export function writeHocon(
           walk(v, indent + "  ", undefined, st);
           write(`${indent}]\n`);
         }
-      }
+      });
     } else if (node.type === "list") {
       for (const item of node.items) {
         const one = inline(item);

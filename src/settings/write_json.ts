@@ -41,19 +41,27 @@ function scalarJson(value: Scalar): string {
 }
 
 /**
- * The entries of an object node in the order a plain object would list them, or the map itself
- * when no key is an array index (the common case, iterated once).
+ * Whether some key is an array index: a plain object lists those first, in numeric order. Maps
+ * are walked with `forEach`, which hands key and value without an `[k, v]` pair per entry.
  */
-function ordered(entries: Map<string, ConfNode>): Iterable<[string, ConfNode]> {
-  let indices: string[] | undefined;
-  for (const k of entries.keys()) {
+function hasIndexKey(entries: Map<string, ConfNode>): boolean {
+  let found = false;
+  entries.forEach((_, k) => {
+    if (found) return;
     const c = k.charCodeAt(0);
-    if (c >= 48 && c <= 57 && isArrayIndex(k)) (indices ??= []).push(k);
-  }
-  if (indices === undefined) return entries;
+    if (c >= 48 && c <= 57 && isArrayIndex(k)) found = true;
+  });
+  return found;
+}
+
+/** The entries in the order a plain object would list them (array indices first). */
+function indexFirst(entries: Map<string, ConfNode>): Map<string, ConfNode> {
+  const indices: string[] = [];
+  for (const k of entries.keys()) if (isArrayIndex(k)) indices.push(k);
   indices.sort((a, b) => Number(a) - Number(b));
-  const out: Array<[string, ConfNode]> = indices.map((k) => [k, entries.get(k)!]);
-  for (const [k, v] of entries) if (!isArrayIndex(k)) out.push([k, v]);
+  const out = new Map<string, ConfNode>();
+  for (const k of indices) out.set(k, entries.get(k)!);
+  for (const [k, v] of entries) if (!isArrayIndex(k)) out.set(k, v);
   return out;
 }
 
@@ -109,7 +117,7 @@ export function writeJsonNode(
       const inner = indent + "  ";
       write("{\n");
       let first = true;
-      for (const [k, v] of ordered(entries)) {
+      (hasIndexKey(entries) ? indexFirst(entries) : entries).forEach((v, k) => {
         const head = (first ? inner : ",\n" + inner) + stringJson(k) + ": ";
         first = false;
         const st = mask ? mask.child(k, state!) : state;
@@ -119,7 +127,7 @@ export function writeJsonNode(
           write(head);
           writeJsonNode(v, write, inner, mask, st);
         }
-      }
+      });
       write("\n" + indent + "}");
       return;
     }
@@ -131,20 +139,19 @@ export function writeJsonNode(
  * a long output costs few system calls and never the whole text in memory.
  */
 export function chunked(sink: Write, size = 1 << 16): { write: Write; flush: () => void } {
-  let parts: string[] = [];
-  let length = 0;
+  // Appending builds a rope, flattened once by the sink: cheaper than an array of small pieces
+  // joined at each flush.
+  let text = "";
   const flush = () => {
-    if (parts.length === 0) return;
-    const text = parts.join("");
-    parts = [];
-    length = 0;
-    sink(text);
+    if (text === "") return;
+    const whole = text;
+    text = "";
+    sink(whole);
   };
   return {
-    write: (text) => {
-      parts.push(text);
-      length += text.length;
-      if (length >= size) flush();
+    write: (piece) => {
+      text += piece;
+      if (text.length >= size) flush();
     },
     flush,
   };

@@ -173,6 +173,7 @@ class Parser {
     const text = this.text;
     const keyStart = this.pos;
     let keyText: string;
+    let path: string[] | undefined;
     if (text.charCodeAt(keyStart) === C_QUOTE) {
       // A quoted key is kept as written, quotes and backslashes included; the key path rules
       // decide whether the quotes stay.
@@ -183,15 +184,21 @@ class Parser {
       keyText = text.slice(keyStart, end);
       this.pos = end;
     } else {
-      let i = keyStart + 1;
+      let i = keyStart;
       let c: number;
-      while (i < this.n && (c = text.charCodeAt(i)) < 256 && (CHAR_CLASS[c]! & KEY) !== 0) i++;
+      // Of the key characters only the dot is special: a key without one is its own path.
+      let dot = false;
+      while (i < this.n && (c = text.charCodeAt(i)) < 256 && (CHAR_CLASS[c]! & KEY) !== 0) {
+        if (c === C_DOT) dot = true;
+        i++;
+      }
       this.pos = i;
       // Key characters include the space: drop the ones before the separator.
       while (i > keyStart + 1 && text.charCodeAt(i - 1) === C_SPACE) i--;
       keyText = text.slice(keyStart, i);
+      if (!dot) path = [keyText];
     }
-    const path = parseKeyPath(keyText);
+    path ??= parseKeyPath(keyText);
     if (path.length === 0) {
       throw this.fail(keyStart, `The key ${keyText} has no name`, "a key name");
     }
