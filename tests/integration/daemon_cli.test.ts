@@ -147,7 +147,14 @@ describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
     const port = (dead.address() as net.AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
     const home = tempDir();
-    const [cmd, argv] = scriptArgv(MAIN, ["agent", "daemon", "--queue", "default", "--foreground"]);
+    const [cmd, argv] = scriptArgv(MAIN, [
+      "agent",
+      "daemon",
+      "-v",
+      "--queue",
+      "default",
+      "--foreground",
+    ]);
     const daemon = spawn(cmd, argv, {
       cwd: ROOT,
       env: {
@@ -165,9 +172,15 @@ describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
     daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
     const exited = new Promise<number | null>((r) => daemon.once("exit", (code) => r(code)));
     try {
-      // the first login retries a refused connection with backoff for several seconds
-      await new Promise((r) => setTimeout(r, 3_000));
-      assert.equal(daemon.exitCode, null, `still logging in:\n${err}`);
+      // the first login retries a refused connection with backoff for several seconds; -v prints
+      // each retry, so the second one shows the handler is in place (a fixed wait raced a slow
+      // start on a loaded machine: the signal came before the handler and killed it silently)
+      const t0 = Date.now();
+      while (!/auth\.login: .*; retry 2 /.test(err)) {
+        assert.ok(Date.now() - t0 < 40_000, `no second login retry within 40 s:\n${err}`);
+        assert.equal(daemon.exitCode, null, `still logging in:\n${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       daemon.kill("SIGTERM");
       const late = new Promise<"late">((r) => setTimeout(() => r("late"), 10_000).unref?.());
       const code = await Promise.race([exited, late]);
