@@ -87,6 +87,8 @@ class Parser {
   private emptyValueAt = -1;
   // Set by `quotedEnd`.
   private quotedHasEscape = false;
+  // Set by `unquotedEnd`.
+  private unquotedEscaped = false;
   private readonly site: AssignSite;
 
   constructor(src: Source, ctx: ParseContext, depth: number) {
@@ -310,6 +312,69 @@ class Parser {
    * `,`, a comment, `}`, `]` or anything that cannot start a token. No token gives "".
    */
   private parseValue(): MNode {
+    return this.singleValue() ?? this.tokenValue();
+  }
+
+  /** True when the value ends at `p` (after spaces): a newline, `,`, a comment, `}`, `]` or the end. */
+  private endsValue(p: number): boolean {
+    const text = this.text;
+    const n = this.n;
+    let c = 0;
+    while (p < n && ((c = text.charCodeAt(p)) === C_SPACE || c === C_TAB)) p++;
+    if (p >= n) return true;
+    return c === C_LF || c === C_CR || c === C_COMMA || c === C_HASH || c === C_RBRACE ||
+      c === C_RBRACKET || (c === C_SLASH && text.charCodeAt(p + 1) === C_SLASH);
+  }
+
+  /**
+   * The common value of one number, keyword, quoted or unquoted string alone on its line, read
+   * without token objects; undefined (nothing consumed) for any other, which `tokenValue` reads.
+   */
+  private singleValue(): MNode | undefined {
+    const text = this.text;
+    const n = this.n;
+    const start = this.skipSpacesFrom(this.pos);
+    if (start >= n) return undefined;
+    const c = text.charCodeAt(start);
+    let end: number;
+    let node: MNode;
+    if (c === C_QUOTE) {
+      if (text.charCodeAt(start + 1) === C_QUOTE) return undefined; // "" or """
+      const close = this.quotedEnd(start);
+      if (close < 0 || !this.endsValue(close + 1)) return undefined;
+      const raw = text.slice(start + 1, close);
+      node = scalarNode(this.quotedHasEscape ? unescape(raw) : raw, this.src.origin(start));
+      end = close + 1;
+    } else if (
+      c < 256 && (CHAR_CLASS[c]! & UNQUOTED) !== 0 && c !== 105 && c !== 73 && // not `include`
+      !(c === C_SLASH && text.charCodeAt(start + 1) === C_SLASH) // not a comment
+    ) {
+      const number = this.numberEnd(start);
+      if (number > 0) {
+        if (!this.endsValue(number)) return undefined; // `5 ${x}` concatenates
+        node = this.numberNode(start, number);
+        end = number;
+      } else {
+        const kw = this.keywordAt(start);
+        if (kw !== undefined) {
+          end = start + (kw === false ? 5 : 4);
+          if (!this.endsValue(end)) return undefined;
+          node = scalarNode(kw, this.src.origin(start));
+        } else {
+          end = this.unquotedEnd(start);
+          if (this.unquotedEscaped || !this.endsValue(end)) return undefined;
+          node = scalarNode(trimSpacesEnd(text.slice(start, end)), this.src.origin(start));
+        }
+      }
+    } else {
+      return undefined;
+    }
+    this.pos = this.skipSpacesFrom(end);
+    this.valueEnd = this.pos;
+    return node;
+  }
+
+  private tokenValue(): MNode {
     const text = this.text;
     const n = this.n;
     let first: Tok | undefined;
@@ -459,9 +524,22 @@ class Parser {
    * word too (not a comment, a number or a keyword, which the real reader reads separately).
    */
   private parseUnquoted(): Tok {
+    const start = this.pos;
+    const i = this.unquotedEnd(start);
+    this.pos = i;
+    const raw = this.text.slice(start, i);
+    return {
+      kind: "text",
+      text: this.unquotedEscaped ? unescape(raw) : raw,
+      ws: "",
+      unquoted: true,
+    };
+  }
+
+  /** The end of the unquoted string at `start` (see `parseUnquoted`); sets `unquotedEscaped`. */
+  private unquotedEnd(start: number): number {
     const text = this.text;
     const n = this.n;
-    const start = this.pos;
     let i = start;
     let escaped = false;
     for (;;) {
@@ -491,9 +569,8 @@ class Parser {
         break;
       }
     }
-    this.pos = i;
-    const raw = text.slice(start, i);
-    return { kind: "text", text: escaped ? unescape(raw) : raw, ws: "", unquoted: true };
+    this.unquotedEscaped = escaped;
+    return i;
   }
 
   /**
@@ -564,10 +641,16 @@ class Parser {
     const c = text.charCodeAt(p) | 0x20;
     let word: string;
     let value: boolean | null;
-    if (c === 116) [word, value] = ["true", true];
-    else if (c === 102) [word, value] = ["false", false];
-    else if (c === 110) [word, value] = ["null", null];
-    else return undefined;
+    if (c === 116) {
+      word = "true";
+      value = true;
+    } else if (c === 102) {
+      word = "false";
+      value = false;
+    } else if (c === 110) {
+      word = "null";
+      value = null;
+    } else return undefined;
     const end = p + word.length;
     if (end > this.n) return undefined;
     for (let i = 1; i < word.length; i++) {
