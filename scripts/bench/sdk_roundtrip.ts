@@ -2,14 +2,20 @@
  * The real SDK's `Task.init` → `close()` against `clearml serve` (issue 10: ≤ 1.5 s median, the
  * SDK's own overhead included). Each run is a fresh Python process configured with
  * `CLEARML_API_HOST` and the keys only; the script times `Task.init(project, name)` and `close()`
- * itself (the import is timed apart). Two SDK configurations:
+ * itself (the import is timed apart). Three SDK configurations:
  *   1. the SDK's defaults;
- *   2. `sdk.development.report_use_subprocess: false` (its reporter as a thread).
- * On Linux the default reporter is a forked process that flushes every 5 s, and `close()` waits
- * for that cycle (once for the last events, once to stop it): that wait is the SDK's, not the
- * server's, so the server's own share is printed too (time spent in the API calls, measured in
- * the SDK process around each HTTP request).
- * Baseline in the same run: `python3 -c "import clearml"` (bare interpreter + SDK import).
+ *   2. `sdk.development.report_use_subprocess: false` (its reporter as a thread);
+ *   3. the SDK's defaults with `CLEARML_OFFLINE_MODE=1`: no server, no HTTP at all.
+ * On Linux the default reporter is a forked process whose loop waits 5 s on a `ForkEvent`, a
+ * per-process `threading.Event` the parent's flush/stop cannot reach (SDK 1.17.0
+ * `reporter.py:169`, `mp.py:145-166`; `set_subprocess_mode`, `reporter.py:63-71`, swaps the
+ * other events for process-shared ones but not `_flush_event`), so `close()` waits for that timer
+ * twice: `wait_for_events` (`reporter.py:126-130`) and `stop` → `wait` (`reporter.py:346-347`).
+ * That wait is the SDK's, not the server's: the server's own share is printed (time spent in the
+ * API calls, measured in the SDK process around each HTTP request), and run 3 shows the same
+ * wait with no server.
+ * Baselines in the same run: `python3 -c "import clearml"` (bare interpreter + SDK import) and the
+ * SDK's defaults in offline mode.
  * Run: bun scripts/bench/sdk_roundtrip.ts [--runs N]
  */
 import { spawnSync } from "node:child_process";
@@ -84,11 +90,18 @@ function wallMs(cmd: string, args: string[], env: Record<string, string>): numbe
 
 const s = await startSdkServe("clearml-bench-sdk-");
 try {
-  const modes = [
-    { label: "SDK defaults", conf: "" },
+  const modes: { label: string; conf: string; extra: Record<string, string> }[] = [
+    { label: "SDK defaults", conf: "", extra: {} },
     {
       label: "report_use_subprocess: false",
       conf: "sdk { development { report_use_subprocess: false } }\n",
+      extra: {},
+    },
+    // No server at all: what the SDK's defaults cost by themselves.
+    {
+      label: "SDK defaults, offline mode (no server)",
+      conf: "",
+      extra: { CLEARML_OFFLINE_MODE: "1" },
     },
   ];
   const baseline: number[] = [];
@@ -99,7 +112,7 @@ try {
     if (mode.conf) writeFileSync(join(home, "clearml.conf"), mode.conf);
     const file = join(home, "roundtrip.py");
     writeFileSync(file, SCRIPT);
-    const env = sdkEnv(s, home);
+    const env = sdkEnv(s, home, mode.extra);
     runOnce(home, env, file); // warm-up: project creation, file caches
     const samples: Sample[] = [];
     for (let n = 0; n < RUNS; n++) {
@@ -111,6 +124,7 @@ try {
   const base = median(baseline);
   console.log(`SDK Task.init -> close() against clearml serve, ${RUNS} runs each (median)`);
   console.log(`baseline: python3 -c "import clearml": ${fmtMs(base)} (whole process)`);
+  const offline = median(results[2]!.samples.map((x) => x.initMs + x.closeMs));
   for (const { label, samples } of results) {
     const total = median(samples.map((x) => x.initMs + x.closeMs));
     const init = median(samples.map((x) => x.initMs));
@@ -120,7 +134,10 @@ try {
     console.log(
       `${label}: init+close ${fmtMs(total)} (init ${fmtMs(init)}, close ${fmtMs(close)}; ` +
         `API calls ${fmtMs(api)} = ${(api / total * 100).toFixed(1)}%; import ${fmtMs(imp)}); ` +
-        `${(total / base).toFixed(2)}x the baseline; target ${fmtMs(TARGET_MS)}: ` +
+        `${(total / base).toFixed(2)}x the import baseline, ${
+          (total / offline).toFixed(2)
+        }x offline; ` +
+        `target ${fmtMs(TARGET_MS)}: ` +
         (total <= TARGET_MS ? "met" : "not met"),
     );
   }
