@@ -36,7 +36,7 @@ export function parseDotenv(text: string): ParsedDotenv {
   let i = 0;
   let line = 1;
   const skipLine = (): void => {
-    while (i < src.length && src[i] !== "\n") i++;
+    while (i < src.length && src.charCodeAt(i) !== 10) i++;
   };
   while (i < src.length) {
     const startLine = line;
@@ -75,23 +75,30 @@ export function parseDotenv(text: string): ParsedDotenv {
     let value = "";
     if (quote === '"' || quote === "'" || quote === "`") {
       i++;
+      // Whole runs between escapes are sliced, not added a character at a time: a 10 MB value
+      // would otherwise be built from ten million one-character strings.
+      const parts: string[] = [];
       let closed = false;
+      let from = i;
+      const q = quote.charCodeAt(0);
       while (i < src.length) {
-        const c = src[i]!;
-        if (c === quote) {
+        const c = src.charCodeAt(i);
+        if (c === q) {
+          parts.push(src.slice(from, i));
           closed = true;
           i++;
           break;
         }
-        if (c === "\n") line++;
-        if (quote === '"' && c === "\\" && i + 1 < src.length && ESCAPES[src[i + 1]!]) {
-          value += ESCAPES[src[i + 1]!];
+        if (c === 10) line++;
+        else if (quote === '"' && c === 92 && i + 1 < src.length && ESCAPES[src[i + 1]!]) {
+          parts.push(src.slice(from, i), ESCAPES[src[i + 1]!]!);
           i += 2;
+          from = i;
           continue;
         }
-        value += c;
         i++;
       }
+      value = parts.join("");
       if (!closed) {
         problems.push({
           line: startLine,
@@ -111,7 +118,7 @@ export function parseDotenv(text: string): ParsedDotenv {
       skipLine();
     } else {
       const start = i;
-      while (i < src.length && src[i] !== "\n" && src[i] !== "#") i++;
+      while (i < src.length && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 35) i++;
       value = src.slice(start, i).trim();
       skipLine();
     }
