@@ -3,7 +3,9 @@
  * own `run`, so parsing, resolving, masking and rendering all count). Linear code grows about
  * 10×; the target is ≤ 12×. Each case runs in a child process with a time limit, so a
  * quadratic one is reported instead of hanging the benchmark.
- *   bun scripts/bench/linear.ts [--limit-s 120]
+ * Small and large runs alternate (a load change hits both), and `env check` also prints its
+ * did-you-mean work counted, which no load can change.
+ *   bun scripts/bench/linear.ts [--limit-s 120] [--pairs 5]
  *   deno run -A scripts/bench/linear.ts
  */
 import { spawnSync } from "node:child_process";
@@ -13,7 +15,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliContext } from "../../src/cli/context.ts";
 import { run } from "../../src/cli/run.ts";
-import { median } from "./_stats.ts";
+import { didYouMeanWork } from "../../src/settings/did_you_mean.ts";
+import { envCheck } from "../../src/settings/env_check.ts";
+import { loadLine, median } from "./_stats.ts";
 
 const TARGET = 12;
 const MB = 1024 * 1024;
@@ -114,15 +118,25 @@ const CASES: Case[] = [
       return { argv: ["--env-file", path, "env", "--json"], env: {} };
     },
   },
+  {
+    name: "env --json --env-file, one long quoted value",
+    small: MB,
+    unit: "bytes",
+    make: (n, dir) => {
+      const path = join(dir, "big.env");
+      writeFileSync(path, `CLEARML_API_HOST="https://${blob(n)}\\n"\n`);
+      return { argv: ["--env-file", path, "env", "--json"], env: {} };
+    },
+  },
 ];
 
-/** Child: time one case at one size, in-process, and print milliseconds. */
+/** Child: time one case at one size, in-process, after one untimed warm-up run; print ms. */
 async function child(index: number, n: number): Promise<void> {
   const c = CASES[index]!;
   const dir = mkdtempSync(join(tmpdir(), "clearml-linear-"));
   const { argv, env } = c.make(n, dir);
   const times: number[] = [];
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 4; r++) {
     let bytes = 0;
     const ctx: CliContext = {
       env: { HOME: dir, ...env },
@@ -134,15 +148,30 @@ async function child(index: number, n: number): Promise<void> {
     };
     const t0 = performance.now();
     const code = await run(argv, ctx);
-    times.push(performance.now() - t0);
+    if (r > 0) times.push(performance.now() - t0);
     if (code > 1 || bytes === 0) throw new Error(`${c.name}: exit ${code}, ${bytes} bytes out`);
   }
   console.log(median(times).toFixed(2));
 }
 
+/** `env check`'s did-you-mean work at `n` names, counted (deterministic, unlike the time). */
+function envCheckWork(n: number): { candidates: number; cells: number } {
+  const env = CASES[0]!.make(n, tmpdir()).env;
+  const before = { ...didYouMeanWork };
+  envCheck({ env });
+  return {
+    candidates: didYouMeanWork.candidates - before.candidates,
+    cells: didYouMeanWork.cells - before.cells,
+  };
+}
+
 function parent(): void {
-  const i = process.argv.indexOf("--limit-s");
-  const limitMs = (i >= 0 ? Number(process.argv[i + 1]) : 120) * 1000;
+  const arg = (flag: string, dflt: number) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const limitMs = arg("--limit-s", 120) * 1000;
+  const pairs = arg("--pairs", 5);
   const self = fileURLToPath(import.meta.url);
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
   const time = (index: number, n: number): number | undefined => {
@@ -159,17 +188,26 @@ function parent(): void {
     return Number(r.stdout.trim());
   };
   console.log(
-    `growth for 10× the input, in-process, median of 3 (target ≤ ${TARGET}×; limit ${
-      limitMs / 1000
-    } s per size)`,
+    `growth for 10× the input, in-process; ${pairs} interleaved pairs of child runs (small, ` +
+      `large), each the median of 3 after a warm-up; growth = median large / median small ` +
+      `(target ≤ ${TARGET}×; limit ${limitMs / 1000} s per size)`,
   );
+  console.log(`before: ${loadLine()}`);
   let failed = 0;
   CASES.forEach((c, index) => {
-    const small = time(index, c.small);
-    const large = time(index, c.small * 10);
+    const smalls: number[] = [], larges: number[] = [];
+    let timedOut = false;
+    for (let p = 0; p < pairs && !timedOut; p++) {
+      const s = time(index, c.small), l = time(index, c.small * 10);
+      if (s === undefined || l === undefined) timedOut = true;
+      else smalls.push(s), larges.push(l);
+    }
+    const small = timedOut ? undefined : median(smalls);
+    const large = timedOut ? undefined : median(larges);
     const fmt = (ms: number | undefined) =>
       ms === undefined ? `> ${limitMs / 1000} s` : `${ms.toFixed(1)} ms`;
     const growth = small !== undefined && large !== undefined ? large / small : undefined;
+    const each = smalls.map((s, i) => larges[i]! / s).sort((a, b) => a - b);
     const met = growth !== undefined && growth <= TARGET;
     if (!met) failed++;
     const size = (n: number) => c.unit === "bytes" ? `${n / MB} MB` : `${n} ${c.unit}`;
@@ -178,9 +216,20 @@ function parent(): void {
         size(c.small * 10).padStart(12)
       } ${fmt(large).padStart(10)}   ${
         growth === undefined ? "    ?" : `${growth.toFixed(1)}×`.padStart(6)
-      } ${met ? "met" : "NOT met"}`,
+      } ${met ? "met" : "NOT met"}${
+        each.length > 1
+          ? `   (pairs ${each[0]!.toFixed(1)}×–${each[each.length - 1]!.toFixed(1)}×)`
+          : ""
+      }`,
     );
   });
+  const w1 = envCheckWork(CASES[0]!.small), w10 = envCheckWork(CASES[0]!.small * 10);
+  console.log(
+    `  env check work, counted: candidates compared ${w1.candidates} → ${w10.candidates} (${
+      (w10.candidates / w1.candidates).toFixed(2)
+    }×), distance cells ${w1.cells} → ${w10.cells} (${(w10.cells / w1.cells).toFixed(2)}×)`,
+  );
+  console.log(`after: ${loadLine()}`);
   console.log(failed === 0 ? "all met" : `${failed} case(s) not met`);
 }
 
