@@ -30,3 +30,13 @@ export function peer(file: string): string {
   }
   return found;
 }
+
+/**
+ * `[command, args]` that run python with the real SDK importable on `args`, under coreutils
+ * `timeout -s KILL`: the SDK forks a reporter process that keeps stdout open, so spawnSync's own
+ * timeout (which signals only the python it started) could leave a hung run waiting forever for
+ * that pipe; `timeout` ends the whole run, and the caller sees status null / SIGKILL.
+ */
+export function sdkPython(args: string[], seconds = 140): [string, string[]] {
+  return ["timeout", ["-s", "KILL", String(seconds), peer("clearml-sdk-python.sh"), ...args]];
+}

@@ -4,12 +4,13 @@
  * (8080, 8081), so each server listens on the default ports of its own loopback address
  * (127.x.y.z): servers of tests running at once do not collide.
  */
+import { sdkPython } from "../_helpers/peers.ts";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAIN, ROOT } from "../_helpers/cli.ts";
-import { peer, RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
+import { RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
 
 export const KEY = "SDKTASKSKEY0123456789ABCDEFGHI";
 export const SECRET = "sdkTasksSecret0123456789abcdefghijklmnopqrstuvwxyz";
@@ -99,7 +100,7 @@ export function runSdk(
   mkdirSync(home, { recursive: true });
   const file = join(home, `${name}.py`);
   writeFileSync(file, script);
-  const r = spawnSync(peer("clearml-sdk-python.sh"), [file, ...args], {
+  const r = spawnSync(...sdkPython([file, ...args]), {
     cwd: home,
     env: sdkEnv(s, home, extra),
     encoding: "utf8",

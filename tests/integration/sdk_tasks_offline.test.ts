@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REAL_PARTS } from "../server/_serve_process.ts";
 import { printed, runSdk, type SdkServe, startSdkServe } from "./sdk_tasks_fixture.ts";
@@ -51,6 +51,15 @@ describe("Task.import_offline_session into clearml serve", () => {
   });
 
   it("uploads the recorded task, its log and its artifact", { timeout: 240_000 }, async () => {
+    // the recording reports from a thread: the SDK 1.17.0's forked reporter once hung an
+    // offline run for good (its child blocked on the queue's pipe, the parent polling it); what
+    // is under test is the upload of the recorded session, not the recorder's process model
+    const home = join(s.dir, "home-offline");
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      join(home, "clearml.conf"),
+      "sdk { development { report_use_subprocess: false } }\n",
+    );
     const rec = runSdk(s, "offline", OFFLINE, [], { CLEARML_OFFLINE_MODE: "1" });
     assert.equal(rec.status, 0, rec.out);
     const folder = printed(rec.stdout, "ZIP");

@@ -5,6 +5,7 @@
  * checks `exists_file`/`get_file_size_bytes` (HEAD and GET) and deletes one (DELETE).
  * Runs when CI=true or CLEARML_IT=1.
  */
+import { sdkPython } from "../_helpers/peers.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,7 +16,6 @@ import { join } from "node:path";
 import {
   clientConf,
   keyedArgs,
-  peer,
   REAL_PARTS,
   type ServeProcess,
   startServe,
@@ -83,7 +83,7 @@ describe("the real ClearML SDK 1.17.0 against clearml serve's files port", () =>
     mkdirSync(home, { recursive: true });
     writeFileSync(join(home, "clearml.conf"), clientConf(server, KEY, SECRET));
     writeFileSync(join(dir, `${name}.py`), script);
-    const r = spawnSync(peer("clearml-sdk-python.sh"), [join(dir, `${name}.py`)], {
+    const r = spawnSync(...sdkPython([join(dir, `${name}.py`)]), {
       cwd: dir,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

@@ -8,6 +8,7 @@
  * Both `deno test` and `bun test` drive chromium. Runs where chromium is installed; CI=true or
  * CLEARML_IT=1 require it (and the SDK's python3).
  */
+import { sdkPython } from "../_helpers/peers.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -17,13 +18,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { ROOT } from "../_helpers/cli.ts";
 import { needs, requirePart } from "../_helpers/real_part.ts";
-import {
-  keyedArgs,
-  peer,
-  RawApi,
-  type ServeProcess,
-  startServe,
-} from "../server/_serve_process.ts";
+import { keyedArgs, RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
 
 // page functions run in the browser, passed as functions (the page's CSP forbids eval of strings)
 // deno-lint-ignore no-explicit-any
@@ -95,7 +90,7 @@ describe(
           `  credentials { access_key: "${KEY}", secret_key: "${SECRET}" }\n}\n`,
       );
       writeFileSync(join(dir, "sdk_task.py"), SDK_SCRIPT);
-      const r = spawnSync(peer("clearml-sdk-python.sh"), [join(dir, "sdk_task.py")], {
+      const r = spawnSync(...sdkPython([join(dir, "sdk_task.py")]), {
         cwd: dir,
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: dir },
         encoding: "utf8",
