@@ -14,36 +14,36 @@ import { join } from "node:path";
 import { MAIN, ROOT, runCli } from "../_helpers/cli.ts";
 import { scriptArgv, type Serve, SKIP, startServe, tempDir, waitFor } from "./daemon_helpers.ts";
 
+/**
+ * A foreground `clearml agent daemon` from source with `args` after `agent daemon`, its stderr
+ * collected (`err()`), and a promise of its exit code.
+ */
+function spawnDaemon(args: string[], env: Record<string, string>) {
+  const [cmd, argv] = scriptArgv(MAIN, ["agent", "daemon", ...args, "--foreground"]);
+  const daemon = spawn(cmd, argv, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
+  const exited = new Promise<number | null>((r) => daemon.once("exit", (code) => r(code)));
+  return { daemon, err: () => err, exited };
+}
+
 /** Start a foreground daemon on `serve`, kill the server, send `signal`: ms until it exited. */
 async function stopAfterServerKilled(signal: "SIGTERM" | "SIGINT"): Promise<number> {
   const own = await startServe();
   const dir = tempDir();
   mkdirSync(join(dir, "tmp"));
-  const [cmd, argv] = scriptArgv(MAIN, [
-    "agent",
-    "daemon",
-    "--queue",
-    "default",
-    "--cpu-only",
-    "--foreground",
-  ]);
-  const daemon = spawn(cmd, argv, {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NO_COLOR: "1",
-      ...own.env,
-      HOME: dir,
-      TMPDIR: join(dir, "tmp"),
-      CLEARML_WORKER_NAME: "gone-host",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
+  const { daemon, err, exited } = spawnDaemon(["--queue", "default", "--cpu-only"], {
+    ...own.env,
+    HOME: dir,
+    TMPDIR: join(dir, "tmp"),
+    CLEARML_WORKER_NAME: "gone-host",
   });
-  let err = "";
-  daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
-  const exited = new Promise<void>((r) => daemon.once("exit", () => r()));
   try {
-    await waitFor("the daemon to listen", () => /Listening to queues/.test(err) || undefined);
+    await waitFor("the daemon to listen", () => /Listening to queues/.test(err()) || undefined);
     own.proc.kill("SIGKILL");
     await new Promise((r) => own.proc.once("exit", r));
     // past the next poll (every 5 s): its call is retrying against the dead server by now
@@ -52,8 +52,8 @@ async function stopAfterServerKilled(signal: "SIGTERM" | "SIGINT"): Promise<numb
     daemon.kill(signal);
     const late = new Promise<"late">((r) => setTimeout(() => r("late"), 20_000).unref?.());
     const r = await Promise.race([exited.then(() => "exited" as const), late]);
-    assert.equal(r, "exited", `the daemon still runs 20 s after ${signal}:\n${err}`);
-    assert.match(err, /Received stop signal/);
+    assert.equal(r, "exited", `the daemon still runs 20 s after ${signal}:\n${err()}`);
+    assert.match(err(), /Received stop signal/);
     return Date.now() - t0;
   } finally {
     if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGKILL");
@@ -147,47 +147,30 @@ describe("agent daemon --detached / --stop", { skip: SKIP }, () => {
     const port = (dead.address() as net.AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
     const home = tempDir();
-    const [cmd, argv] = scriptArgv(MAIN, [
-      "agent",
-      "daemon",
-      "-v",
-      "--queue",
-      "default",
-      "--foreground",
-    ]);
-    const daemon = spawn(cmd, argv, {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        NO_COLOR: "1",
-        HOME: home,
-        TMPDIR: home,
-        CLEARML_API_HOST: `http://127.0.0.1:${port}`,
-        CLEARML_API_ACCESS_KEY: "K".repeat(20),
-        CLEARML_API_SECRET_KEY: "S".repeat(30),
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+    const { daemon, err, exited } = spawnDaemon(["-v", "--queue", "default"], {
+      HOME: home,
+      TMPDIR: home,
+      CLEARML_API_HOST: `http://127.0.0.1:${port}`,
+      CLEARML_API_ACCESS_KEY: "K".repeat(20),
+      CLEARML_API_SECRET_KEY: "S".repeat(30),
     });
-    let err = "";
-    daemon.stderr!.on("data", (c: Buffer) => void (err += c.toString()));
-    const exited = new Promise<number | null>((r) => daemon.once("exit", (code) => r(code)));
     try {
       // the first login retries a refused connection with backoff for several seconds; -v prints
       // each retry, so the second one shows the handler is in place (a fixed wait raced a slow
       // start on a loaded machine: the signal came before the handler and killed it silently)
       const t0 = Date.now();
-      while (!/auth\.login: .*; retry 2 /.test(err)) {
-        assert.ok(Date.now() - t0 < 40_000, `no second login retry within 40 s:\n${err}`);
-        assert.equal(daemon.exitCode, null, `still logging in:\n${err}`);
+      while (!/auth\.login: .*; retry 2 /.test(err())) {
+        assert.ok(Date.now() - t0 < 40_000, `no second login retry within 40 s:\n${err()}`);
+        assert.equal(daemon.exitCode, null, `still logging in:\n${err()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       daemon.kill("SIGTERM");
       const late = new Promise<"late">((r) => setTimeout(() => r("late"), 10_000).unref?.());
       const code = await Promise.race([exited, late]);
-      assert.notEqual(code, "late", `still running 10 s after SIGTERM:\n${err}`);
+      assert.notEqual(code, "late", `still running 10 s after SIGTERM:\n${err()}`);
       // its own handler ended it (without one the runtime would have died of the signal; the
       // exit code is not compared: Deno's child_process reports null for a child it signalled)
-      assert.match(err, /Stopped \(SIGTERM\) before the daemon started/);
+      assert.match(err(), /Stopped \(SIGTERM\) before the daemon started/);
     } finally {
       if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGKILL");
       rmSync(home, { recursive: true, force: true });

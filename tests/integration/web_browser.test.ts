@@ -18,7 +18,13 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { ROOT } from "../_helpers/cli.ts";
 import { needs, requirePart } from "../_helpers/real_part.ts";
-import { keyedArgs, RawApi, type ServeProcess, startServe } from "../server/_serve_process.ts";
+import {
+  clientConf,
+  keyedArgs,
+  RawApi,
+  type ServeProcess,
+  startServe,
+} from "../server/_serve_process.ts";
 
 // page functions run in the browser, passed as functions (the page's CSP forbids eval of strings)
 // deno-lint-ignore no-explicit-any
@@ -83,12 +89,7 @@ describe(
       // the real SDK reports a task against the three ports
       const home = join(dir, "home");
       mkdirSync(home, { recursive: true });
-      writeFileSync(
-        join(home, "clearml.conf"),
-        `api {\n  api_server: "${server.url}"\n  web_server: "${server.webUrl}"\n` +
-          `  files_server: "${server.filesUrl}"\n` +
-          `  credentials { access_key: "${KEY}", secret_key: "${SECRET}" }\n}\n`,
-      );
+      writeFileSync(join(home, "clearml.conf"), clientConf(server, KEY, SECRET));
       writeFileSync(join(dir, "sdk_task.py"), SDK_SCRIPT);
       const r = spawnSync(...sdkPython([join(dir, "sdk_task.py")]), {
         cwd: dir,
