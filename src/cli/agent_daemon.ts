@@ -21,6 +21,7 @@ import { daemonRunner } from "../agent/daemon_runner.ts";
 import { detach } from "../agent/daemon_detach.ts";
 import { daemonStop, STOP_GRACE_MS } from "../agent/daemon_stop.ts";
 import { daemonOutPath } from "../platform/temp_stdout.ts";
+import { useNormalJit } from "../runtime/jit_policy.ts";
 
 function text(r: Resolution, key: string): string {
   const n = lookup(r, key);
@@ -168,6 +169,7 @@ export const registerAgentDaemon: Register = (parent, ctx) => {
       const queues = await resolveQueues(api, opts.queue ?? [], Boolean(opts.createQueue));
       const reg = register(root, configured, idFor);
       stop.started();
+      useNormalJit(); // it keeps running: the normal JIT pays back now
       try {
         await runDaemon({
           api,

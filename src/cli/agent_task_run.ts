@@ -15,6 +15,7 @@ import { executeTaskDoc } from "../agent/execute_task.ts";
 import { ExitStatus } from "../errors.ts";
 import type { EchoStreams } from "../agent/task_log.ts";
 import type { Writable } from "node:stream";
+import { useNormalJit } from "../runtime/jit_policy.ts";
 
 export interface AgentTaskRun {
   /**
@@ -58,6 +59,7 @@ export async function runAgentTask(
   // as `agent plan` resolves: with the start-up values the agent's session derives
   const resolution = await resolveAsStarted(snap, "agent");
   const task = await run.loadTask(snap, resolution);
+  useNormalJit(); // the task's log capture keeps running: the normal JIT pays back
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => () => controller.abort(sig);
   const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const);

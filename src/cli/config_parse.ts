@@ -18,6 +18,7 @@ import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
 import { ExitStatus, UsageError } from "../errors.ts";
 import { rerunWithoutFtl } from "../runtime/one_pass.ts";
+import { useNormalJit } from "../runtime/jit_policy.ts";
 
 export interface ParseOptions {
   json?: boolean;
@@ -49,6 +50,7 @@ export async function configParse(
     const code = rerunWithoutFtl(ctx.env);
     if (code === 0) return;
     if (code !== undefined) throw new ExitStatus(code);
+    useNormalJit(); // a long pass: compiling its hot functions pays back
   }
   const got = nodeFsView.read(path);
   if (got.kind !== "file") {

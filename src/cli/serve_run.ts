@@ -26,6 +26,7 @@ import { type RunningServer, serve, type ServeOptions } from "../runtime/serve.t
 import { lastFour, maskTree } from "../settings/mask.ts";
 import { toPlain } from "../settings/tree.ts";
 import { ConfigError } from "../errors.ts";
+import { useNormalJit } from "../runtime/jit_policy.ts";
 
 export interface ServeRun {
   host: string;
@@ -66,6 +67,7 @@ async function doctorReport(ctx: CliContext, g: GlobalOptions): Promise<unknown>
 const FILES_IDLE_MS = 120_000;
 
 export async function runServe(ctx: CliContext, g: GlobalOptions, o: ServeRun): Promise<void> {
+  useNormalJit(); // a server keeps running: the normal JIT pays back
   let store: Store;
   try {
     store = Store.open(o.dir);

@@ -18,6 +18,7 @@ export function buildBinary(dir: string, target?: string): string {
     "--format=esm",
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
+    "--compile-jit-policy=32",
     ...(target ? [`--target=${target}`] : []),
     "--define",
     `__CLEARML_TARGET__="${target ? target.replace(/^bun-/, "") : `linux-${process.arch}`}"`,
