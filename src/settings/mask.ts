@@ -25,14 +25,17 @@ const KEY_SUFFIX = "_key";
 /** …but access keys, user keys and public keys are identifiers that the products print. */
 const PUBLIC_KEY_SUFFIXES = ["access_key", "user_key", "public_key"];
 
+/** Any UTF-16 code unit above 127. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
  * `s` with A-Z lowered, or undefined when it holds a non-ASCII character. A case-insensitive
  * regex of ASCII letters matches exactly what a search in this form finds; `toLowerCase` alone
- * would not do (`"\u212A".toLowerCase()` is `k`, which the regex does not match).
+ * would not do (`"\u212A".toLowerCase()` is `k`, which the regex does not match). A regex test
+ * rather than a loop per character: at start, before the JIT, the loop costs several times more.
  */
 function asciiLower(s: string): string | undefined {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return undefined;
-  return s.toLowerCase();
+  return NON_ASCII.test(s) ? undefined : s.toLowerCase();
 }
 
 /** A case-insensitive regex for the key-name rules of text that is not ASCII. */
@@ -411,6 +414,12 @@ export interface PrintoutRules {
   hideSecretsRecursive: KeyPattern[];
   /** A matching key is shown even when `hideSecrets` matches it. */
   dontHideSecrets: KeyPattern[];
+  /**
+   * One regex matching every key that any hiding rule (the rules above and `isSecretName`)
+   * could match: a key it does not match is plain under a plain parent. Undefined when a rule
+   * is a regex rather than a word (the rules are then looked at one by one).
+   */
+  mayHide?: RegExp;
   // The agent's `docker_commands` (`^extra_docker_arguments$`) and `urls` (`^extra_index_url$`)
   // rules are subsumed: every string list is masked as an argv, every string as text.
 }
@@ -444,7 +453,7 @@ function defaultPatterns(name: RuleName): readonly unknown[] {
 }
 
 function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
-  return {
+  const rules: PrintoutRules = {
     // a word isSecretName already looks for adds nothing (the shipped five are all such words)
     hideSecrets: compile(get("hide_secrets")).filter((p) =>
       !(p.word && !p.word.start && !p.word.end && SECRET_WORDS.includes(p.word.text))
@@ -452,6 +461,24 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
     hideSecretsRecursive: compile(get("hide_secrets_recursive")),
     dontHideSecrets: compile(get("dont_hide_secrets")),
   };
+  const mayHide = mayHideRegex([...rules.hideSecrets, ...rules.hideSecretsRecursive]);
+  if (mayHide) rules.mayHide = mayHide;
+  return rules;
+}
+
+/**
+ * The union of `isSecretName`'s rules and the word patterns that hide a key, as one
+ * case-insensitive regex (a word pattern is its own regex source, letters, digits and `_` with
+ * optional anchors): a union matches where one of its parts does. Undefined when a pattern is
+ * not a word.
+ */
+function mayHideRegex(patterns: readonly KeyPattern[]): RegExp | undefined {
+  const parts = [...SECRET_WORDS, `${KEY_SUFFIX}$`];
+  for (const p of patterns) {
+    if (p.word === undefined) return undefined;
+    parts.push(p.source);
+  }
+  return new RegExp(parts.join("|"), "i");
 }
 
 let shippedRules: PrintoutRules | undefined;
@@ -524,6 +551,8 @@ function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
 }
 
 function plainChildMode(key: string, rules: PrintoutRules): Mode {
+  // most keys: one native test instead of the rules one by one
+  if (rules.mayHide !== undefined && !rules.mayHide.test(key)) return "plain";
   const lower = asciiLower(key);
   if (matchesAny(rules.hideSecretsRecursive, key, lower)) return "hide";
   if (matchesAny(rules.dontHideSecrets, key, lower)) return "plain";

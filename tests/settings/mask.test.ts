@@ -422,6 +422,48 @@ describe("maskTree()", () => {
     assert.deepEqual(out, { agent: { worker_name: "********", git_pass: "gp", git_user: "u" } });
   });
 
+  it("hides a key exactly when isSecretName() calls it a secret, in any case", () => {
+    const names = [
+      "secret_key",
+      "ssh_private_key",
+      "AZURE_STORAGE_KEY",
+      "Git_Pass",
+      "my_token_file",
+      "ACCOUNT_KEY",
+      "access_key",
+      "SSH_PUBLIC_KEY",
+      "user_key",
+      "key",
+      "keys",
+      "password_hint",
+      "s\u00e9cret_key", // non-ASCII: the rules' regexes decide
+      "\u212Aey_secret",
+      "\u017Fecret", // long s: not an ASCII s for a case-insensitive regex
+    ];
+    for (const name of names) {
+      const out = toPlain(maskTree(fromPlain({ [name]: "v" }, FILE))) as Record<string, Plain>;
+      assert.equal(out[name], isSecretName(name) ? "********" : "v", name);
+    }
+  });
+
+  it("applies word rules in any case, and rules that are regexes one by one", () => {
+    const rulesOf = (hide: string[]) =>
+      printoutRulesFrom(
+        fromPlain({ agent: { sanitize_config_printout: { hide_secrets: hide } } }, FILE),
+      );
+    const conf = fromPlain({ WORKER_NAME: "w", worker_names: "n", queue: "q" }, FILE);
+    assert.deepEqual(toPlain(maskTree(conf, { rules: rulesOf(["^worker_name$"]) })), {
+      WORKER_NAME: "********",
+      worker_names: "n",
+      queue: "q",
+    });
+    assert.deepEqual(toPlain(maskTree(conf, { rules: rulesOf(["^work.r_name", "^qu"]) })), {
+      WORKER_NAME: "********",
+      worker_names: "********",
+      queue: "********",
+    });
+  });
+
   it("masks a bare secret scalar when given its path", () => {
     const node = fromPlain("SKEXAMPLE", FILE);
     assert.equal(toPlain(maskTree(node)), "SKEXAMPLE");
