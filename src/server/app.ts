@@ -8,15 +8,15 @@ import { Hono } from "hono";
 import { type Obj, parseCallBody } from "./call_body.ts";
 import { CallError, errors } from "./call_error.ts";
 import { parseCallPath } from "./call_path.ts";
-import { type Call, resolveHandler, type Routes } from "./endpoint.ts";
-import { envelopeJson, type Meta } from "./envelope.ts";
+import { type Call, type Handler, resolveHandler, type Routes } from "./endpoint.ts";
+import { envelopeJson, type Meta, metaTail, withTail } from "./envelope.ts";
 import { compressed } from "./compress.ts";
 import { Fields } from "./fields.ts";
 import { newCallId } from "./ids.ts";
 import { Authenticator, checkImpersonation } from "./authenticate.ts";
 import { type BridgeReply, type DirectHandler, METHOD_HEADER, REMOTE_HEADER } from "./bridge.ts";
 import type { Store } from "./store.ts";
-import { parseVersion, versionValue } from "./version.ts";
+import { parseVersion, type Version, versionValue } from "./version.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { serverRoutes } from "./routes/server.ts";
@@ -109,6 +109,21 @@ export type ApiApp = Hono & { direct: DirectHandler };
 const NO_QUERY = new URLSearchParams();
 const decoder = new TextDecoder();
 
+/** A request path as the app resolved it, with the envelope of a success around its data. */
+interface Route {
+  name: string;
+  version: Version;
+  requested: string | number;
+  actual: string | number;
+  authorize: boolean;
+  handler: Handler;
+  /** `metaTail` of a success: everything of the envelope but the ids and the data. */
+  okTail: string;
+}
+
+/** Resolved paths kept per app: far more than clients use, few enough for any flood of paths. */
+const MAX_ROUTES = 1000;
+
 /** The `/v1/` local endpoints are Hono routes (local.ts); the direct path leaves them to it. */
 const LOCAL_PREFIX = "/v1/";
 
@@ -117,6 +132,40 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = opts.log ?? (() => {});
   const authenticator = new Authenticator(store);
+
+  // request paths as resolved once (a client uses a handful); only known endpoints are kept
+  const routes = new Map<string, Route>();
+  const routeOf = (pathname: string): Route | CallError => {
+    const known = routes.get(pathname);
+    if (known) return known;
+    const path = parseCallPath(pathname);
+    if (!path) return errors.badRequest(`Invalid request path ${pathname}`);
+    const ep = ROUTES[path.name];
+    const version = parseVersion(path.version);
+    const impl = ep && resolveHandler(ep, version);
+    if (!ep || !impl) {
+      log(`unknown endpoint ${path.name} (version ${path.version})`);
+      return new CallError(
+        404,
+        0,
+        `Unable to find endpoint for name ${path.name} and version ${path.version}`,
+      );
+    }
+    const requested = versionValue(path.version);
+    // Both versions print as numbers when the requested one is below 2.1 (server-api.md §1.7).
+    const actual = typeof requested === "number" ? Number(impl[0]) : impl[0];
+    const route: Route = {
+      name: path.name,
+      version,
+      requested,
+      actual,
+      authorize: ep.authorize,
+      handler: impl[1],
+      okTail: metaTail({ name: path.name, requested, actual, code: 200, subcode: 0, msg: "OK" }),
+    };
+    if (routes.size < MAX_ROUTES) routes.set(pathname, route);
+    return route;
+  };
 
   function answer(input: CallInput): BridgeReply | Promise<BridgeReply> {
     if (input.method === "OPTIONS") {
@@ -135,51 +184,33 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
     const full = input.url;
     const q = full.indexOf("?");
     const pathname = q < 0 ? full : full.slice(0, q);
-    const query = q < 0 || q === full.length - 1
-      ? NO_QUERY
-      : new URLSearchParams(full.slice(q + 1));
-    const path = parseCallPath(pathname);
-    const meta: Meta = {
-      id,
-      trx,
-      name: "",
-      requested: 1.0,
-      actual: null,
-      code: 200,
-      subcode: 0,
-      msg: "OK",
+    const route = routeOf(pathname);
+    /** The envelope of an error; the endpoint's versions once the path named one. */
+    const fail = (e: CallError): BridgeReply => {
+      const known = route instanceof CallError ? undefined : route;
+      const path = known ? undefined : parseCallPath(pathname);
+      return reply({
+        id,
+        trx,
+        name: known?.name ?? path?.name ?? "",
+        requested: known?.requested ?? (path ? versionValue(path.version) : 1.0),
+        actual: known?.actual ?? null,
+        code: e.code,
+        subcode: e.subcode,
+        msg: e.message,
+      }, {});
     };
-    const fail = (e: CallError): BridgeReply =>
-      reply({ ...meta, code: e.code, subcode: e.subcode, msg: e.message }, {});
-    if (!path) return fail(errors.badRequest(`Invalid request path ${pathname}`));
-    meta.name = path.name;
-    meta.requested = versionValue(path.version);
-    const version = parseVersion(path.version);
-    const ep = ROUTES[path.name];
-    const impl = ep && resolveHandler(ep, version);
-    if (!ep || !impl) {
-      log(`unknown endpoint ${path.name} (version ${path.version})`);
-      return fail(
-        new CallError(
-          404,
-          0,
-          `Unable to find endpoint for name ${path.name} and version ${path.version}`,
-        ),
-      );
-    }
-    const name = path.name;
+    if (route instanceof CallError) return fail(route);
     const caught = (e: unknown): BridgeReply => {
       if (e instanceof CallError) return fail(e);
       // Unexpected: a 500 envelope with the message only (no stack trace leaves the server).
       const msg = e instanceof Error ? e.message : String(e);
-      log(`internal error in ${name}: ${msg}`);
+      log(`internal error in ${route.name}: ${msg}`);
       return fail(new CallError(500, 0, msg));
     };
-    // Both versions print as numbers when the requested one is below 2.1 (server-api.md §1.7).
-    meta.actual = typeof meta.requested === "number" ? Number(impl[0]) : impl[0];
     try {
       const t = now();
-      const auth = ep.authorize
+      const auth = route.authorize
         ? authenticator.authenticate(
           input.header("authorization") ?? null,
           input.header("cookie") ?? null,
@@ -194,10 +225,13 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
       if (text.length * 3 > maxBody && Buffer.byteLength(text) > maxBody) {
         throw errors.tooLarge(maxBody);
       }
+      const query = q < 0 || q === full.length - 1
+        ? NO_QUERY
+        : new URLSearchParams(full.slice(q + 1));
       const body = parseCallBody(input.header("content-type") ?? null, text, query);
       const call: Call = {
-        name: path.name,
-        version,
+        name: route.name,
+        version: route.version,
         data: body.data,
         batch: body.batch,
         fields: new Fields(body.data),
@@ -210,13 +244,19 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
         ip: remoteIp(input),
         now: t,
       };
-      const out = impl[1](call);
+      const out = route.handler(call);
       const accept = input.header("accept-encoding");
+      const ok = (data: Obj | void): BridgeReply =>
+        compressed({
+          status: 200,
+          headers: call.cookie
+            ? { "content-type": JSON_TYPE, server: "clearml", "set-cookie": call.cookie }
+            : { "content-type": JSON_TYPE, server: "clearml" },
+          body: withTail(id, trx, route.okTail, data ?? {}),
+        }, accept);
       // most handlers answer at once; add_batch waits for its group commit
-      if (out instanceof Promise) {
-        return out.then((data) => compressed(reply(meta, data ?? {}, call.cookie), accept), caught);
-      }
-      return compressed(reply(meta, out ?? {}, call.cookie), accept);
+      if (out instanceof Promise) return out.then(ok, caught);
+      return ok(out);
     } catch (e) {
       return caught(e);
     }

@@ -33,15 +33,28 @@ function version(v: string | number | null): string {
  * written out (it has a fixed shape, and its ids, endpoint name and versions never need escaping:
  * the path grammar admits only word characters); the client's strings and `data` go through
  * `JSON.stringify`. Measured: a third of a small call's time went to building this.
+ *
+ * An envelope is `{"meta":{"id":…,"trx":…` + the meta's tail (from `"endpoint"` to `"data":`) +
+ * the data + `}`. The tail of a success depends only on the endpoint and the versions, so the app
+ * makes it once per request path (`metaTail`) and each call adds its ids and data (`withTail`).
  */
 export function envelopeJson(m: Meta, data: Obj): string {
-  const trx = m.trx === m.id ? `"${m.id}"` : JSON.stringify(m.trx);
-  const msg = m.msg === "OK" ? '"OK"' : JSON.stringify(m.msg);
-  return asciiOnly(
-    `{"meta":{"id":"${m.id}","trx":${trx},"endpoint":{"name":"${m.name}",` +
-      `"requested_version":${version(m.requested)},"actual_version":${version(m.actual)}},` +
-      `"result_code":${m.code},"result_subcode":${m.subcode},"result_msg":${msg},` +
-      `"error_stack":${m.code === 200 ? '""' : "null"},"error_data":{}},` +
-      `"data":${JSON.stringify(data)}}`,
-  );
+  return withTail(m.id, m.trx, metaTail(m), data);
+}
+
+/** The meta after `id` and `trx`, up to and including `"data":`. */
+export function metaTail(
+  m: Pick<Meta, "name" | "requested" | "actual" | "code" | "subcode" | "msg">,
+): string {
+  const msg = m.msg === "OK" ? '"OK"' : asciiOnly(JSON.stringify(m.msg));
+  return `,"endpoint":{"name":"${m.name}",` +
+    `"requested_version":${version(m.requested)},"actual_version":${version(m.actual)}},` +
+    `"result_code":${m.code},"result_subcode":${m.subcode},"result_msg":${msg},` +
+    `"error_stack":${m.code === 200 ? '""' : "null"},"error_data":{}},"data":`;
+}
+
+/** The envelope of a call: its ids, a tail from `metaTail`, and its data. */
+export function withTail(id: string, trx: string, tail: string, data: Obj): string {
+  const t = trx === id ? `"${id}"` : asciiOnly(JSON.stringify(trx));
+  return `{"meta":{"id":"${id}","trx":${t}${tail}${asciiOnly(JSON.stringify(data))}}`;
 }

@@ -60,6 +60,49 @@ describe("envelopeJson()", () => {
   });
 });
 
+describe("request paths resolved once per app", () => {
+  it("keeps each path's endpoint and versions apart, and still answers unknown ones", async () => {
+    const s = await testServer();
+    const versions = async (path: string) => {
+      const m = (await call(s.app, path)).json.meta;
+      return [m.endpoint.name, m.endpoint.requested_version, m.endpoint.actual_version];
+    };
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(await versions("/debug.ping"), ["debug.ping", "2.31", "1.0"]);
+      assert.deepEqual(await versions("/v2.0/debug.ping"), ["debug.ping", 2, 1]);
+      assert.deepEqual(await versions("/v2.14/debug.ping"), ["debug.ping", "2.14", "1.0"]);
+      assert.deepEqual(await versions("/v2.14/server.info"), ["server.info", "2.14", "2.12"]);
+      assert.deepEqual(await versions("/v2.10/server.info"), ["server.info", "2.10", "2.8"]);
+      const unknown = await call(s.app, "/v2.14/debug.nope");
+      assert.equal(unknown.status, 404);
+      assert.deepEqual(unknown.json.meta.endpoint, {
+        name: "debug.nope",
+        requested_version: "2.14",
+        actual_version: null,
+      });
+      const bad = await call(s.app, "/v2.14/not-a-path");
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json.meta.endpoint.name, "");
+    }
+    // a resolved path keeps its versions for errors too (a token is required here)
+    const denied = await call(s.app, "/v2.20/queues.get_all");
+    assert.equal(denied.status, 401);
+    assert.deepEqual(denied.json.meta.endpoint, {
+      name: "queues.get_all",
+      requested_version: "2.20",
+      actual_version: "2.4",
+    });
+    // more distinct paths than the app keeps: each still answered for its own version
+    for (let i = 0; i < 1100; i++) {
+      const version = `${2 + Math.floor(i / 100)}.${i % 100}`;
+      const r = await call(s.app, `/v${version}/debug.ping`);
+      assert.equal(r.status, 200);
+      // below 2.1 a version is a number (server-api.md §1.7)
+      assert.equal(r.json.meta.endpoint.requested_version, i === 0 ? 2 : version);
+    }
+  });
+});
+
 async function api(s: TestServer, path: string, body: unknown) {
   const r = await call(s.app, path, { method: "POST", token: s.token, body });
   return r.json;
