@@ -61,7 +61,8 @@ interface CallInput {
   /** Path and query: `/v2.14/queues.get_next_task?x=1`. */
   url: string;
   header(name: string): string | undefined;
-  text: string;
+  /** The body: text (from a `Request`) or the bytes the bridge read (UTF-8, not decoded yet). */
+  body: string | Uint8Array;
   /** The peer address the bridge saw. */
   remote: string;
 }
@@ -107,7 +108,6 @@ export function callErrorResponse(path: string, e: CallError): Response {
 export type ApiApp = Hono & { direct: DirectHandler };
 
 const NO_QUERY = new URLSearchParams();
-const decoder = new TextDecoder();
 
 /** A request path as the app resolved it, with the envelope of a success around its data. */
 interface Route {
@@ -220,20 +220,24 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
       if (auth) checkImpersonation(input.header, auth.identity);
       const declared = Number(input.header("content-length") ?? "0");
       if (declared > maxBody) throw errors.tooLarge(maxBody);
-      const text = input.text;
+      const raw = input.body;
       // characters ≤ bytes: only a long text needs its byte length counted
-      if (text.length * 3 > maxBody && Buffer.byteLength(text) > maxBody) {
-        throw errors.tooLarge(maxBody);
-      }
+      const size = typeof raw !== "string"
+        ? raw.byteLength
+        : raw.length * 3 > maxBody
+        ? Buffer.byteLength(raw)
+        : 0;
+      if (size > maxBody) throw errors.tooLarge(maxBody);
       const query = q < 0 || q === full.length - 1
         ? NO_QUERY
         : new URLSearchParams(full.slice(q + 1));
-      const body = parseCallBody(input.header("content-type") ?? null, text, query);
+      const body = parseCallBody(input.header("content-type") ?? null, raw, query);
       const call: Call = {
         name: route.name,
         version: route.version,
         data: body.data,
         batch: body.batch,
+        lines: body.lines,
         fields: new Fields(body.data),
         identity: auth?.identity ?? store.identity(),
         auth: auth && { type: auth.type, token: auth.token },
@@ -272,7 +276,7 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
         method: h.get(METHOD_HEADER) ?? req.method,
         url: start < 0 ? "/" : full.slice(start),
         header: (name) => h.get(name) ?? undefined,
-        text: await req.text(),
+        body: await req.text(),
         remote: h.get(REMOTE_HEADER) ?? "",
       }),
     );
@@ -288,7 +292,7 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
         const v = headers[name];
         return Array.isArray(v) ? v.join(", ") : v;
       },
-      text: req.body ? decoder.decode(req.body) : "",
+      body: req.body ?? "",
       remote: req.remote,
     });
   };

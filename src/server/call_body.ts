@@ -3,6 +3,7 @@
  * content type, otherwise JSON whatever the content type; then the query string merged in.
  */
 import { CallError, errors } from "./call_error.ts";
+import { type LogLines, scanLogLines } from "./scan_log_lines.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -10,6 +11,8 @@ export interface CallBody {
   data: Obj;
   /** The objects of an `application/json-lines` body. */
   batch?: Obj[];
+  /** Instead of `batch`: a json-lines body of plain log events, kept as sent. */
+  lines?: LogLines;
 }
 
 /** werkzeug's text for a body it cannot parse (Flask ≥ 2.3, non-debug). */
@@ -64,13 +67,23 @@ function mergeQuery(data: Obj, query: URLSearchParams): void {
   }
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The call's data from its body, as text or as the bytes read off the socket (UTF-8). */
 export function parseCallBody(
   contentType: string | null,
-  text: string,
+  raw: string | Uint8Array,
   query: URLSearchParams,
 ): CallBody {
   let body: CallBody;
-  if (contentType === "application/json-lines") {
+  const lines = contentType === "application/json-lines"
+    ? scanLogLines(typeof raw === "string" ? encoder.encode(raw) : raw)
+    : undefined;
+  const text = lines ? "" : typeof raw === "string" ? raw : decoder.decode(raw);
+  if (lines) {
+    body = { data: {}, lines };
+  } else if (contentType === "application/json-lines") {
     const batch: Obj[] = [];
     for (const line of text.split("\n")) {
       if (!line.trim()) continue;

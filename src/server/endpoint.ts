@@ -1,6 +1,7 @@
 /** What a routes file declares: endpoint names mapped to handlers by minimum API version. */
 import type { Obj } from "./call_body.ts";
 import type { Fields } from "./fields.ts";
+import type { LogLines } from "./scan_log_lines.ts";
 import type { Identity, Store } from "./store.ts";
 import type { Authenticator } from "./authenticate.ts";
 import { compareVersion, parseVersion, type Version } from "./version.ts";
@@ -13,6 +14,8 @@ export interface Call {
   data: Obj;
   /** Objects of an `application/json-lines` body. */
   batch?: Obj[];
+  /** Instead of `batch`: a json-lines body of plain log events, kept as sent. */
+  lines?: LogLines;
   fields: Fields;
   identity: Identity;
   /** The raw `Authorization` credentials that authenticated the call, when any. */

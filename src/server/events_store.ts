@@ -14,6 +14,7 @@ import { addSample, LastMetrics, type SeriesAgg } from "./last_metrics.ts";
 import type { Store } from "./store.ts";
 import { loadModel, saveModel } from "./models_store.ts";
 import { loadTask, saveTask } from "./tasks_store.ts";
+import type { LogLines } from "./scan_log_lines.ts";
 
 export const EVENT_TYPES = new Set([
   "log",
@@ -157,6 +158,7 @@ function entityId(raw: Obj): unknown {
 /** The log events of one task in one batch: stored as one row. */
 interface LogChunk {
   raw: Obj[];
+  n: number;
   min: number;
   max: number;
 }
@@ -348,8 +350,9 @@ export function addEvents(
         const t0 = "ts" in raw ? raw.ts : "timestamp" in raw ? raw.timestamp : now;
         const ts = typeof t0 === "number" ? Math.trunc(t0) : now;
         let c = logs.get(task);
-        if (!c) logs.set(task, c = { raw: [], min: ts, max: ts });
+        if (!c) logs.set(task, c = { raw: [], n: 0, min: ts, max: ts });
         c.raw.push(raw);
+        c.n++;
         if (ts < c.min) c.min = ts;
         if (ts > c.max) c.max = ts;
         if (raw.metric) st.last.event(String(raw.metric), type, ts);
@@ -389,42 +392,153 @@ export function addEvents(
       added++;
     }
     for (const [task, c] of logs) {
-      store.stmt(
-        `INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(task, c.raw.length, c.min, c.max, written, defaultWorker, JSON.stringify(c.raw));
+      insertChunk(store, task, c, written, defaultWorker, JSON.stringify(c.raw));
       stats.get(task)!.last.event("", "log", c.max);
     }
     points.flush();
     for (const s of series.values()) s.last.event(s.metric, "training_stats_scalar", s.lastTs);
     others.flush();
-    const d = isoDate(now);
-    for (const [id, st] of stats) {
-      const t = tasks.get(id)!;
-      if (kinds.get(id)) {
-        // a model: the real server's model statistics (no metric_stats, no duration)
-        t.last_update = d;
-        t.last_change = d;
-        if (user) t.last_changed_by = user;
-        if (st.iter !== undefined && !(Number(t.last_iteration ?? -Infinity) >= st.iter)) {
-          t.last_iteration = st.iter;
-        }
-        st.last.applyTo(t, false);
-        saveModel(store, t);
-        continue;
-      }
+    touch(store, tasks, stats, kinds, now, user);
+  });
+  if (added === 0) throw errors.eventsNotAdded(errorsInfo);
+  const errorCount = Object.values(errorsInfo).reduce((a, b) => a + b, 0);
+  return { added, errors: errorCount, errors_info: errorsInfo };
+}
+
+/** One task's log lines of a batch as one `log_chunks` row; `events` a JSON array's text. */
+function insertChunk(
+  store: Store,
+  task: string,
+  c: { n: number; min: number; max: number },
+  written: number,
+  worker: string,
+  events: string | Uint8Array,
+): void {
+  // bytes (UTF-8) are stored as text, as a string is
+  store.stmt(
+    `INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
+     VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))`,
+  ).run(task, c.n, c.min, c.max, written, worker, events);
+}
+
+/**
+ * After a batch: every task (model) that received events gets `last_update`/`last_change` now,
+ * its `last_iteration`, `last_metrics` and `metric_stats` (a task also its `active_duration`).
+ */
+function touch(
+  store: Store,
+  tasks: Map<string, Obj | undefined>,
+  stats: Map<string, { iter?: number; last: LastMetrics }>,
+  kinds: Map<string, boolean>,
+  now: number,
+  user: string | undefined,
+): void {
+  const d = isoDate(now);
+  for (const [id, st] of stats) {
+    const t = tasks.get(id)!;
+    if (kinds.get(id)) {
+      // a model: the real server's model statistics (no metric_stats, no duration)
       t.last_update = d;
       t.last_change = d;
       if (user) t.last_changed_by = user;
-      if (t.status === "in_progress" && typeof t.started === "string") {
-        t.active_duration = Math.max(0, Math.trunc((now - Date.parse(t.started)) / 1000));
-      }
       if (st.iter !== undefined && !(Number(t.last_iteration ?? -Infinity) >= st.iter)) {
         t.last_iteration = st.iter;
       }
-      st.last.applyTo(t);
-      saveTask(store, t);
+      st.last.applyTo(t, false);
+      saveModel(store, t);
+      continue;
     }
+    t.last_update = d;
+    t.last_change = d;
+    if (user) t.last_changed_by = user;
+    if (t.status === "in_progress" && typeof t.started === "string") {
+      t.active_duration = Math.max(0, Math.trunc((now - Date.parse(t.started)) / 1000));
+    }
+    if (st.iter !== undefined && !(Number(t.last_iteration ?? -Infinity) >= st.iter)) {
+      t.last_iteration = st.iter;
+    }
+    st.last.applyTo(t);
+    saveTask(store, t);
+  }
+}
+
+/** Bytes that join a chunk's lines into a JSON array: `[`, `,`, `]`. */
+const LIST_OPEN = 0x5b;
+const LIST_COMMA = 0x2c;
+const LIST_CLOSE = 0x5d;
+
+/** The lines `spans` (pairs of offsets into `bytes`) as the text of one JSON array. */
+function jsonArray(bytes: Uint8Array, spans: number[]): Uint8Array {
+  let size = 1;
+  for (let k = 0; k < spans.length; k += 2) size += spans[k + 1]! - spans[k]! + 1;
+  const out = new Uint8Array(size);
+  out[0] = LIST_OPEN;
+  let at = 1;
+  // lines one newline apart (the usual body) are copied as one run, the newlines then replaced
+  for (let k = 0; k < spans.length;) {
+    let last = k;
+    while (last + 2 < spans.length && spans[last + 2] === spans[last + 1]! + 1) last += 2;
+    const from = spans[k]!;
+    const to = spans[last + 1]!;
+    out.set(bytes.subarray(from, to), at);
+    for (let j = k + 1; j <= last; j += 2) out[at + spans[j]! - from] = LIST_COMMA;
+    at += to - from;
+    out[at++] = LIST_COMMA;
+    k = last + 2;
+  }
+  out[size - 1] = LIST_CLOSE;
+  return out;
+}
+
+/**
+ * `events.add_batch` for a body of plain log lines (`scanLogLines`): what `addEvents` does with
+ * the same events parsed, but each line stored as sent instead of parsed and serialised again.
+ */
+export function addLogLines(
+  store: Store,
+  lines: LogLines,
+  defaultWorker: string,
+  now = Date.now(),
+  user?: string,
+): AddResult {
+  const errorsInfo: Record<string, number> = {};
+  const tasks = new Map<string, Obj | undefined>();
+  const stats = new Map<string, { iter?: number; last: LastMetrics }>();
+  const chunks = new Map<string, { n: number; min: number; max: number; spans: number[] }>();
+  let added = 0;
+  store.tx(() => {
+    for (let k = 0; k < lines.tasks.length; k++) {
+      const task = lines.tasks[k]!;
+      let c = chunks.get(task);
+      if (!c) {
+        if (!tasks.has(task)) {
+          const doc = loadTask(store, task);
+          const locked = doc && (doc.status === "published" || doc.status === "publishing");
+          tasks.set(task, doc && !locked ? doc : undefined);
+        }
+        if (!tasks.get(task)) {
+          const msg = `Invalid task id ${task}`;
+          errorsInfo[msg] = (errorsInfo[msg] ?? 0) + 1;
+          continue;
+        }
+        const t0 = lines.stamps[k]!;
+        const ts = Number.isNaN(t0) ? now : Math.trunc(t0);
+        chunks.set(task, c = { n: 0, min: ts, max: ts, spans: [] });
+        stats.set(task, { last: new LastMetrics() });
+      }
+      const t0 = lines.stamps[k]!;
+      const ts = Number.isNaN(t0) ? now : Math.trunc(t0);
+      if (ts < c.min) c.min = ts;
+      if (ts > c.max) c.max = ts;
+      c.n++;
+      c.spans.push(lines.spans[2 * k]!, lines.spans[2 * k + 1]!);
+      added++;
+    }
+    for (const [task, c] of chunks) {
+      insertChunk(store, task, c, now, defaultWorker, jsonArray(lines.bytes, c.spans));
+      stats.get(task)!.last.event("", "log", c.max);
+    }
+    touch(store, tasks, stats, new Map(), now, user);
   });
   if (added === 0) throw errors.eventsNotAdded(errorsInfo);
   const errorCount = Object.values(errorsInfo).reduce((a, b) => a + b, 0);
@@ -432,7 +546,7 @@ export function addEvents(
 }
 
 interface Pending {
-  events: readonly Obj[];
+  events: readonly Obj[] | LogLines;
   worker: string;
   now: number;
   user?: string;
@@ -449,7 +563,7 @@ const queues = new WeakMap<Store, Pending[]>();
  */
 export function addEventsGrouped(
   store: Store,
-  events: readonly Obj[],
+  events: readonly Obj[] | LogLines,
   worker: string,
   now: number,
   user?: string,
@@ -472,7 +586,12 @@ function flushGroup(store: Store): void {
     store.tx(() => {
       for (const it of items) {
         try {
-          results.push({ ok: addEvents(store, it.events, it.worker, it.now, it.user) });
+          const e = it.events;
+          results.push({
+            ok: "bytes" in e
+              ? addLogLines(store, e, it.worker, it.now, it.user)
+              : addEvents(store, e, it.worker, it.now, it.user),
+          });
         } catch (e) {
           // a batch that added nothing wrote nothing: the others still commit
           if (!(e instanceof CallError)) throw e;

@@ -192,6 +192,9 @@ export const eventsRoutes: Routes = {
     return addEvents(call.store, [{ ...call.data }], call.worker, call.now, call.identity.user);
   }),
   "events.add_batch": endpoint("1.0", (call) => {
+    if (call.lines) {
+      return addEventsGrouped(call.store, call.lines, call.worker, call.now, call.identity.user);
+    }
     const batch = call.batch ?? (Object.keys(call.data).length ? [call.data] : []);
     if (!batch.length) throw errors.batchEmpty();
     return addEventsGrouped(call.store, batch, call.worker, call.now, call.identity.user);
