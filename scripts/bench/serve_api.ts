@@ -77,8 +77,10 @@ function wrk(url: string, pid: number | undefined, lua?: string, warm = true): W
     writeFileSync(file, lua);
     args.push("-s", file);
   }
-  // a second of the same load first: the figures are of a warm server, as a long-running one is
-  if (warm) spawnSync("wrk", ["-t1", `-c${connections}`, "-d1s", ...args.slice(3), url]);
+  // three seconds of the same load first: the figures are of a warm server, as a long-running
+  // one is (`perf stat --per-thread` showed JSC's compiler threads busy for about the first three
+  // seconds of load, taking CPU from the load generator and the server)
+  if (warm) spawnSync("wrk", ["-t1", `-c${connections}`, "-d3s", ...args.slice(3), url]);
   const before = cpuTicks(pid);
   const r = spawnSync("wrk", [...args, url], { encoding: "utf8" });
   const ticks = cpuTicks(pid) - before;

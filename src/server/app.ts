@@ -107,8 +107,6 @@ export function callErrorResponse(path: string, e: CallError): Response {
 /** The API app, and its answer for the bridge's direct path (the same calls, no `Request`). */
 export type ApiApp = Hono & { direct: DirectHandler };
 
-const NO_QUERY = new URLSearchParams();
-
 /** A request path as the app resolved it, with the envelope of a success around its data. */
 interface Route {
   name: string;
@@ -229,7 +227,7 @@ export function createApp(store: Store, opts: AppOptions = {}): ApiApp {
         : 0;
       if (size > maxBody) throw errors.tooLarge(maxBody);
       const query = q < 0 || q === full.length - 1
-        ? NO_QUERY
+        ? undefined
         : new URLSearchParams(full.slice(q + 1));
       const body = parseCallBody(input.header("content-type") ?? null, raw, query);
       const call: Call = {

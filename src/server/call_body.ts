@@ -74,7 +74,7 @@ const decoder = new TextDecoder();
 export function parseCallBody(
   contentType: string | null,
   raw: string | Uint8Array,
-  query: URLSearchParams,
+  query: URLSearchParams | undefined,
 ): CallBody {
   let body: CallBody;
   const lines = contentType === "application/json-lines"
@@ -99,6 +99,6 @@ export function parseCallBody(
     if (v !== null && !isObj(v)) throw new CallError(500, 0, "Data should be a dict");
     body = { data: v ?? {} };
   }
-  if (query.size) mergeQuery(body.data, query);
+  if (query?.size) mergeQuery(body.data, query);
   return body;
 }

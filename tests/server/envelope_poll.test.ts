@@ -93,13 +93,19 @@ describe("request paths resolved once per app", () => {
       actual_version: "2.4",
     });
     // more distinct paths than the app keeps: each still answered for its own version
+    const ids = new Set<string>();
     for (let i = 0; i < 1100; i++) {
       const version = `${2 + Math.floor(i / 100)}.${i % 100}`;
       const r = await call(s.app, `/v${version}/debug.ping`);
       assert.equal(r.status, 200);
+      // call ids as the real server's: 32 lowercase hex, a new one per call, trx the same
+      assert.match(r.json.meta.id, /^[0-9a-f]{32}$/);
+      assert.equal(r.json.meta.trx, r.json.meta.id);
+      ids.add(r.json.meta.id);
       // below 2.1 a version is a number (server-api.md §1.7)
       assert.equal(r.json.meta.endpoint.requested_version, i === 0 ? 2 : version);
     }
+    assert.equal(ids.size, 1100);
   });
 });
 
