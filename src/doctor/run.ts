@@ -75,7 +75,17 @@ export async function runDoctor(
   };
 
   const active = categories.filter((c) => c.checks.some((k) => ids.has(k.id)));
-  const perCategory = await Promise.all(active.map(async (c) => {
+  // Each probe runs synchronously up to its first wait: the ones that start other programs go
+  // first, so that those programs run while the in-process probes work. Reported in list order.
+  const started = new Map<Category<unknown>, Promise<CheckReport[]>>();
+  for (const c of active) if (c.external) started.set(c, runCategory(c));
+  for (const c of active) if (!c.external) started.set(c, runCategory(c));
+  const perCategory = await Promise.all(active.map((c) => started.get(c)!));
+  clearTimeout(timer);
+  controller.abort();
+  return perCategory.flat();
+
+  async function runCategory(c: Category<unknown>): Promise<CheckReport[]> {
     const t0 = performance.now();
     let snapshot: unknown;
     let failure: string | undefined;
@@ -110,8 +120,5 @@ export async function runDoctor(
         durationMs: Math.round((performance.now() - t1 + probeMs) * 10) / 10,
       };
     });
-  }));
-  clearTimeout(timer);
-  controller.abort();
-  return perCategory.flat();
+  }
 }

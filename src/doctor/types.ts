@@ -90,6 +90,11 @@ export interface Category<S> {
   title: string;
   /** Gather the snapshot. Must finish (or give up) within the budget. */
   probe(input: DoctorInput, tools: ProbeTools): Promise<S>;
+  /**
+   * The probe waits on other programs or the network (an interpreter, docker, git, the server):
+   * it starts before the probes that work in-process, so that those programs run meanwhile.
+   */
+  external?: true;
   checks: ReadonlyArray<Check<S>>;
 }
 

@@ -17,14 +17,16 @@ export interface ExecResult {
   error?: string;
 }
 
-export async function exec(
+export function exec(
   cmd: string,
   args: readonly string[],
   opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string; signal?: AbortSignal } =
     {},
 ): Promise<ExecResult> {
-  // node:child_process is loaded on first use, not at every command's startup
-  const { execFile } = await import("node:child_process");
+  // node:child_process on first use, not at every command's startup; loaded synchronously, so
+  // that the program starts within the caller's synchronous turn (doctor's probes start theirs
+  // before the in-process probes run)
+  const { execFile } = process.getBuiltinModule("node:child_process");
   const t0 = performance.now();
   return new Promise((resolve) => {
     let child;

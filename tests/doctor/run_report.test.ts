@@ -47,6 +47,26 @@ describe("runDoctor()", () => {
     assert.match(out[1]!.summary, /kaput/);
   });
 
+  it("starts the probes that wait on other programs first, and reports in list order", async () => {
+    const started: string[] = [];
+    const category = (name: "fs" | "python", external: boolean): Category<number> => ({
+      name,
+      title: name,
+      probe: () => {
+        started.push(name);
+        return Promise.resolve(1);
+      },
+      ...(external ? { external: true as const } : {}),
+      checks: [{ id: `${name}.x`, title: "x", run: () => ({ status: "pass", summary: name }) }],
+    });
+    const out = await runDoctor(
+      doctorInput(),
+      [category("fs", false), category("python", true)] as Category<unknown>[],
+    );
+    assert.deepEqual(started, ["python", "fs"]);
+    assert.deepEqual(out.map((c) => c.id), ["fs.x", "python.x"]);
+  });
+
   it("gives up on a probe that never finishes, within the budget", async () => {
     const t0 = performance.now();
     const out = await runDoctor(

@@ -978,5 +978,6 @@ export const dockerCategory: Category<DockerSnapshot> = {
   name: "docker",
   title: "Docker",
   probe: (input, tools) => probeDocker(input, tools),
+  external: true,
   checks,
 };

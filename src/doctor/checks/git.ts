@@ -609,5 +609,6 @@ export const gitCategory: Category<GitSnapshot> = {
   name: "git",
   title: "Git",
   probe: probeGit,
+  external: true,
   checks,
 };

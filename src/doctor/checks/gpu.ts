@@ -658,5 +658,6 @@ export const gpuCategory: Category<GpuSnapshot> = {
   name: "gpu",
   title: "GPU / CUDA",
   probe: (input, tools) => probeGpu(input, tools),
+  external: true,
   checks,
 };

@@ -566,5 +566,6 @@ export const pythonCategory: Category<PythonSnapshot> = {
   name: "python",
   title: "Python",
   probe: probePython,
+  external: true,
   checks,
 };

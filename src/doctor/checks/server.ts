@@ -1004,5 +1004,6 @@ export const serverCategory: Category<ServerSnapshot> = {
   name: "server",
   title: "Server",
   probe: (input, tools) => probeServer(input, tools),
+  external: true,
   checks: serverChecks,
 };
