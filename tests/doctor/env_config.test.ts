@@ -125,14 +125,17 @@ describe("doctor config checks", () => {
     );
   });
 
-  it("accepts known keys", async () => {
-    const input = doctorInput({}, {
-      [CONF]: 'agent { default_docker { image: "python:3.10" } }\napi.api_server: "http://h:8008"',
-    });
-    assert.equal(
-      (await runCheck(configCategory, "config.unknown_keys", input, noModes)).status,
-      "pass",
-    );
+  it("accepts known keys, and keys inside the object value of a known key", async () => {
+    for (
+      const conf of [
+        'agent { default_docker { image: "python:3.10" } }\napi.api_server: "http://h:8008"',
+        'sdk.aws.s3.extra_args { ServerSideEncryption: "AES256" }',
+      ]
+    ) {
+      const input = doctorInput({}, { [CONF]: conf });
+      const r = await runCheck(configCategory, "config.unknown_keys", input, noModes);
+      assert.equal(r.status, "pass", conf);
+    }
   });
 
   it('warns that a quoted "false" is true to Python', async () => {

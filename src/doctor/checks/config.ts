@@ -9,7 +9,7 @@ import {
   type Plain,
   toPlain,
 } from "../../settings/tree.ts";
-import { defaultsFor, knownConfigKeys } from "../../settings/defaults/index.ts";
+import { defaultsFor, dottedPrefixes, knownConfigKeys } from "../../settings/defaults/index.ts";
 import { didYouMean } from "../../settings/did_you_mean.ts";
 import { lastFour } from "../../settings/mask.ts";
 import { tryStrtobool } from "../../settings/convert.ts";
@@ -94,7 +94,8 @@ function unknownKeys(_s: ConfigSnapshot, input: DoctorInput): CheckResult {
   const found: string[] = [];
   for (const [key, node] of fileLeaves(input.agent.tree)) {
     if (known.has(key) || FREE_FORM.test(key)) continue;
-    if (knownList.some((k) => key.startsWith(k + "."))) continue; // inside a known object value
+    // inside a known object value
+    if (dottedPrefixes(key).some((p) => known.has(p))) continue;
     const o = node.origin.kind === "file"
       ? `${node.origin.file}:${node.origin.line}:${node.origin.col}`
       : "";
