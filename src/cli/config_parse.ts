@@ -1,7 +1,7 @@
 /**
  * `clearml config parse FILE`: the tree of one file, masked and printed. Free of commander so
- * that the fast path runs it. The output is written in chunks as it is rendered (no plain copy of
- * the tree, no whole output text): a 5 MB file is printed at parse speed in bounded memory.
+ * that the fast path runs it. JSON and YAML print plain data masked as it is made plain (one
+ * walk; `JSON.stringify` writes the text natively); HOCON is written in chunks as it is rendered.
  */
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
@@ -11,8 +11,8 @@ import { takeSnapshot } from "./snapshot.ts";
 import { renderData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
 import { writeHocon } from "../settings/render_hocon.ts";
-import { chunked, writeJsonNode } from "../settings/write_json.ts";
-import { maskTree, maskWalk } from "../settings/mask.ts";
+import { chunked } from "../settings/write_json.ts";
+import { maskedPlain, maskWalk } from "../settings/mask.ts";
 import { parseHocon } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
@@ -67,21 +67,15 @@ export async function configParse(
       return r.kind === "file" ? { file: target, text: r.text } : undefined;
     },
   });
-  if (opts.yaml) {
-    const shown = g.showSecrets ? tree : maskTree(tree);
-    const data = { schema: CONFIG_PARSE_SCHEMA, file: path, config: toPlain(shown) };
-    ctx.out(await renderData(data, "yaml"));
+  if (opts.json || opts.yaml) {
+    // masked as it is made plain: no masked copy of the tree; JSON.stringify writes the text
+    const config = g.showSecrets ? toPlain(tree) : maskedPlain(tree);
+    const data = { schema: CONFIG_PARSE_SCHEMA, file: path, config };
+    ctx.out(await renderData(data, opts.yaml ? "yaml" : "json"));
     return;
   }
   // masked as it is written: no masked copy of the tree
-  const mask = g.showSecrets ? undefined : maskWalk();
   const out = chunked(ctx.out);
-  if (opts.json) {
-    // the same text as renderData({schema, file, config}, "json"), written as it is made
-    out.write(`{\n  "schema": ${JSON.stringify(CONFIG_PARSE_SCHEMA)},\n`);
-    out.write(`  "file": ${JSON.stringify(path)},\n  "config": `);
-    writeJsonNode(tree, out.write, "  ", mask);
-    out.write("\n}\n");
-  } else writeHocon(tree, out.write, mask ? { mask } : {});
+  writeHocon(tree, out.write, g.showSecrets ? {} : { mask: maskWalk() });
   out.flush();
 }

@@ -11,7 +11,7 @@
  * (one-token `--env=K=V`, URL passwords in any config value). Every scan is linear in its input.
  */
 import type { ConfNode, ListNode, Plain, Scalar } from "./tree.ts";
-import { getNode, toPlain } from "./tree.ts";
+import { getNode, setOwn, toPlain } from "./tree.ts";
 import { AGENT_DEFAULTS } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { parseHocon } from "./hocon/parse.ts";
@@ -221,10 +221,6 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
       keyQuote = text.charCodeAt(i - 1);
       keyEnd = i - 1;
     }
-    let k = keyEnd;
-    while (k > floor && isKeyChar(text.charCodeAt(k - 1))) k--;
-    if (k === keyEnd) continue;
-    if (keyQuote && text.charCodeAt(k - 1) !== keyQuote) continue;
     // the value
     let v = i + 1;
     if (sep === COLON) {
@@ -232,8 +228,12 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
     }
     const first = text.charCodeAt(v);
     // an unquoted value after a bare `name:` is never masked (a URL's `https:`, `host:8080`):
-    // decided before the name is looked at
+    // decided before the name is looked for
     if (sep === COLON && !keyQuote && !opts.configText && !isQuote(first)) continue;
+    let k = keyEnd;
+    while (k > floor && isKeyChar(text.charCodeAt(k - 1))) k--;
+    if (k === keyEnd) continue;
+    if (keyQuote && text.charCodeAt(k - 1) !== keyQuote) continue;
     if (!isSecretName(text.slice(k, keyEnd))) continue;
     let start: number;
     let end: number;
@@ -278,8 +278,11 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
  */
 export function maskText(text: string, opts: MaskTextOptions = {}): string {
   // every rule needs a `:` (URL, `key: value`) or an `=` (NAME=VALUE): most values have neither
-  if (text.indexOf(":") < 0 && text.indexOf("=") < 0) return text;
-  return maskSecretPairs(maskUrlPassword(text), opts);
+  const colon = text.indexOf(":");
+  if (colon < 0 && text.indexOf("=") < 0) return text;
+  // a URL password needs `://` and an `@` after it
+  const url = colon >= 0 && text.indexOf("@", colon) >= 0 ? maskUrlPassword(text) : text;
+  return maskSecretPairs(url, opts);
 }
 
 // ---- argv ----
@@ -323,9 +326,9 @@ export function maskArgv(
 ): string[] {
   const compat = options.agentCompat ?? false;
   const urls = options.parseEmbeddedUrls ?? true;
-  const extra = new Set(extraSecretNames);
+  const extra = extraSecretNames.length > 0 ? new Set(extraSecretNames) : undefined;
   const isSecret = (name: string) =>
-    extra.has(name) || (compat ? AGENT_SECRET_ENV.has(name) : isSecretName(name));
+    extra?.has(name) || (compat ? AGENT_SECRET_ENV.has(name) : isSecretName(name));
   const maskFree = (text: string) =>
     compat ? (urls ? maskUrlPassword(text) : text) : urls ? maskText(text) : text;
 
@@ -717,6 +720,41 @@ export function maskTree<T extends ConfNode>(node: T, options: MaskTreeOptions =
   const rules = options.rules ?? defaultPrintoutRules();
   // maskNode keeps the node's kind.
   return maskNode(node, modeAt(options.path ?? [], rules), rules) as T;
+}
+
+/**
+ * `toPlain(maskTree(node, options))` in one walk, without the masked copy of the tree: the data a
+ * printer of plain values (`JSON.stringify`, YAML) prints.
+ */
+export function maskedPlain(node: ConfNode, options: MaskTreeOptions = {}): Plain {
+  const rules = options.rules ?? defaultPrintoutRules();
+  return plainOf(node, modeAt(options.path ?? [], rules), rules);
+}
+
+function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules): Plain {
+  switch (node.type) {
+    case "scalar":
+      return maskScalar(node.value, mode);
+    case "list": {
+      const items = node.items;
+      // the same decision as argvList: a list of strings is masked as an argv
+      const strings = mode === "plain" ? stringItems(items) : undefined;
+      if (strings) return maskArgv(strings);
+      const out = new Array<Plain>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = plainOf(items[i]!, mode, rules);
+      return out;
+    }
+    case "object": {
+      const out: { [key: string]: Plain } = {};
+      // forEach hands key and value without an `[k, v]` pair per entry
+      node.entries.forEach((child, key) => {
+        const value = plainOf(child, childMode(key, mode, rules), rules);
+        if (key === "__proto__") setOwn(out, key, value);
+        else out[key] = value;
+      });
+      return out;
+    }
+  }
 }
 
 /** `maskTree` for plain data (a converted variable value, a JSON document) at `path`. */

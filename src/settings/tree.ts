@@ -70,19 +70,20 @@ export function toPlain(node: ConfNode): Plain {
     case "object": {
       const out: { [key: string]: Plain } = {};
       for (const [k, v] of node.entries) {
-        if (k === "__proto__") {
-          // defineProperty: a key named __proto__ must stay a key, not change the prototype
-          Object.defineProperty(out, k, {
-            value: toPlain(v),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        } else out[k] = toPlain(v);
+        if (k === "__proto__") setOwn(out, k, toPlain(v));
+        else out[k] = toPlain(v);
       }
       return out;
     }
   }
+}
+
+/**
+ * `out[key] = value` as an own property, also for a key named `__proto__`, which an assignment
+ * would take as a change of prototype.
+ */
+export function setOwn(out: { [key: string]: Plain }, key: string, value: Plain): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**

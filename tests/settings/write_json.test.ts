@@ -1,54 +1,29 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
-import { type ConfNode, fromPlain, toPlain } from "../../src/settings/tree.ts";
-import { chunked, writeJsonNode } from "../../src/settings/write_json.ts";
-import { maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
+import { type Plain, toPlain } from "../../src/settings/tree.ts";
+import { chunked, stringJson } from "../../src/settings/write_json.ts";
+import { maskedPlain, maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
 import { renderHocon, writeHocon } from "../../src/settings/render_hocon.ts";
 
-const ORIGIN = { kind: "default", source: "test" } as const;
-
-function streamed(node: ConfNode, indent = ""): string {
-  const parts: string[] = [];
-  writeJsonNode(node, (s) => void parts.push(s), indent);
-  return parts.join("");
-}
-
-describe("writeJsonNode()", () => {
-  const cases: Array<[string, ConfNode]> = [
-    [
-      "array-index keys, which a plain object lists first in numeric order",
-      parseHocon('"10": a\n"2": b\n"01": c\nx: 1\n"4294967294": d\n"4294967295": e\n"0": f'),
-    ],
-    ["a key named __proto__", parseHocon('"__proto__" { polluted: 1 }\nconstructor: 2')],
-    ["empty objects and lists", parseHocon("a {}\nb: []\nc: [[], {}, [{}]]")],
-    [
-      "strings that need escapes and lone surrogates",
-      fromPlain({ s: 'q"\\\n\t\u0001é\u2028', lone: "\ud800x", 'k"ey': "v" }, ORIGIN),
-    ],
-    [
-      "numbers, booleans, null, infinities",
-      fromPlain(
-        { n: [0, -0, 1.5, 1e21, 1e-7, Infinity, -Infinity, NaN, true, false, null] },
-        ORIGIN,
-      ),
-    ],
-    ["a bare scalar", fromPlain("x", ORIGIN)],
-    ["a bare list", fromPlain([1, { a: [2] }], ORIGIN)],
-  ];
-  for (const [what, node] of cases) {
-    it(`writeJsonNode() prints what JSON.stringify(toPlain(), null, 2) prints: ${what}`, () => {
-      assert.equal(streamed(node), JSON.stringify(toPlain(node), null, 2));
-    });
-  }
-
-  it("writeJsonNode() indents nested output from the given indent", () => {
-    const node = parseHocon("a { b: [1] }");
-    const doc = { x: 1, config: toPlain(node) };
-    assert.equal(
-      `{\n  "x": 1,\n  "config": ${streamed(node, "  ")}\n}`,
-      JSON.stringify(doc, null, 2),
-    );
+describe("stringJson()", () => {
+  it("stringJson() gives JSON.stringify's text for strings with and without escapes", () => {
+    for (
+      const s of [
+        "",
+        "plain",
+        'q"',
+        "b\\s",
+        "nl\n",
+        "\u0001",
+        "é\u2028",
+        "\ud800x",
+        "😀",
+        "x\udfff",
+      ]
+    ) {
+      assert.equal(stringJson(s), JSON.stringify(s));
+    }
   });
 });
 
@@ -65,7 +40,7 @@ describe("chunked()", () => {
   });
 });
 
-describe("writeJsonNode() and writeHocon() masking as they write", () => {
+describe("maskedPlain() and writeHocon() masking as they go", () => {
   const tree = parseHocon(`
     api { credentials { access_key: AK1, secret_key: "s3cr3t" }, url: "https://u:pw@host/x" }
     agent {
@@ -82,11 +57,19 @@ describe("writeJsonNode() and writeHocon() masking as they write", () => {
     "10" { secret: s, b: 2 }
   `);
 
-  it("writeJsonNode() with maskWalk() prints what JSON.stringify of maskTree() prints", () => {
-    const parts: string[] = [];
-    writeJsonNode(tree, (s) => void parts.push(s), "", maskWalk());
-    assert.equal(parts.join(""), JSON.stringify(toPlain(maskTree(tree)), null, 2));
-    assert.doesNotMatch(parts.join(""), /s3cr3t|:pw@|abc|"p"|t1|z"|thing/);
+  it("maskedPlain() gives the JSON text of toPlain(maskTree()), key order included", () => {
+    const text = JSON.stringify(maskedPlain(tree), null, 2);
+    assert.equal(text, JSON.stringify(toPlain(maskTree(tree)), null, 2));
+    assert.doesNotMatch(text, /s3cr3t|:pw@|abc|"p"|t1|z"|thing/);
+    assert.match(text, /"secret_key": "\*{8}"/);
+  });
+
+  it("maskedPlain() keeps array-index keys first and a key named __proto__ as a key", () => {
+    const t = parseHocon('b: 1\n"10": x\n"2" { token: t }\n"__proto__" { polluted: 1 }');
+    const plain = maskedPlain(t) as { [key: string]: Plain };
+    assert.deepEqual(Object.keys(plain), ["2", "10", "b", "__proto__"]);
+    assert.equal(JSON.stringify(plain), JSON.stringify(toPlain(maskTree(t))));
+    assert.equal(({} as { polluted?: number }).polluted, undefined);
   });
 
   it("writeHocon() with maskWalk() prints what renderHocon() of maskTree() prints", () => {
@@ -102,13 +85,16 @@ describe("writeJsonNode() and writeHocon() masking as they write", () => {
     assert.match(parts.join(""), /secret_key: "\*{8}" {2}# <string>:2:\d+/);
   });
 
-  it("maskWalk() takes the rules and the path of maskTree()", () => {
+  it("maskWalk() and maskedPlain() take the rules and the path of maskTree()", () => {
     const rules = printoutRulesFrom(tree);
     const sub = tree.entries.get("agent")!;
-    const parts: string[] = [];
-    writeJsonNode(sub, (s) => void parts.push(s), "", maskWalk({ rules, path: ["agent"] }));
     const expected = maskTree(sub, { rules, path: ["agent"] });
-    assert.equal(parts.join(""), JSON.stringify(toPlain(expected), null, 2));
+    const plain = maskedPlain(sub, { rules, path: ["agent"] });
+    assert.equal(JSON.stringify(plain), JSON.stringify(toPlain(expected)));
+    assert.doesNotMatch(JSON.stringify(plain), /visible-with-default-rules/);
+    const parts: string[] = [];
+    writeHocon(sub, (s) => void parts.push(s), { mask: maskWalk({ rules, path: ["agent"] }) });
+    assert.equal(parts.join(""), renderHocon(expected));
     assert.doesNotMatch(parts.join(""), /visible-with-default-rules/);
   });
 });
