@@ -191,6 +191,13 @@ function bodyStream(
   return { stream, drain: finish };
 }
 
+/** The path of a request, without its query (for logs and time limits). */
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
 function plain(status: number, text: string): Response {
   return new Response(JSON.stringify({ error: text }), {
     status,
@@ -313,7 +320,6 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
   const directly = (
     req: IncomingMessage,
     res: ServerResponse,
-    path: string,
     body?: Uint8Array,
   ): boolean => {
     if (!opts.direct) return false;
@@ -321,10 +327,10 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     try {
       quick = opts.direct(view(req, body));
     } catch (e) {
-      quick = failed(path, e);
+      quick = failed(pathOf(req), e);
     }
     if (!quick) return false;
-    if (quick instanceof Promise) void later(res, quick, path);
+    if (quick instanceof Promise) void later(res, quick, pathOf(req));
     else sendReply(res, quick, closing);
     return true;
   };
@@ -334,8 +340,8 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer<ArrayBuffer> | undefined,
-    path: string,
   ) => {
+    const path = pathOf(req);
     inflight++;
     try {
       // node:http has lower-cased and joined the headers already (set-cookie aside, which
@@ -379,14 +385,13 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const h = req.headers;
-    const path = (req.url ?? "/").split("?")[0]!;
     // Without a body there is nothing to wait for: answered in this tick when the direct
     // handler takes it.
     if (
       h["transfer-encoding"] === undefined &&
       (h["content-length"] === undefined || h["content-length"] === "0")
     ) {
-      if (!directly(req, res, path)) void viaFetch(req, res, undefined, path);
+      if (!directly(req, res)) void viaFetch(req, res, undefined);
       return;
     }
     // reading the body counts as in flight too: close() does not cut an upload
@@ -413,13 +418,13 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     });
     req.on("end", () => {
       read();
-      if (over) return void tooLarge(res, path);
+      if (over) return void tooLarge(res, pathOf(req));
       const body = chunks.length === 0
         ? undefined
         : chunks.length === 1
         ? chunks[0]
         : Buffer.concat(chunks);
-      if (!directly(req, res, path, body)) void viaFetch(req, res, body, path);
+      if (!directly(req, res, body)) void viaFetch(req, res, body);
     });
   };
 
