@@ -12,7 +12,7 @@
  */
 import type { ConfNode, ListNode, Plain, Scalar } from "./tree.ts";
 import { getNode, setOwn, toPlain } from "./tree.ts";
-import { AGENT_DEFAULTS } from "./defaults/agent.ts";
+import { SANITIZE_CONFIG_PRINTOUT } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { parseHocon } from "./hocon/parse.ts";
 
@@ -451,7 +451,7 @@ function compile(patterns: readonly unknown[]): KeyPattern[] {
 }
 
 function defaultPatterns(name: RuleName): readonly unknown[] {
-  const section = AGENT_DEFAULTS.sanitize_config_printout as { [key: string]: unknown[] };
+  const section = SANITIZE_CONFIG_PRINTOUT as { [key: string]: unknown[] };
   return section[name] ?? [];
 }
 

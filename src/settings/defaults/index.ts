@@ -6,7 +6,7 @@
 import type { Consumer } from "../variable.ts";
 import type { ObjectNode, Plain } from "../tree.ts";
 import { fromPlain, leaves } from "../tree.ts";
-import { AGENT_DEFAULTS, AGENT_DOCUMENTED_KEYS } from "./agent.ts";
+import { AGENT_DOCUMENTED_KEYS, agentDefaults } from "./agent.ts";
 import { API_DEFAULTS, API_DOCUMENTED_KEYS } from "./api.ts";
 import { loggingDefaultsFor } from "./logging.ts";
 import { SDK_DEFAULTS, SDK_DOCUMENTED_KEYS } from "./sdk.ts";
@@ -17,7 +17,7 @@ function sectionsOf(consumer: Consumer): { [key: string]: Plain } {
   if (consumer === "agent") {
     // The agent ships its own, older copies of the SDK's files (agent_packaged.ts).
     return {
-      agent: AGENT_DEFAULTS,
+      agent: agentDefaults(),
       api: agentApiDefaults(),
       sdk: agentSdkDefaults(),
       logging: agentLoggingDefaults(),
