@@ -1,6 +1,6 @@
 /**
  * Where a task's events live (schema in `store.ts`): `log_chunks` holds the log lines of one
- * batch per row (a JSON array, with its time range), `scalar_series` one row per (task, metric,
+ * batch per row (a JSON array, deflated, with its time range), `scalar_series` one row per (task, metric,
  * variant) and `scalar_points` one per (series, iteration), `metric_events` plots, debug images,
  * vectors and
  * scalars that do not fit a row (the real server overwrites those by the same identity).

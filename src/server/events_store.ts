@@ -6,6 +6,7 @@
  * `scalars_store.ts`, raw events by `task_events.ts`.
  */
 import { setImmediate } from "node:timers";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Obj } from "./call_body.ts";
 import { CallError, callError, errors } from "./call_error.ts";
 import { isoDate } from "./dates.ts";
@@ -405,6 +406,24 @@ export function addEvents(
   return { added, errors: errorCount, errors_info: errorsInfo };
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A chunk's JSON array as `log_chunks.events` keeps it: deflated (level 1), log text shrinks
+ * about ten times for ~0.1 ms per 1,000 lines, and a batch is a page of the WAL and of the
+ * checkpoint instead of ten (measured: storing a batch took several times less on both
+ * runtimes). Rows written before are the JSON text itself; `chunkJson` reads both.
+ */
+function packChunk(json: string | Uint8Array): Uint8Array {
+  return deflateRawSync(typeof json === "string" ? encoder.encode(json) : json, { level: 1 });
+}
+
+/** The JSON array's text of a stored chunk (deflated bytes, or text as older rows are). */
+function chunkJson(events: string | Uint8Array): string {
+  return typeof events === "string" ? events : decoder.decode(inflateRawSync(events));
+}
+
 /** One task's log lines of a batch as one `log_chunks` row; `events` a JSON array's text. */
 function insertChunk(
   store: Store,
@@ -414,11 +433,10 @@ function insertChunk(
   worker: string,
   events: string | Uint8Array,
 ): void {
-  // bytes (UTF-8) are stored as text, as a string is
   store.stmt(
     `INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
-     VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))`,
-  ).run(task, c.n, c.min, c.max, written, worker, events);
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(task, c.n, c.min, c.max, written, worker, packChunk(events));
 }
 
 /**
@@ -631,7 +649,8 @@ interface ChunkRow {
   seq: number;
   written: number;
   worker: string;
-  events: string;
+  /** deflated JSON (`packChunk`), or JSON text in rows written before */
+  events: string | Uint8Array;
 }
 
 /**
@@ -648,7 +667,10 @@ function* chunkPages<T>(store: Store, sql: string, args: (string | number)[]): G
 }
 
 function unpack(row: ChunkRow): LogEvent[] {
-  const raw = JSON.parse(row.events) as Obj[];
+  return unpackEvents(row, JSON.parse(chunkJson(row.events)) as Obj[]);
+}
+
+function unpackEvents(row: ChunkRow, raw: Obj[]): LogEvent[] {
   const base = Number(row.seq) * CHUNK_SPAN;
   const written = Number(row.written);
   return raw.map((r, i) => {
@@ -838,8 +860,8 @@ export function clearTaskLog(
     ).all(task) as unknown as ChunkRow[];
     let deleted = 0;
     for (const row of rows) {
-      const raw = JSON.parse(row.events) as Obj[];
-      const read = unpack(row);
+      const raw = JSON.parse(chunkJson(row.events)) as Obj[];
+      const read = unpackEvents(row, raw);
       const keep = raw.filter((_, i) => !drops(read[i]!));
       if (keep.length === raw.length) continue;
       deleted += raw.length - keep.length;
@@ -847,10 +869,11 @@ export function clearTaskLog(
         store.stmt("DELETE FROM log_chunks WHERE seq = ?").run(row.seq);
         continue;
       }
-      const times = unpack({ ...row, events: JSON.stringify(keep) }).map((e) => e.timestamp);
+      const text = JSON.stringify(keep);
+      const times = unpack({ ...row, events: text }).map((e) => e.timestamp);
       store.stmt(
         "UPDATE log_chunks SET n = ?, min_ts = ?, max_ts = ?, events = ? WHERE seq = ?",
-      ).run(keep.length, Math.min(...times), Math.max(...times), JSON.stringify(keep), row.seq);
+      ).run(keep.length, Math.min(...times), Math.max(...times), packChunk(text), row.seq);
     }
     return deleted;
   });

@@ -47,8 +47,9 @@ const MAX_NUMBER = 300;
 const PLAIN = new Uint8Array(256);
 for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
 
-/** What may follow `\` in a JSON string. */
-const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74, 0x75]);
+/** What may follow `\` in a JSON string (`u` and four hex digits checked apart). */
+const ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrtu') ESCAPE[c.charCodeAt(0)] = 1;
 
 function isHex(c: number | undefined): boolean {
   return c !== undefined &&
@@ -59,160 +60,172 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d;
+}
+
 function cont(c: number | undefined): boolean {
   return c !== undefined && (c & 0xc0) === 0x80;
 }
 
-/** The length of the well-formed UTF-8 sequence at `i`, or 0. */
+/** The length of the well-formed UTF-8 sequence (of 2 to 4 bytes) at `i`, or 0. */
 function utf8At(b: Uint8Array, i: number): number {
   const c = b[i]!;
   if (c >= 0xc2 && c <= 0xdf) return cont(b[i + 1]) ? 2 : 0;
+  const c1 = b[i + 1];
+  if (c1 === undefined || !cont(b[i + 2])) return 0;
+  // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
   if (c >= 0xe0 && c <= 0xef) {
-    const c1 = b[i + 1];
-    if (c1 === undefined) return 0;
-    const ok1 = c === 0xe0
-      ? c1 >= 0xa0 && c1 <= 0xbf
-      : c === 0xed
-      ? c1 >= 0x80 && c1 <= 0x9f
-      : cont(c1);
-    return ok1 && cont(b[i + 2]) ? 3 : 0;
+    return (c === 0xe0 ? c1 >= 0xa0 : c === 0xed ? c1 <= 0x9f : true) && cont(c1) ? 3 : 0;
   }
   if (c >= 0xf0 && c <= 0xf4) {
-    const c1 = b[i + 1];
-    if (c1 === undefined) return 0;
-    const ok1 = c === 0xf0
-      ? c1 >= 0x90 && c1 <= 0xbf
-      : c === 0xf4
-      ? c1 >= 0x80 && c1 <= 0x8f
-      : cont(c1);
-    return ok1 && cont(b[i + 2]) && cont(b[i + 3]) ? 4 : 0;
+    return (c === 0xf0 ? c1 >= 0x90 : c === 0xf4 ? c1 <= 0x8f : true) && cont(c1) &&
+        cont(b[i + 3])
+      ? 4
+      : 0;
   }
   return 0;
 }
 
 /** JSON's whitespace but the newline that ends a line. */
 function skipSpace(b: Uint8Array, i: number): number {
+  while (isSpace(b[i])) i++;
+  return i;
+}
+
+/** From just after an opening quote: the index of the closing quote, or -1. */
+function stringEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
   for (;;) {
-    const c = b[i];
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return i;
+    while (i < n && PLAIN[b[i]!] === 1) i++;
+    if (i >= n) return -1;
+    const c = b[i]!;
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) {
+      const e = b[i + 1];
+      if (e === undefined || ESCAPE[e] !== 1) return -1;
+      if (e === 0x75) {
+        if (!(isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4]) && isHex(b[i + 5]))) {
+          return -1;
+        }
+        i += 6;
+      } else i += 2;
+      continue;
+    }
+    if (c < 0x80) return -1; // a control character
+    const len = utf8At(b, i);
+    if (!len) return -1;
+    i += len;
+  }
+}
+
+/** `stringEnd` for a string of printable ASCII without escapes (a key, a task id), else -1. */
+function plainEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  while (i < n && PLAIN[b[i]!] === 1) i++;
+  return b[i] === QUOTE ? i : -1;
+}
+
+/** A number at `i` (no exponent, not too long): the index after it, or -1. */
+function numberEnd(b: Uint8Array, i: number): number {
+  const start = i;
+  if (b[i] === MINUS) i++;
+  if (b[i] === ZERO) i++;
+  else if (isDigit(b[i])) { while (isDigit(b[i])) i++; }
+  else return -1;
+  if (b[i] === DOT) {
     i++;
+    if (!isDigit(b[i])) return -1;
+    while (isDigit(b[i])) i++;
   }
+  const c = b[i];
+  if (c === 0x65 || c === 0x45 || i - start > MAX_NUMBER) return -1;
+  return i;
 }
 
-class Scanner {
-  /** Whether the last string scanned had an escape. */
-  escaped = false;
-  constructor(readonly b: Uint8Array) {}
+/** Whether the bytes at `i` spell `w` (ASCII). */
+function spells(b: Uint8Array, i: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) if (b[i + k] !== w.charCodeAt(k)) return false;
+  return true;
+}
 
-  /** From just after an opening quote: the index of the closing quote, or -1. */
-  string(i: number): number {
-    const b = this.b;
-    this.escaped = false;
+/** Any JSON value at `i`: the index after it, or -1. */
+function valueEnd(b: Uint8Array, i: number, depth: number): number {
+  const c = b[i];
+  if (c === QUOTE) {
+    const end = stringEnd(b, i + 1);
+    return end < 0 ? -1 : end + 1;
+  }
+  if (c === MINUS || isDigit(c)) return numberEnd(b, i);
+  if (c === 0x74) return spells(b, i, "true") ? i + 4 : -1;
+  if (c === 0x66) return spells(b, i, "false") ? i + 5 : -1;
+  if (c === 0x6e) return spells(b, i, "null") ? i + 4 : -1;
+  if (depth >= MAX_DEPTH) return -1;
+  if (c === OPEN) {
+    i = skipSpace(b, i + 1);
+    if (b[i] === CLOSE) return i + 1;
     for (;;) {
-      const c = b[i];
-      if (c === undefined) return -1;
-      if (PLAIN[c] === 1) {
-        i++;
-        continue;
-      }
-      if (c === QUOTE) return i;
-      if (c === BACKSLASH) {
-        const e = b[i + 1];
-        if (e === undefined || !ESCAPES.has(e)) return -1;
-        if (e === 0x75) {
-          if (!(isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4]) && isHex(b[i + 5]))) {
-            return -1;
-          }
-          i += 6;
-        } else i += 2;
-        this.escaped = true;
-        continue;
-      }
-      if (c < 0x80) return -1; // a control character
-      const n = utf8At(b, i);
-      if (!n) return -1;
-      i += n;
-    }
-  }
-
-  /** A number at `i` (no exponent, not too long): the index after it, or -1. */
-  number(i: number): number {
-    const b = this.b;
-    const start = i;
-    if (b[i] === MINUS) i++;
-    if (b[i] === ZERO) i++;
-    else if (isDigit(b[i])) { while (isDigit(b[i])) i++; }
-    else return -1;
-    if (b[i] === DOT) {
-      i++;
-      if (!isDigit(b[i])) return -1;
-      while (isDigit(b[i])) i++;
-    }
-    const c = b[i];
-    if (c === 0x65 || c === 0x45 || i - start > MAX_NUMBER) return -1;
-    return i;
-  }
-
-  /** Any JSON value at `i`: the index after it, or -1. */
-  value(i: number, depth: number): number {
-    const b = this.b;
-    const c = b[i];
-    if (c === QUOTE) {
-      const end = this.string(i + 1);
-      return end < 0 ? -1 : end + 1;
-    }
-    if (c === MINUS || isDigit(c)) return this.number(i);
-    if (c === 0x74) return this.word(i, "true");
-    if (c === 0x66) return this.word(i, "false");
-    if (c === 0x6e) return this.word(i, "null");
-    if (depth >= MAX_DEPTH) return -1;
-    if (c === OPEN) {
+      if (b[i] !== QUOTE) return -1;
+      i = stringEnd(b, i + 1);
+      if (i < 0) return -1;
       i = skipSpace(b, i + 1);
+      if (b[i] !== COLON) return -1;
+      i = valueEnd(b, skipSpace(b, i + 1), depth + 1);
+      if (i < 0) return -1;
+      i = skipSpace(b, i);
       if (b[i] === CLOSE) return i + 1;
-      for (;;) {
-        if (b[i] !== QUOTE) return -1;
-        i = this.string(i + 1);
-        if (i < 0) return -1;
-        i = skipSpace(b, i + 1);
-        if (b[i] !== COLON) return -1;
-        i = this.value(skipSpace(b, i + 1), depth + 1);
-        if (i < 0) return -1;
-        i = skipSpace(b, i);
-        if (b[i] === CLOSE) return i + 1;
-        if (b[i] !== COMMA) return -1;
-        i = skipSpace(b, i + 1);
-      }
-    }
-    if (c === LIST_OPEN) {
+      if (b[i] !== COMMA) return -1;
       i = skipSpace(b, i + 1);
-      if (b[i] === LIST_CLOSE) return i + 1;
-      for (;;) {
-        i = this.value(i, depth + 1);
-        if (i < 0) return -1;
-        i = skipSpace(b, i);
-        if (b[i] === LIST_CLOSE) return i + 1;
-        if (b[i] !== COMMA) return -1;
-        i = skipSpace(b, i + 1);
-      }
     }
-    return -1;
   }
-
-  word(i: number, w: string): number {
-    for (let k = 0; k < w.length; k++) if (this.b[i + k] !== w.charCodeAt(k)) return -1;
-    return i + w.length;
+  if (c === LIST_OPEN) {
+    i = skipSpace(b, i + 1);
+    if (b[i] === LIST_CLOSE) return i + 1;
+    for (;;) {
+      i = valueEnd(b, i, depth + 1);
+      if (i < 0) return -1;
+      i = skipSpace(b, i);
+      if (b[i] === LIST_CLOSE) return i + 1;
+      if (b[i] !== COMMA) return -1;
+      i = skipSpace(b, i + 1);
+    }
   }
-
-  /** Whether the `len` bytes at `i` spell `key` (ASCII). */
-  is(i: number, len: number, key: string): boolean {
-    if (len !== key.length) return false;
-    for (let k = 0; k < len; k++) if (this.b[i + k] !== key.charCodeAt(k)) return false;
-    return true;
-  }
+  return -1;
 }
 
-/** Keys that make a log event more than a line to store as sent. */
-const SPECIAL = ["ts", "metric", "iter", "model", "model_event", "allow_locked"];
+const OTHER = 0;
+const TYPE = 1;
+const TASK = 2;
+const TIMESTAMP = 3;
+/** A key that makes a log event more than a line to store as sent. */
+const SPECIAL = 4;
+
+/** What the key of `len` bytes at `k` is to a log event. */
+function keyKind(b: Uint8Array, k: number, len: number): number {
+  switch (len) {
+    case 2:
+      return spells(b, k, "ts") ? SPECIAL : OTHER;
+    case 4:
+      return spells(b, k, "type")
+        ? TYPE
+        : spells(b, k, "task")
+        ? TASK
+        : spells(b, k, "iter")
+        ? SPECIAL
+        : OTHER;
+    case 5:
+      return spells(b, k, "model") ? SPECIAL : OTHER;
+    case 6:
+      return spells(b, k, "metric") ? SPECIAL : OTHER;
+    case 9:
+      return spells(b, k, "timestamp") ? TIMESTAMP : OTHER;
+    case 11:
+      return spells(b, k, "model_event") ? SPECIAL : OTHER;
+    case 12:
+      return spells(b, k, "allow_locked") ? SPECIAL : OTHER;
+  }
+  return OTHER;
+}
 
 const decoder = new TextDecoder();
 
@@ -234,7 +247,6 @@ function numberAt(b: Uint8Array, from: number, to: number): number {
 
 /** The log lines of a json-lines body, or undefined when the full parser must read it. */
 export function scanLogLines(b: Uint8Array): LogLines | undefined {
-  const s = new Scanner(b);
   const n = b.length;
   const out: LogLines = { bytes: b, spans: [], tasks: [], stamps: [] };
   // the task of the previous line, kept to reuse its string
@@ -259,22 +271,25 @@ export function scanLogLines(b: Uint8Array): LogLines | undefined {
     for (;;) {
       if (b[i] !== QUOTE) return undefined;
       const k = i + 1;
-      i = s.string(k);
-      if (i < 0 || s.escaped) return undefined;
+      i = plainEnd(b, k);
+      if (i < 0) return undefined;
       const len = i - k;
-      i = skipSpace(b, i + 1);
+      i++;
+      if (b[i] !== COLON) i = skipSpace(b, i);
       if (b[i] !== COLON) return undefined;
-      i = skipSpace(b, i + 1);
-      if (s.is(k, len, "type")) {
+      i++;
+      if (isSpace(b[i])) i = skipSpace(b, i);
+      const kind = keyKind(b, k, len);
+      if (kind === TYPE) {
         // exactly "log"
-        if (hasType || s.word(i, '"log"') < 0) return undefined;
+        if (hasType || !spells(b, i, '"log"')) return undefined;
         hasType = true;
         i += 5;
-      } else if (s.is(k, len, "task")) {
+      } else if (kind === TASK) {
         if (taskFound || b[i] !== QUOTE) return undefined;
         const v = i + 1;
-        i = s.string(v);
-        if (i < 0 || s.escaped || i === v) return undefined;
+        i = plainEnd(b, v);
+        if (i <= v) return undefined;
         const vlen = i - v;
         let same = vlen === taskLen;
         for (let x = 0; same && x < vlen; x++) same = b[v + x] === b[taskAt + x];
@@ -285,23 +300,25 @@ export function scanLogLines(b: Uint8Array): LogLines | undefined {
         }
         taskFound = true;
         i++;
-      } else if (s.is(k, len, "timestamp")) {
+      } else if (kind === TIMESTAMP) {
         if (stampFound) return undefined;
         stampFound = true;
         const v = i;
-        i = s.value(i, 0);
+        i = valueEnd(b, i, 0);
         if (i < 0) return undefined;
         const c = b[v];
         if (c === MINUS || isDigit(c)) stamp = numberAt(b, v, i);
+      } else if (kind === SPECIAL) {
+        return undefined;
       } else {
-        for (const sp of SPECIAL) if (s.is(k, len, sp)) return undefined;
-        i = s.value(i, 0);
+        i = valueEnd(b, i, 0);
         if (i < 0) return undefined;
       }
-      i = skipSpace(b, i);
+      if (isSpace(b[i])) i = skipSpace(b, i);
       if (b[i] === CLOSE) break;
       if (b[i] !== COMMA) return undefined;
-      i = skipSpace(b, i + 1);
+      i++;
+      if (isSpace(b[i])) i = skipSpace(b, i);
     }
     const end = i + 1;
     i = skipSpace(b, end);

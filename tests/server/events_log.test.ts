@@ -90,6 +90,25 @@ describe("log events", () => {
     assert.match(e["@timestamp"], /^\d{4}-\d\d-\d\dT.*Z$/);
   });
 
+  it("stores a chunk deflated and still reads chunks kept as JSON text", async () => {
+    const s = await testServer();
+    const task = await newTask(s);
+    // a row as data directories written before compression hold it
+    s.store.db.prepare(
+      `INSERT INTO log_chunks(task, n, min_ts, max_ts, written, worker, events)
+       VALUES (?, 1, 1, 1, 1, 'w', ?)`,
+    ).run(task, JSON.stringify([log(task, "old", 1)]));
+    const lines = Array.from({ length: 200 }, (_, k) => log(task, `new line ${k}`, 10 + k));
+    assert.equal((await addBatch(s, lines)).status, 200);
+    const row = s.store.db.prepare(
+      "SELECT typeof(events) AS kind, length(events) AS size FROM log_chunks WHERE n = 200",
+    ).get() as { kind: string; size: number };
+    assert.equal(row.kind, "blob");
+    assert.ok(row.size < JSON.stringify(lines).length / 4, `stored ${row.size} bytes`);
+    const all = await pageAll(s, task, 1000, false);
+    assert.deepEqual(all.seen, ["old", ...lines.map((l) => l.msg)]);
+  });
+
   it("the console tail and the follow cursor see every line once, in insertion order", async () => {
     const s = await testServer();
     const task = await newTask(s);
