@@ -59,7 +59,11 @@ export function writeHocon(
         const st = mask ? mask.child(k, state) : state;
         if (child.type === "scalar") {
           const value = mask ? mask.scalar(child.value, st) : child.value;
-          write(`${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`);
+          write(
+            origins
+              ? `${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`
+              : `${indent}${key(k)}: ${scalarText(value)}\n`,
+          );
           return;
         }
         const v = mask && child.type === "list" ? mask.all(child, st) : child;

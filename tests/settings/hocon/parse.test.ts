@@ -176,6 +176,13 @@ describe("parseHocon() reads the ClearML dialect", () => {
     assert.deepEqual(plain("  \n# only\n// comments\n"), {});
   });
 
+  it("ends a comment at \\n or \\r, with or without a \\r elsewhere in the text", () => {
+    const expected = { a: 1, b: 2, c: 3 };
+    assert.deepEqual(plain("a: 1 # one\nb: 2 // two\nc: 3 # end"), expected);
+    assert.deepEqual(plain("a: 1 # one\r\nb: 2 // two\rc: 3 # end"), expected);
+    assert.deepEqual(plain("a: 1 # one\rb: 2\nc: 3"), expected);
+  });
+
   it("reads clearml-init's credentials block and the sdk object that follows it", () => {
     const text =
       'api {\n  credentials {"access_key": "AK", "secret_key": "SK"}\n}\nsdk {\n  x: 1\n}\n';
