@@ -6,7 +6,19 @@ import {
   knownConfigKeys,
 } from "../../src/settings/defaults/index.ts";
 import type { Plain } from "../../src/settings/tree.ts";
-import { type ConfNode, getNode, splitPath, toPlain } from "../../src/settings/tree.ts";
+import {
+  type ConfNode,
+  fromPlain,
+  getNode,
+  mergeNodes,
+  splitPath,
+  toPlain,
+} from "../../src/settings/tree.ts";
+import {
+  API_LOGGING_DEFAULTS,
+  SDK_LOGGING_DEFAULTS,
+  SDK_MERGED_LOGGING_DEFAULTS,
+} from "../../src/settings/defaults/logging.ts";
 
 const PIP_VERSION = [
   "<20.2 ; python_version < '3.10'",
@@ -290,6 +302,16 @@ describe("defaultsFor()", () => {
       "python:3.12-bullseye",
     ]);
     assert.equal(rules[4]?.match.script.binary, "python3.10$");
+  });
+});
+
+describe("SDK_MERGED_LOGGING_DEFAULTS", () => {
+  it("is the sdk-side logging file merged over the api-side one, keys in the loader's order", () => {
+    const origin = { kind: "default", source: "logging.conf" } as const;
+    const merged = toPlain(
+      mergeNodes(fromPlain(API_LOGGING_DEFAULTS, origin), fromPlain(SDK_LOGGING_DEFAULTS, origin)),
+    );
+    assert.equal(JSON.stringify(SDK_MERGED_LOGGING_DEFAULTS), JSON.stringify(merged));
   });
 });
 

@@ -5,7 +5,6 @@
  * api-side `ERROR`. The agent ships a single folder, whose logging file is the api-side one.
  */
 import type { Plain } from "../tree.ts";
-import { fromPlain, mergeNodes, toPlain } from "../tree.ts";
 
 /** The api-side file (`backend_api/config/default/logging.conf`). */
 export const API_LOGGING_DEFAULTS: { [key: string]: Plain } = {
@@ -30,15 +29,25 @@ export const SDK_LOGGING_DEFAULTS: { [key: string]: Plain } = {
   },
 };
 
-const MERGE_ORIGIN = { kind: "default", source: "logging.conf" } as const;
+/**
+ * What the SDK ends with: the sdk-side file merged over the api-side one (`urllib3` keeps its
+ * place from the api-side file, with the sdk-side level). Written out: merging the two at every
+ * start cost more than building the rest of the defaults (tests/settings/defaults.test.ts merges
+ * the two files as the loader does and compares, order included).
+ */
+export const SDK_MERGED_LOGGING_DEFAULTS: { [key: string]: Plain } = {
+  version: 1,
+  disable_existing_loggers: 0,
+  loggers: {
+    urllib3: { level: "WARNING" },
+    clearml: { level: "INFO", force_level: false },
+    boto: { level: "WARNING" },
+    "boto.perf": { level: "WARNING" },
+    botocore: { level: "WARNING" },
+  },
+};
 
 /** The `logging` section each consumer ends up with from its packaged files alone. */
 export function loggingDefaultsFor(consumer: "sdk" | "agent"): Plain {
-  if (consumer === "agent") return API_LOGGING_DEFAULTS;
-  return toPlain(
-    mergeNodes(
-      fromPlain(API_LOGGING_DEFAULTS, MERGE_ORIGIN),
-      fromPlain(SDK_LOGGING_DEFAULTS, MERGE_ORIGIN),
-    ),
-  );
+  return consumer === "agent" ? API_LOGGING_DEFAULTS : SDK_MERGED_LOGGING_DEFAULTS;
 }
