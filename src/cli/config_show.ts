@@ -23,18 +23,20 @@ export interface ShowOptions {
  * stops it only where it is used (running a task) is printed as a finding instead.
  */
 export function failOnFatal(r: Resolution, ctx?: CliContext): void {
-  const stops = r.fatal.filter((d) => d.stops !== "use");
+  // plain loops in this file: see fast_path.ts
+  const lines: string[] = [];
   for (const d of r.fatal) {
     if (d.stops === "use") {
       ctx?.err(
         `clearml: warning: ${maskText(d.message)} (running a task stops on it; shown anyway)\n`,
       );
-    }
+    } else lines.push(`  ${maskText(d.message)}`);
   }
-  if (stops.length === 0) return;
-  const lines = stops.map((d) => `  ${maskText(d.message)}`).join("\n");
+  if (lines.length === 0) return;
   throw new ConfigError(
-    `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${lines}`,
+    `the ${r.consumer === "sdk" ? "SDK" : "agent"} would stop on this configuration:\n${
+      lines.join("\n")
+    }`,
   );
 }
 
@@ -45,9 +47,11 @@ function originMap(tree: ConfNode): Record<string, string> {
 }
 
 function warn(ctx: CliContext, r: Resolution, except?: Diagnostic): void {
-  const shown = r.diagnostics.filter((d) => d !== except);
-  const messages = shown.map((d) => `${d.level}: ${maskText(d.message)}`);
-  for (const message of new Set(messages)) {
+  const messages = new Set<string>();
+  for (const d of r.diagnostics) {
+    if (d !== except) messages.add(`${d.level}: ${maskText(d.message)}`);
+  }
+  for (const message of messages) {
     ctx.err(`clearml: ${message}
 `);
   }
@@ -58,7 +62,9 @@ function warn(ctx: CliContext, r: Resolution, except?: Diagnostic): void {
  * cannot be derived): the printout shows the rest, and the command exits 3.
  */
 function unusable(r: Resolution): Diagnostic[] {
-  return r.diagnostics.filter((d) => d.level === "error" && d.stops === "use");
+  const out: Diagnostic[] = [];
+  for (const d of r.diagnostics) if (d.level === "error" && d.stops === "use") out.push(d);
+  return out;
 }
 
 function keysOf(d: Diagnostic): string[] {

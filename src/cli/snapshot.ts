@@ -18,7 +18,8 @@ export interface Snapshot {
 }
 
 export function takeSnapshot(ctx: CliContext, g: GlobalOptions): Snapshot {
-  const files = (g.envFile ?? []).map((p) => {
+  // `map` only when there are files (see fast_path.ts)
+  const files = g.envFile === undefined ? [] : g.envFile.map((p) => {
     const path = isAbsolute(p) ? p : join(ctx.cwd, p);
     let bytes: Uint8Array;
     try {
@@ -34,7 +35,7 @@ export function takeSnapshot(ctx: CliContext, g: GlobalOptions): Snapshot {
   const snap: Snapshot = {
     env,
     envFromFile: fromFile,
-    envFiles: files.map((f) => f.path),
+    envFiles: files.length === 0 ? [] : files.map((f) => f.path),
     home: env.HOME || ctx.home,
     cwd: ctx.cwd,
   };

@@ -456,11 +456,16 @@ function defaultPatterns(name: RuleName): readonly unknown[] {
 }
 
 function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
+  // a word isSecretName already looks for adds nothing (the shipped five are all such words);
+  // a loop, not `filter`: config show starts without calling it (see cli/fast_path.ts)
+  const hideSecrets: KeyPattern[] = [];
+  for (const p of compile(get("hide_secrets"))) {
+    if (!(p.word && !p.word.start && !p.word.end && SECRET_WORDS.includes(p.word.text))) {
+      hideSecrets.push(p);
+    }
+  }
   const rules: PrintoutRules = {
-    // a word isSecretName already looks for adds nothing (the shipped five are all such words)
-    hideSecrets: compile(get("hide_secrets")).filter((p) =>
-      !(p.word && !p.word.start && !p.word.end && SECRET_WORDS.includes(p.word.text))
-    ),
+    hideSecrets,
     hideSecretsRecursive: compile(get("hide_secrets_recursive")),
     dontHideSecrets: compile(get("dont_hide_secrets")),
   };

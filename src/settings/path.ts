@@ -29,7 +29,8 @@ function normalize(path: string): string {
 
 export function join(...parts: string[]): string {
   if (win()) return nodePath().join(...parts);
-  const kept = parts.filter((p) => p.length > 0);
+  const kept: string[] = []; // a loop: `filter` costs its first call at every start
+  for (const p of parts) if (p.length > 0) kept.push(p);
   return kept.length === 0 ? "." : normalize(kept.join("/"));
 }
 

@@ -41,6 +41,7 @@ function ctxFor(env: Record<string, string>) {
 const ACCEPTED: string[][] = [
   ["--version"],
   ["--version", "--json"],
+  ["--json", "-V"],
   ["env"],
   ["env", "--json"],
   ["env", "--yaml", "--all"],
@@ -83,6 +84,9 @@ const REJECTED: string[][] = [
   ["config", "parse", "a.conf", "--json", "--yaml"],
   ["doctor"],
   ["--version", "env"],
+  ["--json"],
+  ["--json", "--json"],
+  ["--version", "-V"],
   ["agent", "execute"],
   ["agent", "execute", "--task-file", "t.json", "--docker"],
   ["agent", "build", "--task-file", "t.json"],
