@@ -71,8 +71,10 @@ export function executablesMatching(
     } catch {
       continue;
     }
-    for (const name of names.sort()) {
-      if (!pattern.test(name)) continue;
+    // the matching names sorted, not the whole directory (a bin directory holds thousands)
+    const matching: string[] = [];
+    for (const name of names) if (pattern.test(name)) matching.push(name);
+    for (const name of matching.sort()) {
       const path = join(abs, name);
       if (isExecutableFile(path)) out.push({ name, path });
     }

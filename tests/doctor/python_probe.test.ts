@@ -70,6 +70,13 @@ describe("probePython()", () => {
     }
   });
 
+  it("starts python3 first, before it scans the PATH for the other names", async () => {
+    const { tools, started } = countingTools();
+    const snap = probePython(doctorInput({ PATH: `${bin}:${venv}` }), tools);
+    assert.deepEqual(started, [join(bin, "python3")]);
+    await snap;
+  });
+
   it("starts a venv's interpreter apart from the file it links to", async () => {
     const { tools, started } = countingTools();
     const snap = await probePython(

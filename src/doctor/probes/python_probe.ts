@@ -119,6 +119,13 @@ async function mapLimit<T, R>(
 }
 
 export async function probePython(input: DoctorInput, tools: ProbeTools): Promise<PythonSnapshot> {
+  // `python3` and `python` start at once: an interpreter takes far longer to answer than the
+  // PATH scan below, and the scan finds the same files first, whose answers are then shared
+  const shared: SharedAnswers = new Map();
+  for (const name of ["python3", "python"]) {
+    const path = findExecutable(name, input.env, input.cwd);
+    if (path) askInterpreter(name, path, input, tools, shared).catch(() => undefined);
+  }
   const found = executablesMatching(PYTHON_NAME, input.env, input.cwd);
   // The first of each name is the one a lookup finds; later ones are shadowed.
   const first = new Map<string, string>();
@@ -142,7 +149,6 @@ export async function probePython(input: DoctorInput, tools: ProbeTools): Promis
     const path = specPaths.get(s.key);
     if (path && !jobs.has(path)) jobs.set(path, s.spec);
   }
-  const shared: SharedAnswers = new Map();
   const answers = await mapLimit(
     [...jobs],
     PARALLEL,
