@@ -10,15 +10,14 @@ import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { renderData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
-import { writeHocon } from "../settings/render_hocon.ts";
+import { hoconHotPath, writeHocon } from "../settings/render_hocon.ts";
 import { chunked } from "../settings/write_json.ts";
-import { maskedPlain, maskWalk } from "../settings/mask.ts";
-import { parseHocon } from "../settings/hocon/parse.ts";
+import { maskedPlain, maskHotPath, maskWalk } from "../settings/mask.ts";
+import { parseHocon, parserHotPath } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
-import { ExitStatus, UsageError } from "../errors.ts";
-import { rerunWithoutFtl } from "../runtime/one_pass.ts";
-import { useNormalJit } from "../runtime/jit_policy.ts";
+import { UsageError } from "../errors.ts";
+import { keepOutOfFtl, useNormalJit } from "../runtime/jit_policy.ts";
 
 export interface ParseOptions {
   json?: boolean;
@@ -27,7 +26,7 @@ export interface ParseOptions {
 
 export const CONFIG_PARSE_SCHEMA = "clearml.config-parse/v1";
 
-/** From this size on, the parse runs in a process without JSC's optimizing tier (one_pass.ts). */
+/** From this size on the parse is a long pass: normal JIT thresholds, no FTL (jit_policy.ts). */
 const BIG_FILE = 1 << 20;
 
 function sizeOf(path: string): number {
@@ -46,11 +45,17 @@ export async function configParse(
 ): Promise<void> {
   const snap = takeSnapshot(ctx, g);
   const path = absoluteFrom(file, snap.home, snap.cwd);
+  const mask = g.showSecrets ? undefined : maskWalk();
+  const out = chunked(ctx.out);
   if (sizeOf(path) >= BIG_FILE) {
-    const code = rerunWithoutFtl(ctx.env);
-    if (code === 0) return;
-    if (code !== undefined) throw new ExitStatus(code);
-    useNormalJit(); // a long pass: compiling its hot functions pays back
+    useNormalJit(); // a long pass: compiling its hot functions (to the DFG tier) pays back
+    keepOutOfFtl([
+      Map.prototype.forEach,
+      ...parserHotPath(),
+      ...maskHotPath(mask),
+      ...hoconHotPath(),
+      out.write,
+    ], ctx.env);
   }
   const got = nodeFsView.read(path);
   if (got.kind !== "file") {
@@ -75,7 +80,6 @@ export async function configParse(
     return;
   }
   // masked as it is written: no masked copy of the tree
-  const out = chunked(ctx.out);
-  writeHocon(tree, out.write, g.showSecrets ? {} : { mask: maskWalk() });
+  writeHocon(tree, out.write, mask ? { mask } : {});
   out.flush();
 }

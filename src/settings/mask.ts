@@ -750,16 +750,59 @@ function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules): Plain {
       return out;
     }
     case "object": {
-      const out: { [key: string]: Plain } = {};
-      // forEach hands key and value without an `[k, v]` pair per entry
-      node.entries.forEach((child, key) => {
-        const value = plainOf(child, childMode(key, mode, rules), rules);
-        if (key === "__proto__") setOwn(out, key, value);
-        else out[key] = value;
-      });
-      return out;
+      const into: PlainInto = { out: {}, mode, rules };
+      // forEach hands key and value without an `[k, v]` pair per entry (and to a function named
+      // here, for maskHotPath, rather than to a closure per object)
+      node.entries.forEach(plainEntry, into);
+      return into.out;
     }
   }
+}
+
+/** The object `plainOf` is filling, and the mode and rules of its entries. */
+interface PlainInto {
+  out: { [key: string]: Plain };
+  mode: Mode;
+  rules: PrintoutRules;
+}
+
+function plainEntry(this: PlainInto, child: ConfNode, key: string): void {
+  const value = plainOf(child, childMode(key, this.mode, this.rules), this.rules);
+  if (key === "__proto__") setOwn(this.out, key, value);
+  else this.out[key] = value;
+}
+
+/**
+ * The functions masking spends its time in on a large tree, for `keepOutOfFtl`; with a walk's own
+ * functions when given.
+ */
+export function maskHotPath(walk?: MaskWalk): unknown[] {
+  return [
+    plainOf,
+    plainEntry,
+    childMode,
+    maskScalar,
+    maskText,
+    maskUrlPassword,
+    maskSecretPairs,
+    indexOrEnd,
+    closingQuote,
+    maskArgv,
+    stringItems,
+    argvList,
+    maskNode,
+    isSecretName,
+    isSecretLowered,
+    asciiLower,
+    isSpace,
+    isLetter,
+    isDigit,
+    isSchemeChar,
+    isKeyChar,
+    isQuote,
+    endsBareValue,
+    ...(walk ? [walk.child, walk.scalar, walk.argv, walk.all] : []),
+  ];
 }
 
 /** `maskTree` for plain data (a converted variable value, a JSON document) at `path`. */

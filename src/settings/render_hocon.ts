@@ -36,6 +36,84 @@ function inline(node: ConfNode): string | undefined {
   return undefined;
 }
 
+/** What one `writeHocon` call writes to, and whether it writes origins. */
+interface HoconOut {
+  write: Write;
+  origins: boolean;
+}
+
+function comment(o: HoconOut, n: ConfNode): string {
+  return o.origins ? `  # ${formatOrigin(n.origin)}` : "";
+}
+
+/**
+ * Objects are masked as they are walked (`mask` and each key's state); a list is masked whole at
+ * once (lists are short, and whether one fits on a line depends on its masked items), so a list
+ * is always walked unmasked.
+ */
+function walk(
+  o: HoconOut,
+  node: ConfNode,
+  indent: string,
+  mask: MaskWalk | undefined,
+  state: MaskState,
+): void {
+  if (node.type === "object") {
+    // keys and a lookup: no `[k, v]` pair per entry, and not `Map#forEach`, whose first call
+    // costs every start tens of microseconds before the JIT
+    const entries = node.entries;
+    for (const k of entries.keys()) writeEntry(o, entries.get(k)!, k, indent, mask, state);
+  } else if (node.type === "list") {
+    const write = o.write;
+    for (const item of node.items) {
+      const one = inline(item);
+      if (one !== undefined) write(`${indent}${one}${comment(o, item)}\n`);
+      else if (item.type === "object") {
+        write(`${indent}{\n`);
+        walk(o, item, indent + "  ", undefined, state);
+        write(`${indent}}\n`);
+      } else {
+        write(`${indent}[\n`);
+        walk(o, item, indent + "  ", undefined, state);
+        write(`${indent}]\n`);
+      }
+    }
+  }
+}
+
+function writeEntry(
+  o: HoconOut,
+  child: ConfNode,
+  k: string,
+  indent: string,
+  mask: MaskWalk | undefined,
+  state: MaskState,
+): void {
+  const write = o.write;
+  const st = mask ? mask.child(k, state) : state;
+  if (child.type === "scalar") {
+    const value = mask ? mask.scalar(child.value, st) : child.value;
+    write(
+      o.origins
+        ? `${indent}${key(k)}: ${scalarText(value)}${comment(o, child)}\n`
+        : `${indent}${key(k)}: ${scalarText(value)}\n`,
+    );
+    return;
+  }
+  const v = mask && child.type === "list" ? mask.all(child, st) : child;
+  const one = inline(v);
+  if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(o, v)}\n`);
+  else if (v.type === "object") {
+    write(`${indent}${key(k)} {\n`);
+    walk(o, v, indent + "  ", mask, st);
+    write(`${indent}}\n`);
+  } else {
+    write(`${indent}${key(k)}: [${comment(o, v)}\n`);
+    walk(o, v, indent + "  ", undefined, st);
+    write(`${indent}]\n`);
+  }
+}
+
 /**
  * Write `root` as HOCON, one line per call of `write`; with `mask`, masked as it is written
  * (`maskWalk`).
@@ -45,62 +123,15 @@ export function writeHocon(
   write: Write,
   opts: { origins?: boolean; mask?: MaskWalk } = {},
 ): void {
-  const origins = Boolean(opts.origins);
-  const comment = (n: ConfNode) => (origins ? `  # ${formatOrigin(n.origin)}` : "");
-  /**
-   * Objects are masked as they are walked (`mask` and each key's state); a list is masked whole
-   * at once (lists are short, and whether one fits on a line depends on its masked items), so a
-   * list is always walked unmasked.
-   */
-  const walk = (node: ConfNode, indent: string, mask: MaskWalk | undefined, state: MaskState) => {
-    if (node.type === "object") {
-      // keys and a lookup: no `[k, v]` pair per entry, and not `Map#forEach`, whose first call
-      // costs every start tens of microseconds before the JIT
-      const entries = node.entries;
-      for (const k of entries.keys()) {
-        const child = entries.get(k)!;
-        const st = mask ? mask.child(k, state) : state;
-        if (child.type === "scalar") {
-          const value = mask ? mask.scalar(child.value, st) : child.value;
-          write(
-            origins
-              ? `${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`
-              : `${indent}${key(k)}: ${scalarText(value)}\n`,
-          );
-          continue;
-        }
-        const v = mask && child.type === "list" ? mask.all(child, st) : child;
-        const one = inline(v);
-        if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(v)}\n`);
-        else if (v.type === "object") {
-          write(`${indent}${key(k)} {\n`);
-          walk(v, indent + "  ", mask, st);
-          write(`${indent}}\n`);
-        } else {
-          write(`${indent}${key(k)}: [${comment(v)}\n`);
-          walk(v, indent + "  ", undefined, st);
-          write(`${indent}]\n`);
-        }
-      }
-    } else if (node.type === "list") {
-      for (const item of node.items) {
-        const one = inline(item);
-        if (one !== undefined) write(`${indent}${one}${comment(item)}\n`);
-        else if (item.type === "object") {
-          write(`${indent}{\n`);
-          walk(item, indent + "  ", undefined, state);
-          write(`${indent}}\n`);
-        } else {
-          write(`${indent}[\n`);
-          walk(item, indent + "  ", undefined, state);
-          write(`${indent}]\n`);
-        }
-      }
-    }
-  };
+  const o: HoconOut = { write, origins: Boolean(opts.origins) };
   const top = opts.mask?.root ?? "plain";
   const start = opts.mask && root.type !== "object" ? opts.mask.all(root, top) : root;
-  walk(start, "", start === root ? opts.mask : undefined, top);
+  walk(o, start, "", start === root ? opts.mask : undefined, top);
+}
+
+/** The functions writing a large tree spends its time in, for `keepOutOfFtl`. */
+export function hoconHotPath(): unknown[] {
+  return [walk, writeEntry, comment, key, inline, scalar, scalarText, stringJson];
 }
 
 export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {

@@ -952,3 +952,24 @@ function trimSpacesEnd(s: string): string {
   while (end > 0 && ((c = s.charCodeAt(end - 1)) === C_SPACE || c === C_TAB)) end--;
   return end === s.length ? s : s.slice(0, end);
 }
+
+/** The functions a parse of a large text spends its time in (for `keepOutOfFtl`). */
+export function parserHotPath(): unknown[] {
+  const out: unknown[] = [
+    assign,
+    mergeInto,
+    concat,
+    newObject,
+    newPending,
+    scalarNode,
+    markFloat,
+    unescape,
+    parseKeyPath,
+    trimSpacesEnd,
+    Source.prototype.origin,
+  ];
+  for (const name of Object.getOwnPropertyNames(Parser.prototype)) {
+    out.push(Object.getOwnPropertyDescriptor(Parser.prototype, name)?.value);
+  }
+  return out;
+}

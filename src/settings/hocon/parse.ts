@@ -18,6 +18,7 @@ import { resolveAll } from "./_resolve.ts";
 import { Source } from "./_source.ts";
 
 export { HoconError } from "./hocon_error.ts";
+export { parserHotPath } from "./_parser.ts";
 
 export interface ParseOptions {
   /** Name for origins and messages; default `<string>`. */
