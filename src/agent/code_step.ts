@@ -3,7 +3,6 @@
  * where it lands — a forced directory, a git clone (exact URL with credentials, checkout, diff),
  * or a literal script — plus the working directory and entry point. Pure.
  */
-import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { CodeStep } from "./plan_types.ts";
 import type { TaskDoc } from "./task.ts";
@@ -166,6 +165,8 @@ export function codeStep(input: CodeInput): CodeStep {
   if (view.bool("agent.vcs_cache.enabled", true)) {
     const cache = view.path("agent.vcs_cache.path", "~/.clearml/vcs-cache");
     if (cache) {
+      // node:crypto on use: loading it costs the start of every command that goes through commander
+      const { createHash } = process.getBuiltinModule("node:crypto");
       const hash = createHash("md5").update(repository).digest("hex");
       vcsCacheDir = posix.join(cache, `${folder}.${hash}`, folder);
     }

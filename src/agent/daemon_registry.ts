@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { ConfigError } from "../errors.ts";
 
 export interface AgentEntry {
@@ -80,6 +79,8 @@ export function register(
   let slot = 0;
   while (used.has(slot)) slot++;
   const id = explicitId || idFor(slot);
+  // node:crypto on use: loading it costs the start of every command that goes through commander
+  const { randomBytes } = process.getBuiltinModule("node:crypto");
   const file = join(dir, `.clearmlagent_${process.pid}_${randomBytes(4).toString("hex")}.tmp`);
   writeFileSync(file, `${id}\n${slot}`, { mode: 0o600 });
   return { id, slot, release: () => rmSync(file, { force: true }) };

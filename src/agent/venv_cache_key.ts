@@ -4,7 +4,6 @@
  * version, the python executable name and the sorted pip/conda lines, in Python 3.11 reprs.
  * Pure.
  */
-import { createHash } from "node:crypto";
 import { pyRepr } from "../settings/py_str.ts";
 
 const CLASS = "<class 'clearml_agent.helper.package.pip_api.venv.VirtualenvPip'>";
@@ -33,5 +32,7 @@ export function venvCacheKeys(
     : "";
   const docker = dockerCmd !== undefined ? `OrderedDict([('docker_cmd', ${pyRepr(image)})])` : "";
   const text = [CLASS, docker, cuda, python, listRepr(pip), listRepr(conda)].join("\n");
+  // node:crypto on use: loading it (and the streams it needs) costs every command's start
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return [createHash("md5").update(text, "utf8").digest("hex")];
 }
