@@ -411,9 +411,9 @@ const decoder = new TextDecoder();
 
 /**
  * A chunk's JSON array as `log_chunks.events` keeps it: deflated (level 1), log text shrinks
- * about ten times for ~0.1 ms per 1,000 lines, and a batch is a page of the WAL and of the
- * checkpoint instead of ten (measured: storing a batch took several times less on both
- * runtimes). Rows written before are the JSON text itself; `chunkJson` reads both.
+ * about ten times for ~0.1 ms per 1,000 lines, and a batch is a few pages of the WAL and of the
+ * checkpoint instead of some forty (writing them, not parsing, was most of the cost of storing a
+ * batch, on both runtimes). Rows written before are the JSON text itself; `chunkJson` reads both.
  */
 function packChunk(json: string | Uint8Array): Uint8Array {
   return deflateRawSync(typeof json === "string" ? encoder.encode(json) : json, { level: 1 });

@@ -100,11 +100,6 @@ DROP TABLE scalars;
 COMMIT;
 `;
 
-/** Page size of a new database (SQLite's default is 4 KiB). */
-const PAGE_SIZE = 16384;
-/** WAL size at which a commit checkpoints (SQLite's default: 1,000 pages of 4 KiB). */
-const WAL_CHECKPOINT_BYTES = 4096 * 1000;
-
 /** The database file inside a data directory. */
 export function databasePath(dataDir: string): string {
   return join(dataDir, "clearml-serve.db");
@@ -128,20 +123,9 @@ export class Store {
       file = databasePath(dataDir);
     }
     const db = new DatabaseSync(file);
-    // A new database gets 16 KiB pages: a log batch (~150 KB of text) is a chain of overflow
-    // pages, each one WAL frame (two writes) and later one checkpoint copy; at 4 KiB, storing
-    // 1,000 lines took twice as long (measured on both runtimes). No effect on an existing file.
-    db.exec(`PRAGMA page_size=${PAGE_SIZE}`);
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA busy_timeout=5000");
-    // checkpoint at about SQLite's default WAL size (1,000 pages of 4 KiB), whatever the pages
-    const pageSize = Number(
-      (db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size,
-    );
-    db.exec(
-      `PRAGMA wal_autocheckpoint=${Math.max(1, Math.round(WAL_CHECKPOINT_BYTES / pageSize))}`,
-    );
     db.exec(SCHEMA);
     db.exec(EVENTS_MIGRATION);
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scalars'").get()) {
