@@ -164,7 +164,7 @@ class Parser {
         this.skipComment();
         continue;
       }
-      if ((c === 105 || c === 73) && this.tryInclude(obj)) continue;
+      if (includeStarts(text, this.pos) && this.tryInclude(obj)) continue;
       if (c === C_QUOTE || (c < 256 && (CHAR_CLASS[c]! & KEY) !== 0)) {
         this.parseEntry(obj);
         continue;
@@ -411,7 +411,7 @@ class Parser {
         while (this.pos < n && (CHAR_CLASS[text.charCodeAt(this.pos)]! & EOL) !== 0) this.pos++;
         continue;
       } else {
-        if ((c === 105 || c === 73) && this.includeAhead(start)) {
+        if (includeStarts(text, start) && this.includeAhead(start)) {
           throw this.fail(
             start,
             "An include cannot be used as a value",
@@ -567,7 +567,7 @@ class Parser {
       if (
         !plain || (c === C_SLASH && text.charCodeAt(i + 1) === C_SLASH) ||
         this.numberEnd(i) > 0 || this.keywordAt(i) !== undefined ||
-        ((c === 105 || c === 73) && this.includeAhead(i))
+        (includeStarts(text, i) && this.includeAhead(i))
       ) {
         break;
       }
@@ -946,6 +946,16 @@ class Parser {
   }
 }
 
+/**
+ * `inc` in any case at `p`: whether `include` may start there. Rules out most words before the
+ * full check (`wordAt`), which a word that merely starts with an `i` (`images`, `INFO`) would
+ * otherwise cost.
+ */
+function includeStarts(text: string, p: number): boolean {
+  return (text.charCodeAt(p) | 0x20) === 105 && (text.charCodeAt(p + 1) | 0x20) === 110 &&
+    (text.charCodeAt(p + 2) | 0x20) === 99;
+}
+
 function trimSpacesEnd(s: string): string {
   let end = s.length;
   let c: number;
@@ -966,6 +976,7 @@ export function parserHotPath(): unknown[] {
     unescape,
     parseKeyPath,
     trimSpacesEnd,
+    includeStarts,
     Source.prototype.origin,
   ];
   for (const name of Object.getOwnPropertyNames(Parser.prototype)) {

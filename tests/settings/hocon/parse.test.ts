@@ -473,6 +473,18 @@ describe("parseHocon() merges includes", () => {
       include_x: 3,
     });
   });
+
+  it("reads include in any case, and words that start like it as words", () => {
+    const readInclude = filesOf({ "base.conf": "a: 1" });
+    assert.deepEqual(plain('INCLUDE "base.conf"\nb: 2', { readInclude }), { a: 1, b: 2 });
+    assert.deepEqual(plain('Include file("base.conf")', { readInclude }), { a: 1 });
+    assert.deepEqual(plain("images { inc: INFO in Inc }\nin: i\nInclusion: x"), {
+      images: { inc: "INFO in Inc" },
+      in: "i",
+      Inclusion: "x",
+    });
+    assert.throws(() => plain('a: x INCLUDE "base.conf"', { readInclude }), /cannot be used/);
+  });
 });
 
 describe("parseHocon() gives every node the position where its value starts", () => {
