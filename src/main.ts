@@ -1,5 +1,5 @@
 import type { CliContext } from "./cli/context.ts";
-import { parseFast } from "./cli/fast_path.ts";
+import { isPlainDoctor, parseFast } from "./cli/fast_path.ts";
 import { writeFd } from "./runtime/write_fd.ts";
 
 const env: Record<string, string> = {};
@@ -28,6 +28,18 @@ const ctx: CliContext = {
     return process.getBuiltinModule("node:tty").isatty(1);
   },
 };
+// A plain `clearml doctor` waits longest for the interpreters it asks: they start before the rest
+// of the program loads (python_probe.ts takes their answers; on any failure it asks again).
+if (!fast && isPlainDoctor(argv)) await prestartDoctor().catch(() => undefined);
+async function prestartDoctor(): Promise<void> {
+  const [{ prestartPython }, { stepTimeoutFor }, { DEFAULT_DOCTOR_TIMEOUT, doctorTimeoutMs }] =
+    await Promise.all([
+      import("./doctor/probes/python_probe.ts"),
+      import("./doctor/run.ts"),
+      import("./doctor/timeout_option.ts"),
+    ]);
+  prestartPython({ env, cwd: ctx.cwd }, stepTimeoutFor(doctorTimeoutMs(DEFAULT_DOCTOR_TIMEOUT)));
+}
 // The common commands skip loading commander (see fast_path.ts); everything else uses it.
 const code = fast
   ? await (await import("./cli/run_fast.ts")).runFast(fast, ctx)

@@ -21,7 +21,7 @@ import { offlineReason } from "../doctor/offline.ts";
 import { maskDocument } from "../settings/mask.ts";
 import { knownHosts } from "../doctor/redact_hosts.ts";
 import { hostname } from "node:os";
-import { doctorTimeoutMs } from "../doctor/timeout_option.ts";
+import { DEFAULT_DOCTOR_TIMEOUT, doctorTimeoutMs } from "../doctor/timeout_option.ts";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -41,7 +41,11 @@ export const registerDoctor: Register = (parent, ctx) => {
       .addOption(new Option("--skip <id...>", "not these checks (ids or prefixes)"))
       .addOption(new Option("--category <name...>", "only these categories"))
       .addOption(new Option("--list-checks", "list the checks and exit"))
-      .addOption(new Option("--timeout <seconds>", "budget for the whole run").default("10"))
+      .addOption(
+        new Option("--timeout <seconds>", "budget for the whole run").default(
+          DEFAULT_DOCTOR_TIMEOUT,
+        ),
+      )
       .addOption(new Option("--report", "a redacted Markdown report to paste into an issue"))
       .addOption(new Option("--redact-hosts", "with --report: also remove host names and IPs"))
       .addOption(new Option("--repo <url>", "show the exact URL the agent would clone"))

@@ -72,6 +72,19 @@ const ALLOWED: Record<string, string[]> = {
 };
 const GLOBALS = ["showSecrets", "verbose", "noColor", "configFile", "envFile"];
 
+/**
+ * `clearml doctor` with only options that change neither what it reads nor what it runs
+ * (`--json`, `--offline`, `--strict`): main.ts starts its interpreters before loading the rest.
+ */
+export function isPlainDoctor(argv: readonly string[]): boolean {
+  if (argv[0] !== "doctor") return false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a !== "--json" && a !== "--offline" && a !== "--strict") return false;
+  }
+  return true;
+}
+
 /** `--version`, `-V`, each alone or with `--json`. */
 function versionCommand(argv: readonly string[]): FastCommand | undefined {
   let versions = 0;

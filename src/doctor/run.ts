@@ -44,6 +44,11 @@ export function selectedIds(
 
 const TIMED_OUT = Symbol("timed out");
 
+/** How long one program a probe starts may take, for a run's budget. */
+export function stepTimeoutFor(budgetMs: number): number {
+  return Math.max(200, Math.min(5000, Math.floor(budgetMs / 2)));
+}
+
 export async function runDoctor(
   input: DoctorInput,
   categories: ReadonlyArray<Category<unknown>>,
@@ -60,7 +65,7 @@ export async function runDoctor(
       resolve(TIMED_OUT);
     }, budget);
   });
-  const stepTimeoutMs = Math.max(200, Math.min(5000, Math.floor(budget / 2)));
+  const stepTimeoutMs = stepTimeoutFor(budget);
   const probeTools: ProbeTools = {
     exec: (cmd, args, opts) =>
       exec(cmd, args, {

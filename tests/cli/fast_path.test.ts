@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseFast } from "../../src/cli/fast_path.ts";
+import { isPlainDoctor, parseFast } from "../../src/cli/fast_path.ts";
 import { runFast } from "../../src/cli/run_fast.ts";
 import { run } from "../../src/cli/run.ts";
 import type { CliContext } from "../../src/cli/context.ts";
@@ -122,4 +122,27 @@ describe("parseFast()", () => {
     assert.equal(await run(argv, b.ctx), 3);
     assert.equal(a.rec.err, b.rec.err);
   });
+});
+
+describe("isPlainDoctor()", () => {
+  const plain = [["doctor"], ["doctor", "--offline", "--json"], ["doctor", "--strict"]];
+  const other = [
+    [],
+    ["env"],
+    ["doctor", "--check", "python"],
+    ["doctor", "--timeout", "3"],
+    ["doctor", "--env-file", "a.env"],
+    ["--config-file", "c.conf", "doctor"],
+    ["doctor", "--report"],
+  ];
+  for (const argv of plain) {
+    it(`starts the interpreters early for ${JSON.stringify(argv)}`, () => {
+      assert.equal(isPlainDoctor(argv), true);
+    });
+  }
+  for (const argv of other) {
+    it(`leaves ${JSON.stringify(argv)} to the probe alone`, () => {
+      assert.equal(isPlainDoctor(argv), false);
+    });
+  }
 });

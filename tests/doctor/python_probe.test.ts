@@ -3,13 +3,14 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { probePython } from "../../src/doctor/probes/python_probe.ts";
+import { prestartPython, probePython } from "../../src/doctor/probes/python_probe.ts";
 import type { ProbeTools } from "../../src/doctor/types.ts";
 import { doctorInput } from "../_helpers/doctor_input.ts";
 
 let root = "";
 let bin = "";
 let venv = "";
+let real = ""; // a python3 that answers the introspection with its own path
 before(() => {
   root = mkdtempSync(join(tmpdir(), "clearml-pyprobe-"));
   bin = join(root, "bin");
@@ -22,6 +23,14 @@ before(() => {
   symlinkSync("python3.11", join(bin, "python"));
   // a venv's interpreter links to the same file, but is another interpreter (its pyvenv.cfg)
   symlinkSync(join(bin, "python3.11"), join(venv, "python3.11"));
+  real = join(root, "real");
+  mkdirSync(real);
+  const facts =
+    '{"version": "3.12.1", "executable": "%s", "prefix": "/usr", "base_prefix": "/usr", ' +
+    '"machine": "x86_64", "platform": "linux", "externally_managed": false, "modules": ' +
+    '{"venv": true, "ensurepip": true, "virtualenv": false, "pip": true}}';
+  writeFileSync(join(real, "python3"), `#!/bin/sh\nprintf '${facts}\\n' "$0"\n`);
+  chmodSync(join(real, "python3"), 0o755);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -89,5 +98,24 @@ describe("probePython()", () => {
     assert.equal(started.length, 2, `started: ${started.join(", ")}`);
     const spec = snap.specs.CLEARML_AGENT_SKIP_PIP_VENV_INSTALL?.interpreter;
     assert.equal(spec?.facts?.prefix, join(venv, ".."));
+  });
+
+  it("takes the answer started before the run when asked as the run asks, starting nothing", async () => {
+    const input = { ...doctorInput({ PATH: real }), cwd: root };
+    prestartPython({ env: input.env, cwd: root }, 5_000);
+    const { tools, started } = countingTools();
+    const snap = await probePython(input, tools);
+    assert.deepEqual(started, []);
+    const python3 = snap.onPath.find((i) => i.name === "python3");
+    assert.equal(python3?.facts?.version, "3.12.1");
+    assert.equal(python3?.facts?.executable, join(real, "python3"));
+  });
+
+  it("asks again when the run's environment differs from the early start's", async () => {
+    const input = { ...doctorInput({ PATH: real, PYTHONPATH: "/x" }), cwd: root };
+    prestartPython({ env: { ...input.env, PYTHONPATH: "/y" }, cwd: root }, 5_000);
+    const { tools, started } = countingTools();
+    await probePython(input, tools);
+    assert.deepEqual(started, [join(real, "python3")]);
   });
 });

@@ -12,6 +12,7 @@ import { INTROSPECT_SCRIPT, parseIntrospection } from "../python_introspect.ts";
 import { executablesMatching, findExecutable } from "./_find_executable.ts";
 import { pythonSpecs } from "../python_select.ts";
 import { shimTarget } from "./_pyenv.ts";
+import { exec } from "../../platform/exec.ts";
 
 const PYTHON_NAME = /^python(?:3(?:\.\d+)?)?$/;
 /** At most this many interpreters answer at once (pyenv shims are shell scripts). */
@@ -49,10 +50,16 @@ function interpreterKey(target: string): string {
   return `${dirname(target)}\0${realPath(target) ?? target}`;
 }
 
+/** Where an interpreter is asked from: the environment and directory it starts with. */
+interface AskedFrom {
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+}
+
 export async function askInterpreter(
   name: string,
   path: string,
-  input: DoctorInput,
+  input: AskedFrom,
   tools: ProbeTools,
   shared: SharedAnswers = new Map(),
 ): Promise<PyInterpreter> {
@@ -118,14 +125,60 @@ async function mapLimit<T, R>(
   return out;
 }
 
-export async function probePython(input: DoctorInput, tools: ProbeTools): Promise<PythonSnapshot> {
-  // `python3` and `python` start at once: an interpreter takes far longer to answer than the
-  // PATH scan below, and the scan finds the same files first, whose answers are then shared
-  const shared: SharedAnswers = new Map();
+/**
+ * Start `python3` and `python` of PATH now: an interpreter takes far longer to answer than
+ * the PATH scan, and the scan finds the same files first, whose answers are then shared.
+ */
+function startUsual(at: AskedFrom, tools: ProbeTools, shared: SharedAnswers): void {
   for (const name of ["python3", "python"]) {
-    const path = findExecutable(name, input.env, input.cwd);
-    if (path) askInterpreter(name, path, input, tools, shared).catch(() => undefined);
+    const path = findExecutable(name, at.env, at.cwd);
+    if (path) askInterpreter(name, path, at, tools, shared).catch(() => undefined);
   }
+}
+
+/** Answers started before the run was set up (`prestartPython`), and what they were asked with. */
+let early: { at: AskedFrom; stepTimeoutMs: number; shared: SharedAnswers } | undefined;
+
+/**
+ * For `clearml doctor` with nothing that changes what it reads or runs (main.ts decides): start
+ * the usual interpreters before commander and the doctor load, since the run waits for their
+ * answer longest. The probe takes these answers when it asks from the same environment and
+ * directory with the same step timeout, and asks again otherwise.
+ */
+export function prestartPython(at: AskedFrom, stepTimeoutMs: number): void {
+  const tools: ProbeTools = {
+    signal: new AbortController().signal,
+    stepTimeoutMs,
+    exec: (cmd, args, opts) => exec(cmd, args, { ...opts, timeoutMs: stepTimeoutMs }),
+  };
+  const shared: SharedAnswers = new Map();
+  startUsual(at, tools, shared);
+  early = { at, stepTimeoutMs, shared };
+}
+
+function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+/** The answers started early, once, when they were asked as this run would ask. */
+function takeEarly(input: DoctorInput, tools: ProbeTools): SharedAnswers | undefined {
+  const e = early;
+  early = undefined;
+  if (e === undefined || e.at.cwd !== input.cwd || e.stepTimeoutMs !== tools.stepTimeoutMs) {
+    return undefined;
+  }
+  return sameEnv(e.at.env, input.env) ? e.shared : undefined;
+}
+
+export async function probePython(input: DoctorInput, tools: ProbeTools): Promise<PythonSnapshot> {
+  const shared: SharedAnswers = takeEarly(input, tools) ?? new Map();
+  startUsual(input, tools, shared);
   const found = executablesMatching(PYTHON_NAME, input.env, input.cwd);
   // The first of each name is the one a lookup finds; later ones are shadowed.
   const first = new Map<string, string>();
