@@ -32,13 +32,8 @@ const ctx: CliContext = {
 // of the program loads (python_probe.ts takes their answers; on any failure it asks again).
 if (!fast && isPlainDoctor(argv)) await prestartDoctor().catch(() => undefined);
 async function prestartDoctor(): Promise<void> {
-  const [{ prestartPython }, { stepTimeoutFor }, { DEFAULT_DOCTOR_TIMEOUT, doctorTimeoutMs }] =
-    await Promise.all([
-      import("./doctor/probes/python_probe.ts"),
-      import("./doctor/run.ts"),
-      import("./doctor/timeout_option.ts"),
-    ]);
-  prestartPython({ env, cwd: ctx.cwd }, stepTimeoutFor(doctorTimeoutMs(DEFAULT_DOCTOR_TIMEOUT)));
+  // python_ask.ts shares no module with the fast commands: loading it here splits no chunk of theirs
+  (await import("./doctor/probes/python_ask.ts")).prestartPython({ env, cwd: ctx.cwd });
 }
 // The common commands skip loading commander (see fast_path.ts); everything else uses it.
 const code = fast

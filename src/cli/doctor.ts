@@ -21,7 +21,8 @@ import { offlineReason } from "../doctor/offline.ts";
 import { maskDocument } from "../settings/mask.ts";
 import { knownHosts } from "../doctor/redact_hosts.ts";
 import { hostname } from "node:os";
-import { DEFAULT_DOCTOR_TIMEOUT, doctorTimeoutMs } from "../doctor/timeout_option.ts";
+import { doctorTimeoutMs } from "../doctor/timeout_option.ts";
+import { DEFAULT_DOCTOR_TIMEOUT_S } from "../doctor/budget.ts";
 
 function isUtf8(env: Readonly<Record<string, string>>): boolean {
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
@@ -43,7 +44,7 @@ export const registerDoctor: Register = (parent, ctx) => {
       .addOption(new Option("--list-checks", "list the checks and exit"))
       .addOption(
         new Option("--timeout <seconds>", "budget for the whole run").default(
-          DEFAULT_DOCTOR_TIMEOUT,
+          String(DEFAULT_DOCTOR_TIMEOUT_S),
         ),
       )
       .addOption(new Option("--report", "a redacted Markdown report to paste into an issue"))

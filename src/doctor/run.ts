@@ -12,6 +12,7 @@ import type {
   ProbeTools,
 } from "./types.ts";
 import { exec } from "../platform/exec.ts";
+import { stepTimeoutFor } from "./budget.ts";
 
 export interface Selection {
   /** `--check ID…`: ids or id prefixes (`docker`, `docker.daemon`). */
@@ -43,11 +44,6 @@ export function selectedIds(
 }
 
 const TIMED_OUT = Symbol("timed out");
-
-/** How long one program a probe starts may take, for a run's budget. */
-export function stepTimeoutFor(budgetMs: number): number {
-  return Math.max(200, Math.min(5000, Math.floor(budgetMs / 2)));
-}
 
 export async function runDoctor(
   input: DoctorInput,

@@ -8,8 +8,6 @@ import { UsageError } from "../errors.ts";
 
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** `--timeout` when it is not given, in seconds. */
-export const DEFAULT_DOCTOR_TIMEOUT = "10";
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 export function doctorTimeoutMs(text: string): number {

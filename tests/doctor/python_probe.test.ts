@@ -102,7 +102,7 @@ describe("probePython()", () => {
 
   it("takes the answer started before the run when asked as the run asks, starting nothing", async () => {
     const input = { ...doctorInput({ PATH: real }), cwd: root };
-    prestartPython({ env: input.env, cwd: root }, 5_000);
+    prestartPython({ env: input.env, cwd: root }); // the default budget: 5 s per start
     const { tools, started } = countingTools();
     const snap = await probePython(input, tools);
     assert.deepEqual(started, []);
@@ -113,7 +113,7 @@ describe("probePython()", () => {
 
   it("asks again when the run's environment differs from the early start's", async () => {
     const input = { ...doctorInput({ PATH: real, PYTHONPATH: "/x" }), cwd: root };
-    prestartPython({ env: { ...input.env, PYTHONPATH: "/y" }, cwd: root }, 5_000);
+    prestartPython({ env: { ...input.env, PYTHONPATH: "/y" }, cwd: root });
     const { tools, started } = countingTools();
     await probePython(input, tools);
     assert.deepEqual(started, [join(real, "python3")]);
