@@ -4,10 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../_helpers/cli.ts";
-
-// Under Deno, the bun that scripts/test puts on PATH does the bundling.
-const BUN = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? process.execPath : "bun";
+import { BUN, bundleMain } from "../_helpers/bundle.ts";
 
 // scripts/build bakes the target in with --define; a musl build on a glibc-looking kernel must
 // still say linux-x64-musl. A bundle built the same way shows what the binary shows.
@@ -16,16 +13,7 @@ describe("the build's own target", () => {
     const dir = mkdtempSync(join(tmpdir(), "clearml-target-"));
     try {
       const out = join(dir, "main.js");
-      const b = spawnSync(BUN, [
-        "build",
-        "--target=bun",
-        "--define",
-        '__CLEARML_TARGET__="linux-x64-musl"',
-        join(ROOT, "src", "main.ts"),
-        "--outfile",
-        out,
-      ], { encoding: "utf8" });
-      assert.equal(b.status, 0, b.stderr);
+      bundleMain(["--define", '__CLEARML_TARGET__="linux-x64-musl"', "--outfile", out]);
       const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir };
       const run = (args: string[]) =>
         spawnSync(BUN, ["--no-env-file", out, ...args], {

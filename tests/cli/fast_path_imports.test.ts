@@ -1,0 +1,77 @@
+/**
+ * What the fast path loads, read from the split bundle the binary is built from: each start
+ * pays for every module it imports (tables built, objects made, Node built-ins loaded), so the
+ * common commands import none of the modules they do not use.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleMain } from "../_helpers/bundle.ts";
+
+let dir = "";
+let files: string[] = [];
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "clearml-split-"));
+  bundleMain(["--format=esm", "--splitting", "--outdir", dir]);
+  files = readdirSync(dir);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = (file: string) => readFileSync(join(dir, file), "utf8");
+
+/** The chunk a dynamic import of `name` (a file of src/cli) starts from. */
+function entry(name: string): string {
+  const f = files.find((x) => x.startsWith(`${name}-`) && x.endsWith(".js"));
+  assert.ok(f, `no chunk for ${name} in ${files.join(", ")}`);
+  return f;
+}
+
+/** Every chunk loaded with `starts`, through static imports (dynamic ones load on use). */
+function loaded(...starts: string[]): string[] {
+  const seen = new Set<string>();
+  const todo = [...starts];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const m of text(f).matchAll(/^(?:import|export)[^;]*? from "\.\/([^"]+)"/gm)) {
+      todo.push(m[1]!);
+    }
+  }
+  return [...seen];
+}
+
+const sources = (chunks: string[]) =>
+  chunks.flatMap((f) =>
+    [...text(f).matchAll(/^\/\/ ((?:src|node_modules)\/\S+)/gm)].map((m) => m[1]!)
+  );
+const builtins = (chunks: string[]) =>
+  chunks.flatMap((f) =>
+    [...text(f).matchAll(/^(?:import|export)[^;]*? from "([^".][^"]*)"/gm)].map((m) => m[1]!)
+  );
+
+describe("the fast path's imports", () => {
+  it("--version loads neither the catalogue nor the resolver", () => {
+    const srcs = sources(loaded("main.js", entry("run_fast")));
+    assert.ok(srcs.includes("src/version.ts"), srcs.join(", "));
+    for (const s of ["src/settings/catalogue.ts", "src/settings/resolve.ts"]) {
+      assert.ok(!srcs.includes(s), `${s} in ${srcs.join(", ")}`);
+    }
+  });
+
+  for (const cmd of ["config_show", "env_list"]) {
+    it(`${cmd} loads no Node built-in, commander, the doctor or the agent`, () => {
+      const chunks = loaded("main.js", entry("run_fast"), entry(cmd));
+      assert.deepEqual(builtins(chunks), []);
+      const srcs = sources(chunks);
+      assert.ok(srcs.includes(`src/cli/${cmd}.ts`), srcs.join(", "));
+      const unwanted = srcs.filter((s) =>
+        s.startsWith("node_modules/") || s.startsWith("src/doctor/") ||
+        s.startsWith("src/agent/") || s.startsWith("src/server/")
+      );
+      assert.deepEqual(unwanted, []);
+    });
+  }
+});
