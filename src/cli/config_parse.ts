@@ -1,7 +1,7 @@
 /**
  * `clearml config parse FILE`: the tree of one file, masked and printed. Free of commander so
  * that the fast path runs it. JSON and YAML print plain data masked as it is made plain (one
- * walk; `JSON.stringify` writes the text natively); HOCON is written in chunks as it is rendered.
+ * walk; `JSON.stringify` writes the text natively); HOCON is written in chunks (`writeHocon`) as it is rendered.
  */
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
@@ -11,7 +11,6 @@ import { takeSnapshot } from "./snapshot.ts";
 import { renderData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
 import { hoconHotPath, writeHocon } from "../settings/render_hocon.ts";
-import { chunked } from "../settings/write_json.ts";
 import { maskedPlain, maskHotPath, maskWalk } from "../settings/mask.ts";
 import { parseHocon, parserHotPath } from "../settings/hocon/parse.ts";
 import { nodeFsView } from "../settings/node_fs_view.ts";
@@ -46,7 +45,6 @@ export async function configParse(
   const snap = takeSnapshot(ctx, g);
   const path = absoluteFrom(file, snap.home, snap.cwd);
   const mask = g.showSecrets ? undefined : maskWalk();
-  const out = chunked(ctx.out);
   if (sizeOf(path) >= BIG_FILE) {
     useNormalJit(); // a long pass: compiling its hot functions (to the DFG tier) pays back
     keepOutOfFtl([
@@ -54,7 +52,6 @@ export async function configParse(
       ...parserHotPath(),
       ...maskHotPath(mask),
       ...hoconHotPath(),
-      out.write,
     ], ctx.env);
   }
   const got = nodeFsView.read(path);
@@ -80,6 +77,5 @@ export async function configParse(
     return;
   }
   // masked as it is written: no masked copy of the tree
-  writeHocon(tree, out.write, mask ? { mask } : {});
-  out.flush();
+  writeHocon(tree, ctx.out, mask ? { mask } : {});
 }

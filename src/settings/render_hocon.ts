@@ -1,6 +1,6 @@
 /** Render a tree as clearml.conf-style HOCON, optionally with each value's origin as a comment. */
 import { type ConfNode, formatOrigin, type Scalar } from "./tree.ts";
-import { stringJson, type Write } from "./write_json.ts";
+import { needsEscape, stringJson, type Write } from "./write_json.ts";
 import type { MaskState, MaskWalk } from "./mask.ts";
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
@@ -36,10 +36,26 @@ function inline(node: ConfNode): string | undefined {
   return undefined;
 }
 
-/** What one `writeHocon` call writes to, and whether it writes origins. */
+/**
+ * What one `writeHocon` call writes to, and whether it writes origins. The pieces of the lines
+ * gather in `parts` (no string per line, no rope) and go to `write` joined, a few thousand at a
+ * time.
+ */
 interface HoconOut {
   write: Write;
   origins: boolean;
+  parts: string[];
+}
+
+const PARTS = 1 << 13;
+
+function flush(o: HoconOut): void {
+  o.write(o.parts.join(""));
+  o.parts = [];
+}
+
+function put(o: HoconOut, line: string): void {
+  if (o.parts.push(line) >= PARTS) flush(o);
 }
 
 function comment(o: HoconOut, n: ConfNode): string {
@@ -64,18 +80,17 @@ function walk(
     const entries = node.entries;
     for (const k of entries.keys()) writeEntry(o, entries.get(k)!, k, indent, mask, state);
   } else if (node.type === "list") {
-    const write = o.write;
     for (const item of node.items) {
       const one = inline(item);
-      if (one !== undefined) write(`${indent}${one}${comment(o, item)}\n`);
+      if (one !== undefined) put(o, `${indent}${one}${comment(o, item)}\n`);
       else if (item.type === "object") {
-        write(`${indent}{\n`);
+        put(o, `${indent}{\n`);
         walk(o, item, indent + "  ", undefined, state);
-        write(`${indent}}\n`);
+        put(o, `${indent}}\n`);
       } else {
-        write(`${indent}[\n`);
+        put(o, `${indent}[\n`);
         walk(o, item, indent + "  ", undefined, state);
-        write(`${indent}]\n`);
+        put(o, `${indent}]\n`);
       }
     }
   }
@@ -89,33 +104,37 @@ function writeEntry(
   mask: MaskWalk | undefined,
   state: MaskState,
 ): void {
-  const write = o.write;
   const st = mask ? mask.child(k, state) : state;
   if (child.type === "scalar") {
     const value = mask ? mask.scalar(child.value, st) : child.value;
-    write(
-      o.origins
-        ? `${indent}${key(k)}: ${scalarText(value)}${comment(o, child)}\n`
-        : `${indent}${key(k)}: ${scalarText(value)}\n`,
-    );
+    if (o.origins) {
+      put(o, `${indent}${key(k)}: ${scalarText(value)}${comment(o, child)}\n`);
+      return;
+    }
+    // the common line in pieces: no template, and a string that needs no escape not quoted apart
+    const parts = o.parts;
+    const n = typeof value === "string" && !needsEscape(value)
+      ? parts.push(indent, key(k), ': "', value, '"\n')
+      : parts.push(indent, key(k), ": ", scalarText(value), "\n");
+    if (n >= PARTS) flush(o);
     return;
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
   const one = inline(v);
-  if (one !== undefined) write(`${indent}${key(k)}: ${one}${comment(o, v)}\n`);
+  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${comment(o, v)}\n`);
   else if (v.type === "object") {
-    write(`${indent}${key(k)} {\n`);
+    put(o, `${indent}${key(k)} {\n`);
     walk(o, v, indent + "  ", mask, st);
-    write(`${indent}}\n`);
+    put(o, `${indent}}\n`);
   } else {
-    write(`${indent}${key(k)}: [${comment(o, v)}\n`);
+    put(o, `${indent}${key(k)}: [${comment(o, v)}\n`);
     walk(o, v, indent + "  ", undefined, st);
-    write(`${indent}]\n`);
+    put(o, `${indent}]\n`);
   }
 }
 
 /**
- * Write `root` as HOCON, one line per call of `write`; with `mask`, masked as it is written
+ * Write `root` as HOCON, about 64K characters per call of `write`; with `mask`, masked as it is written
  * (`maskWalk`).
  */
 export function writeHocon(
@@ -123,15 +142,16 @@ export function writeHocon(
   write: Write,
   opts: { origins?: boolean; mask?: MaskWalk } = {},
 ): void {
-  const o: HoconOut = { write, origins: Boolean(opts.origins) };
+  const o: HoconOut = { write, origins: Boolean(opts.origins), parts: [] };
   const top = opts.mask?.root ?? "plain";
   const start = opts.mask && root.type !== "object" ? opts.mask.all(root, top) : root;
   walk(o, start, "", start === root ? opts.mask : undefined, top);
+  if (o.parts.length > 0) flush(o);
 }
 
 /** The functions writing a large tree spends its time in, for `keepOutOfFtl`. */
 export function hoconHotPath(): unknown[] {
-  return [walk, writeEntry, comment, key, inline, scalar, scalarText, stringJson];
+  return [walk, writeEntry, put, flush, comment, key, inline, scalar, scalarText, stringJson];
 }
 
 export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
 import { type Plain, toPlain } from "../../src/settings/tree.ts";
-import { chunked, stringJson } from "../../src/settings/write_json.ts";
+import { stringJson } from "../../src/settings/write_json.ts";
 import { maskedPlain, maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
 import { renderHocon, writeHocon } from "../../src/settings/render_hocon.ts";
 
@@ -27,16 +27,18 @@ describe("stringJson()", () => {
   });
 });
 
-describe("chunked()", () => {
-  it("chunked() hands on the text in order, in pieces of about the given size", () => {
+describe("writeHocon() in chunks", () => {
+  it("writeHocon() hands on the text in order, in a few large pieces", () => {
+    let text = "";
+    for (let i = 0; i < 20_000; i++) text += `k${i} { s: "v${i}", n: ${i}, l: [a, ${i}] }\n`;
+    const tree = parseHocon(text);
     const got: string[] = [];
-    const out = chunked((s) => void got.push(s), 10);
-    for (let i = 0; i < 25; i++) out.write(String(i % 10));
-    assert.equal(got.length, 2);
-    out.flush();
-    out.flush();
-    assert.equal(got.length, 3);
-    assert.equal(got.join(""), "0123456789012345678901234");
+    writeHocon(tree, (s) => void got.push(s));
+    const whole = renderHocon(tree);
+    assert.equal(got.join(""), whole);
+    assert.match(whole, /^k19999 \{\n {2}s: "v19999"\n {2}n: 19999\n {2}l: \["a", 19999\]\n\}$/m);
+    assert.ok(got.length > 1 && got.length < whole.length / 1000, `${got.length} pieces`);
+    assert.ok(got.every((piece) => piece !== ""));
   });
 });
 

@@ -24,11 +24,13 @@ export interface AssignSite {
  */
 export function assign(
   obj: MObject,
-  path: readonly string[],
+  path: readonly string[] | string,
   value: MNode,
   op: "=" | "+=",
   site: AssignSite,
 ): boolean {
+  // a key without dots comes as itself: no one-segment array per entry
+  if (typeof path === "string") return assignKey(obj, path, value, op, site);
   let parent = obj;
   const last = path.length - 1;
   for (let i = 0; i < last; i++) {
@@ -42,7 +44,17 @@ export function assign(
       parent = created;
     }
   }
-  const key = path[last]!;
+  return assignKey(parent, path[last]!, value, op, site);
+}
+
+/** `key = value` into `parent` itself (the last segment of a path). */
+export function assignKey(
+  parent: MObject,
+  key: string,
+  value: MNode,
+  op: "=" | "+=",
+  site: AssignSite,
+): boolean {
   const found = parent.entries.get(key);
   // The real reader looks the key up with `get(key, None)`: a null reads as no value.
   const existing = found !== undefined && !(found.type === "scalar" && found.value === null)

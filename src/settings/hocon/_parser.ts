@@ -1,6 +1,6 @@
 import { scalarNode } from "../tree.ts";
 import type { ScalarNode } from "../tree.ts";
-import { assign, type AssignSite } from "./_assign.ts";
+import { assign, assignKey, type AssignSite } from "./_assign.ts";
 import {
   CHAR_CLASS,
   describeChar,
@@ -178,7 +178,7 @@ class Parser {
     const text = this.text;
     const keyStart = this.pos;
     let keyText: string;
-    let path: string[] | undefined;
+    let path: string[] | string | undefined;
     if (text.charCodeAt(keyStart) === C_QUOTE) {
       // A quoted key is kept as written, quotes and backslashes included; the key path rules
       // decide whether the quotes stay.
@@ -201,14 +201,16 @@ class Parser {
       // Key characters include the space: drop the ones before the separator.
       while (i > keyStart + 1 && text.charCodeAt(i - 1) === C_SPACE) i--;
       keyText = text.slice(keyStart, i);
-      if (!dot) path = [keyText];
+      if (!dot) path = keyText;
     }
     path ??= parseKeyPath(keyText);
-    if (path.length === 0) {
+    // a key without dots is one segment, kept as a string
+    const segments = typeof path === "string" ? 1 : path.length;
+    if (segments === 0) {
       throw this.fail(keyStart, `The key ${keyText} has no name`, "a key name");
     }
     // A dotted key creates one object per segment before the last.
-    if (this.depth + path.length - 1 > MAX_DEPTH) throw this.tooDeep(keyStart);
+    if (this.depth + segments - 1 > MAX_DEPTH) throw this.tooDeep(keyStart);
 
     this.skipBlank(false);
     const c = this.code(this.pos);
@@ -217,7 +219,7 @@ class Parser {
     let valueOffset = this.pos;
     // The value of a dotted key sits that many levels down.
     const outer = this.depth;
-    this.depth += path.length - 1;
+    this.depth += segments - 1;
     if (c === C_LBRACE) {
       value = this.parseObject();
     } else {
@@ -790,7 +792,7 @@ class Parser {
     }
     for (const [key, value] of inner.entries) {
       const site = { src: this.src, keyText: key, keyOffset: at, valueOffset: at };
-      if (assign(obj, [key], value, "=", site)) this.ctx.hasPending = true;
+      if (assign(obj, key, value, "=", site)) this.ctx.hasPending = true;
     }
   }
 
@@ -967,6 +969,7 @@ function trimSpacesEnd(s: string): string {
 export function parserHotPath(): unknown[] {
   const out: unknown[] = [
     assign,
+    assignKey,
     mergeInto,
     concat,
     newObject,
