@@ -627,7 +627,20 @@ class Parser {
   }
 
   private numberNode(start: number, end: number): ScalarNode {
-    const raw = this.text.slice(start, end);
+    const text = this.text;
+    // the common number, a few digits without sign, fraction or exponent: read from the codes
+    // (exact below 2^53), with no string cut out of the text for it
+    if (end - start <= 15) {
+      let value = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        value = value * 10 + (c - 48);
+      }
+      if (i === end) return scalarNode(value, this.src.origin(start));
+    }
+    const raw = text.slice(start, end);
     const value = Number(raw);
     const origin = this.src.origin(start);
     let isFloat = false;

@@ -100,6 +100,21 @@ describe("parseHocon() reads the ClearML dialect", () => {
     assert.deepEqual(plain("a: 5   "), { a: "5" });
   });
 
+  it("reads long digit runs as Number() does, on either side of 15 digits", () => {
+    const digits = [
+      "0",
+      "000000000000000",
+      "999999999999999",
+      "1000000000000000",
+      "9007199254740993",
+      "12345678901234567890",
+      "-999999999999999",
+    ];
+    const text = digits.map((d, i) => `k${i}: ${d}`).join("\n");
+    const got = plain(text) as { [key: string]: unknown };
+    digits.forEach((d, i) => assert.ok(Object.is(got[`k${i}`], Number(d) || 0), d));
+  });
+
   it("keeps a number with a unit as the string the SDK would turn into a duration", () => {
     assert.deepEqual(plain("timeout: 5 h\nwait: 10s\n"), { timeout: "5 h", wait: "10s" });
   });
