@@ -4,10 +4,12 @@
  * connect and read timeouts. Built on the program's one HTTP client (`runtime/http.ts`).
  */
 import {
+  type Channel,
   type ConnectOptions,
   type Endpoint,
   exchange,
   type HttpResponse,
+  NoAnswer,
   openChannel,
 } from "../runtime/http.ts";
 import { chooseProxy } from "./proxy.ts";
@@ -57,6 +59,22 @@ export class TransportFailure extends Error {
 
 const MAX_ANSWER = 256 * 1024 * 1024;
 
+/** Idle connections kept per server: the daemon's calls overlap little. */
+const MAX_IDLE = 4;
+/**
+ * An idle connection is not reused after this long: servers close theirs after a while (most
+ * say so with a FIN, which drops it here at once), and one that vanished silently would hold the
+ * next call until its read timeout.
+ */
+const MAX_IDLE_MS = 20_000;
+
+interface Idle {
+  channel: Channel;
+  since: number;
+  /** Drops the connection from the pool when the server closes it or it fails. */
+  gone: () => void;
+}
+
 function timed(ms: number, phase: "connect" | "read", outer?: AbortSignal) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(phase, ms)), ms);
@@ -72,10 +90,17 @@ function timed(ms: number, phase: "connect" | "read", outer?: AbortSignal) {
   };
 }
 
+/**
+ * Requests to one ClearML server, over kept-alive connections (as the Python clients' sessions
+ * do): a connection that served a complete answer waits, unreferenced (it never keeps the process
+ * alive), for the next request. A request that finds its reused connection already closed by the
+ * server (no byte of an answer) is sent again at once on a new one.
+ */
 export class Transport {
   readonly target: Endpoint;
   readonly basePath: string;
   readonly connect: ConnectOptions;
+  readonly #idle: Idle[] = [];
 
   constructor(readonly options: TransportOptions) {
     let u: URL;
@@ -116,6 +141,17 @@ export class Transport {
 
   /** Send one request and read the whole answer; TransportFailure says where it failed. */
   async send(x: Exchange): Promise<HttpResponse> {
+    const reused = this.#takeIdle();
+    if (reused) {
+      try {
+        return await this.#over(reused, x);
+      } catch (e) {
+        // closed by the server while idle: nothing was answered, so it is sent again
+        if (!(e instanceof TransportFailure && e.cause instanceof NoAnswer) || x.signal?.aborted) {
+          throw e;
+        }
+      }
+    }
     const c = timed(x.connectMs, "connect", x.signal);
     let channel;
     try {
@@ -125,9 +161,15 @@ export class Transport {
     } finally {
       c.clear();
     }
+    return await this.#over(channel, x);
+  }
+
+  async #over(channel: Channel, x: Exchange): Promise<HttpResponse> {
     const r = timed(x.readMs, "read", x.signal);
+    let answer: HttpResponse;
     try {
-      return await exchange(channel, this.target, {
+      answer = await exchange(channel, this.target, {
+        keepAlive: true,
         method: x.method,
         path: `${this.basePath}${x.path}`,
         headers: x.headers,
@@ -139,5 +181,56 @@ export class Transport {
     } finally {
       r.clear();
     }
+    if (answer.reusable) this.#putIdle(channel);
+    return answer;
   }
+
+  #putIdle(channel: Channel): void {
+    const { socket } = channel;
+    if (this.#idle.length >= MAX_IDLE || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    const entry: Idle = {
+      channel,
+      since: Date.now(),
+      gone: () => {
+        const i = this.#idle.indexOf(entry);
+        if (i >= 0) this.#idle.splice(i, 1);
+        unwatch(entry);
+        socket.destroy();
+      },
+    };
+    socket.once("end", entry.gone);
+    socket.once("close", entry.gone);
+    socket.once("error", entry.gone);
+    // bytes nobody asked for: the connection is out of step
+    socket.once("data", entry.gone);
+    socket.unref();
+    this.#idle.push(entry);
+  }
+
+  #takeIdle(): Channel | undefined {
+    const now = Date.now();
+    for (;;) {
+      const entry = this.#idle.pop();
+      if (!entry) return undefined;
+      unwatch(entry);
+      const { socket } = entry.channel;
+      if (socket.destroyed || now - entry.since > MAX_IDLE_MS) {
+        socket.destroy();
+        continue;
+      }
+      socket.ref();
+      return entry.channel;
+    }
+  }
+}
+
+function unwatch(entry: Idle): void {
+  const { socket } = entry.channel;
+  socket.removeListener("end", entry.gone);
+  socket.removeListener("close", entry.gone);
+  socket.removeListener("error", entry.gone);
+  socket.removeListener("data", entry.gone);
 }

@@ -265,6 +265,11 @@ export async function openChannel(opts: ConnectOptions, signal: AbortSignal): Pr
 }
 
 export interface HttpRequest {
+  /**
+   * Ask to keep the connection open (HTTP/1.1 keep-alive): when the answer allows it, the socket
+   * is left open and idle for the next request (`HttpResponse.reusable`); otherwise closed.
+   */
+  keepAlive?: boolean;
   method: string;
   /** Path and query, starting with `/`. */
   path: string;
@@ -282,6 +287,29 @@ export interface HttpResponse {
   body: string;
   /** The body was longer than the probe reads. */
   truncated: boolean;
+  /** A keep-alive request's connection was left open, clean, for another request. */
+  reusable?: boolean;
+}
+
+/** A keep-alive request got no byte of an answer: the connection ended or failed first. */
+export class NoAnswer extends Error {
+  override name = "NoAnswer";
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+  get code(): string | undefined {
+    const c = (this.cause as { code?: unknown })?.code;
+    return typeof c === "string" ? c : undefined;
+  }
+}
+
+/** Whether the connection may carry another request after this complete answer. */
+function keepsAlive(r: HttpResponse, head: string, read: number, framed: number): boolean {
+  if (r.truncated || read !== framed) return false;
+  const connection = (r.headers["connection"] ?? "").toLowerCase();
+  if (/\bclose\b/.test(connection)) return false;
+  // HTTP/1.0 closes unless it says otherwise
+  return head.startsWith("HTTP/1.1") || /\bkeep-alive\b/.test(connection);
 }
 
 const MAX_BODY = 256 * 1024;
@@ -292,7 +320,11 @@ function authorityOf(target: Endpoint): string {
   return target.port === defaultPort ? host : `${host}:${target.port}`;
 }
 
-/** Send one request over the channel and read the whole response (the channel is closed after). */
+/**
+ * Send one request over the channel and read the whole response. The channel is closed after,
+ * unless the request asked for keep-alive and the answer allows it (`reusable`): then the socket
+ * is left open with no listener of this exchange on it.
+ */
 export function exchange(
   channel: Channel,
   target: Endpoint,
@@ -300,10 +332,14 @@ export function exchange(
   signal: AbortSignal,
 ): Promise<HttpResponse> {
   const { socket } = channel;
+  const keep = request.keepAlive === true;
   const authority = authorityOf(target);
   const requestTarget = channel.absoluteForm ? `http://${authority}${request.path}` : request.path;
   const lines = [`${request.method} ${requestTarget} HTTP/1.1`, `Host: ${authority}`];
-  const headers: Record<string, string> = { Connection: "close", ...request.headers };
+  const headers: Record<string, string> = {
+    Connection: keep ? "keep-alive" : "close",
+    ...request.headers,
+  };
   if (request.body !== undefined) {
     headers["Content-Length"] = String(Buffer.byteLength(request.body));
   }
@@ -321,6 +357,14 @@ export function exchange(
     let settled = false;
     // Bytes a Content-Length answer needs in all: no re-parse (and re-concat) before they arrive.
     let needed = 0;
+    /** Failures before any byte of an answer are told apart for keep-alive requests. */
+    const fail = (e: unknown) => reject(keep && size === 0 ? new NoAnswer(e) : e);
+    const detach = () => {
+      socket.removeListener("data", onData);
+      socket.removeListener("end", onEnd);
+      socket.removeListener("close", onEnd);
+      socket.removeListener("error", onError);
+    };
     const finish = (ended: boolean) => {
       if (settled || (!ended && size < needed && size < maxBody)) return;
       const all = Buffer.concat(chunks);
@@ -330,6 +374,7 @@ export function exchange(
       } catch (e) {
         // not HTTP, bad chunking, a body that does not decompress: this request's failure
         settled = true;
+        detach();
         socket.destroy();
         reject(e);
         return;
@@ -338,8 +383,9 @@ export function exchange(
         if (!ended) needed = expectedSize(all);
         if (ended) {
           settled = true;
+          detach();
           socket.destroy();
-          reject(
+          fail(
             new Error(
               all.length === 0
                 ? "the server closed the connection without answering"
@@ -350,32 +396,74 @@ export function exchange(
         return;
       }
       settled = true;
-      socket.destroy();
+      detach();
+      if (
+        keep && !ended &&
+        keepsAlive(parsed, all.toString("latin1", 0, 9), all.length, framedSize(all))
+      ) {
+        parsed.reusable = true;
+      } else socket.destroy();
       resolve(parsed);
     };
-    socket.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;
       finish(false);
-    });
-    socket.once("end", () => finish(true));
-    socket.once("close", () => finish(true));
-    socket.once("error", (e) => {
+    };
+    const onEnd = () => finish(true);
+    const onError = (e: Error) => {
       if (settled) return;
       // A reset after a complete answer still counts as the answer.
       if (chunks.length > 0) {
         const parsed = parseResponse(Buffer.concat(chunks), true, maxBody);
         if (parsed !== "incomplete") {
           settled = true;
+          detach();
+          socket.destroy();
           resolve(parsed);
           return;
         }
       }
       settled = true;
-      reject(e);
-    });
+      detach();
+      fail(e);
+    };
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+    socket.once("close", onEnd);
+    socket.once("error", onError);
     socket.write(wire);
   });
+}
+
+/**
+ * The bytes a complete answer is made of by its own framing (Content-Length, chunks, or no body),
+ * or -1 when it has none (read until the connection ends). More bytes would belong to no request.
+ */
+function framedSize(buf: Buffer): number {
+  const end = buf.indexOf("\r\n\r\n");
+  if (end < 0) return -1;
+  const head = buf.subarray(0, end).toString("latin1");
+  const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(head)?.[1] ?? 0);
+  if (status === 204 || status === 304 || (status >= 100 && status < 200)) return end + 4;
+  if (!/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) {
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    return length ? end + 4 + Number(length[1]) : -1;
+  }
+  let pos = end + 4;
+  for (;;) {
+    const lineEnd = buf.indexOf("\r\n", pos);
+    if (lineEnd < 0) return -1;
+    const n = parseInt(buf.subarray(pos, lineEnd).toString("latin1").split(";")[0] ?? "", 16);
+    if (Number.isNaN(n)) return -1;
+    if (n === 0) {
+      // no trailers: the last chunk is followed by an empty line
+      return buf.subarray(lineEnd + 2, lineEnd + 4).toString("latin1") === "\r\n"
+        ? lineEnd + 4
+        : -1;
+    }
+    pos = lineEnd + 2 + n + 2;
+  }
 }
 
 /** Head plus Content-Length body bytes, once the head is in; 0 when unknown. */

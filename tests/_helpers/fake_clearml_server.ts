@@ -448,9 +448,15 @@ export async function startFakeProxy(opts: FakeProxyOptions = {}): Promise<FakeP
         return;
       }
       const url = new URL(target);
+      // One request per connection, as a proxy without persistent connections says so: the
+      // upstream's answer then closes the client's connection too.
+      const forwarded = [
+        ...headers.filter((h) => !/^(proxy-)?connection:/i.test(h)),
+        "Connection: close",
+      ];
       const upstream = net.connect(Number(url.port || 80), url.hostname, () => {
         upstream.write(
-          `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.join("\r\n")}\r\n\r\n`,
+          `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${forwarded.join("\r\n")}\r\n\r\n`,
         );
         if (rest.length) upstream.write(rest);
         client.pipe(upstream);

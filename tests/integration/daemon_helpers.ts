@@ -154,13 +154,25 @@ export async function workerIds(api: ApiClient): Promise<string[]> {
 
 export interface Forwarder {
   url: string;
-  /** Connections dropped so far. */
+  /** Requests dropped so far (with their connection). */
   dropped(): number;
   close(): Promise<void>;
 }
 
-/** Forward TCP to `target`, destroying every `dropEvery`-th connection on arrival. */
-export async function droppingForwarder(target: string, dropEvery: number): Promise<Forwarder> {
+/** A request line at the start of a chunk's line (what a client sends first for each call). */
+const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r$/gm;
+
+/**
+ * Forward TCP to `target`, cutting the connection (client and upstream) instead of forwarding
+ * the last `burst` of every `dropEvery` requests: what a flaky network or proxy does to
+ * kept-alive connections and to new ones alike. A burst of two also cuts the request a client
+ * sends again at once on a new connection, so that its retries are seen too.
+ */
+export async function droppingForwarder(
+  target: string,
+  dropEvery: number,
+  burst = 1,
+): Promise<Forwarder> {
   const u = new URL(target);
   let n = 0;
   let dropped = 0;
@@ -169,16 +181,23 @@ export async function droppingForwarder(target: string, dropEvery: number): Prom
     sockets.add(client);
     client.on("close", () => sockets.delete(client));
     client.on("error", () => {});
-    if (++n % dropEvery === 0) {
-      dropped++;
-      client.destroy();
-      return;
-    }
     const up = net.connect(Number(u.port), u.hostname);
     sockets.add(up);
     up.on("close", () => sockets.delete(up));
     up.on("error", () => client.destroy());
-    client.pipe(up);
+    up.on("close", () => client.destroy());
+    client.on("close", () => up.destroy());
+    client.on("data", (chunk: Buffer) => {
+      for (const _ of chunk.toString("latin1").matchAll(REQUEST_LINE)) {
+        if (n++ % dropEvery >= dropEvery - burst) {
+          dropped++;
+          client.destroy();
+          up.destroy();
+          return;
+        }
+      }
+      up.write(chunk);
+    });
     up.pipe(client);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
