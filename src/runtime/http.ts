@@ -368,9 +368,9 @@ export function exchange(
     const finish = (ended: boolean) => {
       if (settled || (!ended && size < needed && size < maxBody)) return;
       const all = Buffer.concat(chunks);
-      let parsed: HttpResponse | "incomplete";
+      let parsed: ReturnType<typeof parseAnswer>;
       try {
-        parsed = parseResponse(all, ended || size >= maxBody, maxBody);
+        parsed = parseAnswer(all, ended || size >= maxBody, maxBody);
       } catch (e) {
         // not HTTP, bad chunking, a body that does not decompress: this request's failure
         settled = true;
@@ -397,13 +397,13 @@ export function exchange(
       }
       settled = true;
       detach();
+      const { response, framed } = parsed;
       if (
-        keep && !ended &&
-        keepsAlive(parsed, all.toString("latin1", 0, 9), all.length, framedSize(all))
+        keep && !ended && keepsAlive(response, all.toString("latin1", 0, 9), all.length, framed)
       ) {
-        parsed.reusable = true;
+        response.reusable = true;
       } else socket.destroy();
-      resolve(parsed);
+      resolve(response);
     };
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
@@ -436,36 +436,6 @@ export function exchange(
   });
 }
 
-/**
- * The bytes a complete answer is made of by its own framing (Content-Length, chunks, or no body),
- * or -1 when it has none (read until the connection ends). More bytes would belong to no request.
- */
-function framedSize(buf: Buffer): number {
-  const end = buf.indexOf("\r\n\r\n");
-  if (end < 0) return -1;
-  const head = buf.subarray(0, end).toString("latin1");
-  const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(head)?.[1] ?? 0);
-  if (status === 204 || status === 304 || (status >= 100 && status < 200)) return end + 4;
-  if (!/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) {
-    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    return length ? end + 4 + Number(length[1]) : -1;
-  }
-  let pos = end + 4;
-  for (;;) {
-    const lineEnd = buf.indexOf("\r\n", pos);
-    if (lineEnd < 0) return -1;
-    const n = parseInt(buf.subarray(pos, lineEnd).toString("latin1").split(";")[0] ?? "", 16);
-    if (Number.isNaN(n)) return -1;
-    if (n === 0) {
-      // no trailers: the last chunk is followed by an empty line
-      return buf.subarray(lineEnd + 2, lineEnd + 4).toString("latin1") === "\r\n"
-        ? lineEnd + 4
-        : -1;
-    }
-    pos = lineEnd + 2 + n + 2;
-  }
-}
-
 /** Head plus Content-Length body bytes, once the head is in; 0 when unknown. */
 function expectedSize(buf: Buffer): number {
   const end = buf.indexOf("\r\n\r\n");
@@ -480,6 +450,19 @@ export function parseResponse(
   ended: boolean,
   maxBody = MAX_BODY,
 ): HttpResponse | "incomplete" {
+  const answer = parseAnswer(buf, ended, maxBody);
+  return answer === "incomplete" ? answer : answer.response;
+}
+
+/**
+ * A complete response, and the bytes it is made of by its own framing (Content-Length, chunks
+ * without trailers, or no body); -1 when none frames it (read until the connection ended).
+ */
+function parseAnswer(
+  buf: Buffer,
+  ended: boolean,
+  maxBody: number,
+): { response: HttpResponse; framed: number } | "incomplete" {
   const end = buf.indexOf("\r\n\r\n");
   if (end < 0) return "incomplete";
   const headLines = buf.subarray(0, end).toString("latin1").split("\r\n");
@@ -499,20 +482,27 @@ export function parseResponse(
   const status = Number(m[1]);
   let raw = buf.subarray(end + 4);
   let truncated = false;
+  let framed = -1;
   const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
-  if (noBody) raw = Buffer.alloc(0);
-  else if (/chunked/i.test(headers["transfer-encoding"] ?? "")) {
+  if (noBody) {
+    raw = Buffer.alloc(0);
+    framed = end + 4;
+  } else if (/chunked/i.test(headers["transfer-encoding"] ?? "")) {
     const decoded = dechunk(raw);
     if (decoded === "incomplete") {
       if (!ended) return "incomplete";
       truncated = true;
       raw = Buffer.alloc(0);
-    } else raw = decoded;
+    } else {
+      raw = decoded.body;
+      framed = decoded.used < 0 ? -1 : end + 4 + decoded.used;
+    }
   } else if (headers["content-length"] !== undefined) {
     const length = Number(headers["content-length"]);
     if (raw.length < length && !ended) return "incomplete";
     truncated = raw.length < length;
     raw = raw.subarray(0, length);
+    framed = end + 4 + length;
   } else if (!ended) return "incomplete";
   if (raw.length > maxBody) {
     raw = raw.subarray(0, maxBody);
@@ -524,10 +514,14 @@ export function parseResponse(
     const zlib = process.getBuiltinModule("node:zlib");
     raw = encoding === "gzip" ? zlib.gunzipSync(raw) : zlib.inflateSync(raw);
   }
-  return { status, statusText: m[2] ?? "", headers, body: raw.toString("utf8"), truncated };
+  return {
+    response: { status, statusText: m[2] ?? "", headers, body: raw.toString("utf8"), truncated },
+    framed,
+  };
 }
 
-function dechunk(buf: Buffer): Buffer | "incomplete" {
+/** The body of chunks, and the bytes they took (-1 when trailers follow the last chunk). */
+function dechunk(buf: Buffer): { body: Buffer; used: number } | "incomplete" {
   const parts: Buffer[] = [];
   let pos = 0;
   for (;;) {
@@ -535,7 +529,10 @@ function dechunk(buf: Buffer): Buffer | "incomplete" {
     if (lineEnd < 0) return "incomplete";
     const size = parseInt(buf.subarray(pos, lineEnd).toString("latin1").split(";")[0] ?? "", 16);
     if (Number.isNaN(size)) throw new Error("malformed chunked encoding");
-    if (size === 0) return Buffer.concat(parts);
+    if (size === 0) {
+      const used = buf.toString("latin1", lineEnd + 2, lineEnd + 4) === "\r\n" ? lineEnd + 4 : -1;
+      return { body: Buffer.concat(parts), used };
+    }
     const start = lineEnd + 2;
     if (buf.length < start + size + 2) return "incomplete";
     parts.push(buf.subarray(start, start + size));

@@ -142,13 +142,15 @@ describe("API transport keep-alive", () => {
   });
 
   it("keeps no connection after Connection: close, HTTP/1.0, or an answer ended by EOF", async () => {
-    const answers = [
-      ok("{}", "Connection: close\r\n"),
-      "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
-      "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}",
+    // [answer, the server ends the connection this long after it (besides close and 1.0)]
+    const answers: [string, number | undefined][] = [
+      [ok("{}", "Connection: close\r\n"), undefined],
+      ["HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}", undefined],
+      // no length, no chunks, no close header: the end of the connection ends the answer
+      ["HTTP/1.1 200 OK\r\n\r\n{}", 0],
     ];
-    for (const answer of answers) {
-      const s = await server(() => answer);
+    for (const [answer, endAfterMs] of answers) {
+      const s = await server(() => answer, endAfterMs);
       const t = transportFor(s.url);
       for (let i = 0; i < 3; i++) assert.equal((await send(t)).body, "{}");
       assert.equal(s.connections(), 3, answer.split("\r\n")[0]!);
