@@ -1,6 +1,5 @@
 import type { CliContext } from "./context.ts";
 import type { FastCommand } from "./fast_path.ts";
-import { exitCodeFor } from "./exit_code.ts";
 import { renderData } from "./output.ts";
 import { versionInfo, versionLine } from "../version.ts";
 
@@ -34,6 +33,8 @@ export async function runFast(cmd: FastCommand, ctx: CliContext): Promise<number
     return 0;
   } catch (e: unknown) {
     const json = cmd.kind === "version" ? cmd.json : Boolean("json" in cmd.opts && cmd.opts.json);
+    // loaded on failure only: it brings the masking rules and the HOCON reader with it
+    const { exitCodeFor } = await import("./exit_code.ts");
     return exitCodeFor(e, ctx, Boolean("g" in cmd && cmd.g.verbose), json);
   }
 }

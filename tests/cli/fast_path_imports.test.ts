@@ -53,10 +53,16 @@ const builtins = (chunks: string[]) =>
   );
 
 describe("the fast path's imports", () => {
-  it("--version loads neither the catalogue nor the resolver", () => {
+  it("--version loads neither the catalogue, the resolver, the masking rules nor the HOCON reader", () => {
     const srcs = sources(loaded("main.js", entry("run_fast")));
     assert.ok(srcs.includes("src/version.ts"), srcs.join(", "));
-    for (const s of ["src/settings/catalogue.ts", "src/settings/resolve.ts"]) {
+    const unwanted = [
+      "src/settings/catalogue.ts",
+      "src/settings/resolve.ts",
+      "src/settings/mask.ts", // exit_code.ts's, loaded when a command fails
+      "src/settings/hocon/parse.ts",
+    ];
+    for (const s of unwanted) {
       assert.ok(!srcs.includes(s), `${s} in ${srcs.join(", ")}`);
     }
   });
