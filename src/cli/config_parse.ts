@@ -10,6 +10,7 @@ import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { renderData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
+import { entriesHotPath } from "../settings/entries.ts";
 import { hoconHotPath, writeHocon } from "../settings/render_hocon.ts";
 import { maskedPlain, maskHotPath, maskWalk } from "../settings/mask.ts";
 import { parseHocon, parserHotPath } from "../settings/hocon/parse.ts";
@@ -48,7 +49,7 @@ export async function configParse(
   if (sizeOf(path) >= BIG_FILE) {
     useNormalJit(); // a long pass: compiling its hot functions (to the DFG tier) pays back
     keepOutOfFtl([
-      Map.prototype.forEach,
+      ...entriesHotPath(),
       ...parserHotPath(),
       ...maskHotPath(mask),
       ...hoconHotPath(),

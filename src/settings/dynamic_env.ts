@@ -3,6 +3,7 @@
  * taken sorted by name, `__` → `.`, lower-cased, and the value read as HOCON `<path>: <value>`.
  */
 import { type ConfNode, type ObjectNode, type Origin } from "./tree.ts";
+import { Entries } from "./entries.ts";
 import { parseHocon } from "./hocon/parse.ts";
 import { withOrigin } from "./hocon/_py_str.ts";
 
@@ -31,7 +32,7 @@ function reorigin(node: ConfNode, origin: Origin): ConfNode {
     case "list":
       return { type: "list", items: node.items.map((n) => reorigin(n, origin)), origin };
     case "object": {
-      const entries = new Map<string, ConfNode>();
+      const entries = new Entries<ConfNode>();
       for (const [k, v] of node.entries) entries.set(k, reorigin(v, origin));
       return { type: "object", entries, origin };
     }

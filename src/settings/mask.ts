@@ -12,6 +12,7 @@
  */
 import type { ConfNode, ListNode, Plain, Scalar } from "./tree.ts";
 import { getNode, setOwn, toPlain } from "./tree.ts";
+import { Entries } from "./entries.ts";
 import { SANITIZE_CONFIG_PRINTOUT } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { parseHocon } from "./hocon/parse.ts";
@@ -612,12 +613,12 @@ function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
     }
     case "object": {
       // a copy of the entries only once a child changes: most subtrees come back as they were
-      let entries: Map<string, ConfNode> | undefined;
+      let entries: Entries<ConfNode> | undefined;
       let i = 0;
       for (const [key, child] of node.entries) {
         const masked = maskNode(child, childMode(key, mode, rules), rules);
         if (masked !== child && entries === undefined) {
-          entries = new Map();
+          entries = new Entries();
           let j = 0;
           for (const [k, c] of node.entries) {
             if (j++ === i) break;
@@ -750,26 +751,19 @@ function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules): Plain {
       return out;
     }
     case "object": {
-      const into: PlainInto = { out: {}, mode, rules };
-      // forEach hands key and value without an `[k, v]` pair per entry (and to a function named
-      // here, for maskHotPath, rather than to a closure per object)
-      node.entries.forEach(plainEntry, into);
-      return into.out;
+      const out: { [key: string]: Plain } = {};
+      // a plain loop over the slots: no iterator, no `[k, v]` pair per entry
+      const { keyList, valueList } = node.entries;
+      for (let i = 0; i < keyList.length; i++) {
+        const key = keyList[i];
+        if (key === undefined) continue;
+        const value = plainOf(valueList[i]!, childMode(key, mode, rules), rules);
+        if (key === "__proto__") setOwn(out, key, value);
+        else out[key] = value;
+      }
+      return out;
     }
   }
-}
-
-/** The object `plainOf` is filling, and the mode and rules of its entries. */
-interface PlainInto {
-  out: { [key: string]: Plain };
-  mode: Mode;
-  rules: PrintoutRules;
-}
-
-function plainEntry(this: PlainInto, child: ConfNode, key: string): void {
-  const value = plainOf(child, childMode(key, this.mode, this.rules), this.rules);
-  if (key === "__proto__") setOwn(this.out, key, value);
-  else this.out[key] = value;
 }
 
 /**
@@ -779,7 +773,6 @@ function plainEntry(this: PlainInto, child: ConfNode, key: string): void {
 export function maskHotPath(walk?: MaskWalk): unknown[] {
   return [
     plainOf,
-    plainEntry,
     childMode,
     maskScalar,
     maskText,

@@ -27,6 +27,7 @@ import { readVariable, ruleFor, truthy, type VariableState } from "./read_variab
 import { type DynamicVar, readDynamicVars } from "./dynamic_env.ts";
 import { resolveSdkHosts } from "./resolve_hosts.ts";
 import type { Diagnostic } from "./diagnostic.ts";
+import { Entries } from "./entries.ts";
 export type { Diagnostic } from "./diagnostic.ts";
 import { invalidMessage } from "./invalid_message.ts";
 import { type AgentStartFacts, applyAgentStart, copyApiHost } from "./agent_start.ts";
@@ -201,14 +202,14 @@ function applyAgentEnv(tree: ConfNode, variables: readonly VariableState[]): Con
  * one list element built from all of them, as the agent's session does.
  */
 function appendListEntries(tree: ConfNode, variables: readonly VariableState[]): ConfNode {
-  const groups = new Map<string, { entry: Map<string, ConfNode>; origin: Origin }>();
+  const groups = new Map<string, { entry: Entries<ConfNode>; origin: Origin }>();
   for (const s of variables) {
     const rule = s.variable.agent;
     if (s.status !== "set" || !rule?.key || rule.apply !== "env-map" || !truthy(s.value)) continue;
     const at = rule.key.indexOf(".0.");
     if (at < 0) continue;
     const listKey = rule.key.slice(0, at);
-    const g = groups.get(listKey) ?? { entry: new Map(), origin: envOrigin(s) };
+    const g = groups.get(listKey) ?? { entry: new Entries<ConfNode>(), origin: envOrigin(s) };
     g.entry.set(rule.key.slice(at + 3), withOrigin(s.value ?? null, envOrigin(s)));
     groups.set(listKey, g);
   }

@@ -12,12 +12,14 @@ export type Origin =
   | { kind: "flag"; name: string }
   | { kind: "derived"; from: string };
 
+import { Entries } from "./entries.ts";
+
 export type Scalar = string | number | boolean | null;
 export type Plain = Scalar | Plain[] | { [key: string]: Plain };
 
 export interface ObjectNode {
   type: "object";
-  entries: Map<string, ConfNode>;
+  entries: Entries<ConfNode>;
   origin: Origin;
 }
 export interface ListNode {
@@ -32,8 +34,8 @@ export interface ScalarNode {
 }
 export type ConfNode = ObjectNode | ListNode | ScalarNode;
 
-export function objectNode(origin: Origin, entries?: Map<string, ConfNode>): ObjectNode {
-  return { type: "object", entries: entries ?? new Map(), origin };
+export function objectNode(origin: Origin, entries?: Entries<ConfNode>): ObjectNode {
+  return { type: "object", entries: entries ?? new Entries(), origin };
 }
 
 export function scalarNode(value: Scalar, origin: Origin): ScalarNode {
@@ -49,7 +51,7 @@ export function fromPlain(value: Plain, origin: Origin): ConfNode {
     return { type: "list", items, origin };
   }
   if (value !== null && typeof value === "object") {
-    const entries = new Map<string, ConfNode>();
+    const entries = new Entries<ConfNode>();
     for (const k of Object.keys(value)) entries.set(k, fromPlain(value[k]!, origin));
     return { type: "object", entries, origin };
   }
@@ -69,9 +71,12 @@ export function toPlain(node: ConfNode): Plain {
     }
     case "object": {
       const out: { [key: string]: Plain } = {};
-      for (const [k, v] of node.entries) {
-        if (k === "__proto__") setOwn(out, k, toPlain(v));
-        else out[k] = toPlain(v);
+      const { keyList, valueList } = node.entries;
+      for (let i = 0; i < keyList.length; i++) {
+        const k = keyList[i];
+        if (k === undefined) continue;
+        if (k === "__proto__") setOwn(out, k, toPlain(valueList[i]!));
+        else out[k] = toPlain(valueList[i]!);
       }
       return out;
     }
@@ -92,7 +97,7 @@ export function setOwn(out: { [key: string]: Plain }, key: string, value: Plain)
  */
 export function mergeNodes(base: ConfNode, over: ConfNode): ConfNode {
   if (base.type !== "object" || over.type !== "object") return over;
-  const entries = new Map(base.entries);
+  const entries = new Entries(base.entries);
   for (const [k, v] of over.entries) {
     const prev = entries.get(k);
     entries.set(k, prev ? mergeNodes(prev, v) : v);
@@ -131,7 +136,7 @@ export function setNode(root: ConfNode, path: readonly string[], value: ConfNode
   if (path.length === 0) return value;
   const [head, ...rest] = path as [string, ...string[]];
   const base = root.type === "object" ? root : objectNode(value.origin);
-  const entries = new Map(base.entries);
+  const entries = new Entries(base.entries);
   const child = entries.get(head) ?? objectNode(value.origin);
   entries.set(head, setNode(child, rest, value));
   return { type: "object", entries, origin: base.origin };
@@ -143,7 +148,7 @@ export function deleteNode(root: ConfNode, path: readonly string[]): ConfNode {
   const [head, ...rest] = path as [string, ...string[]];
   const child = root.entries.get(head);
   if (!child) return root;
-  const entries = new Map(root.entries);
+  const entries = new Entries(root.entries);
   if (rest.length === 0) entries.delete(head);
   else entries.set(head, deleteNode(child, rest));
   return { type: "object", entries, origin: root.origin };

@@ -1,5 +1,6 @@
 import type { Origin } from "../tree.ts";
 import { scalarNode } from "../tree.ts";
+import { Entries } from "../entries.ts";
 import type { MList, MNode, MObject, Tok } from "./_nodes.ts";
 import { pyStr } from "./_py_str.ts";
 
@@ -27,7 +28,7 @@ export function concat(
     if (k !== kind) mismatch(`Cannot concatenate ${article(kind)} with ${article(k)}`);
   }
   if (kind === "object") {
-    const out: MObject = { type: "object", entries: new Map(), origin };
+    const out: MObject = { type: "object", entries: new Entries(), origin };
     for (const piece of pieces) merge(out, (piece as { node: MObject }).node);
     return out;
   }

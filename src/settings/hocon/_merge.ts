@@ -1,3 +1,4 @@
+import { Entries } from "../entries.ts";
 import type { MObject } from "./_nodes.ts";
 
 /**
@@ -28,7 +29,7 @@ export function mergeCopyInto(target: MObject, src: MObject): void {
     if (existing !== undefined && existing.type === "object" && value.type === "object") {
       const both: MObject = {
         type: "object",
-        entries: new Map(existing.entries),
+        entries: new Entries(existing.entries),
         origin: value.origin,
       };
       mergeCopyInto(both, value);
@@ -41,7 +42,7 @@ export function mergeCopyInto(target: MObject, src: MObject): void {
 
 /** A new object: `base` with `over` merged on top. */
 export function mergeCopy(base: MObject, over: MObject): MObject {
-  const out: MObject = { type: "object", entries: new Map(base.entries), origin: over.origin };
+  const out: MObject = { type: "object", entries: new Entries(base.entries), origin: over.origin };
   mergeCopyInto(out, over);
   return out;
 }

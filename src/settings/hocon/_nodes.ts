@@ -3,11 +3,12 @@
  * substitutions. Once every pending value is resolved the tree is a plain `ObjectNode`.
  */
 import type { Origin, ScalarNode } from "../tree.ts";
+import { Entries } from "../entries.ts";
 import type { Source } from "./_source.ts";
 
 export interface MObject {
   type: "object";
-  entries: Map<string, MNode>;
+  entries: Entries<MNode>;
   origin: Origin;
 }
 
@@ -49,7 +50,7 @@ export interface Pending {
 }
 
 export function newObject(origin: Origin): MObject {
-  return { type: "object", entries: new Map(), origin };
+  return { type: "object", entries: new Entries(), origin };
 }
 
 export function newPending(tokens: Tok[], src: Source, offset: number): Pending {

@@ -37,6 +37,8 @@ export interface ParseContext {
   readonly includeStack: string[];
   /** Set once a value with a substitution exists: only then is there anything to resolve. */
   hasPending: boolean;
+  /** Plain key names seen so far, each kept once. */
+  readonly keys: Map<string, string>;
 }
 
 /** Parse one file's text into a tree that may still hold pending substitutions. */
@@ -201,7 +203,14 @@ class Parser {
       // Key characters include the space: drop the ones before the separator.
       while (i > keyStart + 1 && text.charCodeAt(i - 1) === C_SPACE) i--;
       keyText = text.slice(keyStart, i);
-      if (!dot) path = keyText;
+      if (!dot) {
+        // one string per distinct key name: a configuration repeats the same few names
+        const keys = this.ctx.keys;
+        const known = keys.get(keyText);
+        if (known !== undefined) keyText = known;
+        else keys.set(keyText, keyText);
+        path = keyText;
+      }
     }
     path ??= parseKeyPath(keyText);
     // a key without dots is one segment, kept as a string

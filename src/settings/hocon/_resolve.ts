@@ -1,4 +1,5 @@
 import { scalarNode } from "../tree.ts";
+import { Entries } from "../entries.ts";
 import { concat } from "./_concat.ts";
 import type { Piece } from "./_concat.ts";
 import { parseKeyPath } from "./_key_path.ts";
@@ -249,7 +250,7 @@ class Resolver {
       if (existing !== undefined && existing.type === "object" && value.type === "object") {
         let both = existing;
         if (!inPlace || this.owner.get(existing) !== root) {
-          both = { type: "object", entries: new Map(existing.entries), origin: value.origin };
+          both = { type: "object", entries: new Entries(existing.entries), origin: value.origin };
           this.owner.set(both, root);
         }
         both.origin = value.origin;
@@ -495,7 +496,7 @@ function rebase(node: MNode, p: Pending): MNode {
     case "scalar":
       return withOrigin(node, p.origin);
     case "object":
-      return { type: "object", entries: new Map(node.entries), origin: p.origin };
+      return { type: "object", entries: new Entries(node.entries), origin: p.origin };
     case "list":
       return { type: "list", items: node.items.slice(), origin: p.origin };
     default:

@@ -57,6 +57,7 @@ function parseTracking(text: string, opts: ParseOptions, origins: boolean): Obje
     readInclude: opts.readInclude,
     includeStack: [src.file],
     hasPending: false,
+    keys: new Map(),
   };
   const root = parseDocument(src, ctx, 0);
   if (ctx.hasPending) resolveAll(root, opts.env ?? {});

@@ -1,0 +1,151 @@
+/**
+ * The keys and values of a configuration object, in insertion order, with the part of `Map`'s
+ * interface the tree needs. Two arrays instead of a `Map`: a configuration holds tens of
+ * thousands of small objects, for which a `Map` costs about twice the memory, and walking one
+ * with `Map.prototype.forEach` calls from native code into a callback per entry, where a loop
+ * over arrays runs in compiled code. Objects of more than a few keys get a `Map` of key to slot,
+ * so that lookups stay constant-time however many keys an object has.
+ *
+ * A deleted key leaves a hole (never reused or compacted), as a `Map` iteration in progress must
+ * still see every later entry once: a key set again after `delete` goes to the end, as in a
+ * `Map`. Holes cost one slot per deletion, so memory and walks stay linear in the keys set.
+ */
+export class Entries<V> implements Iterable<[string, V]> {
+  /**
+   * Keys by slot, undefined where a key was deleted; for the walks of large trees, which read
+   * `keyList[i]` and `valueList[i]` in a plain loop. Change them only through `set`/`delete`.
+   */
+  readonly keyList: Array<string | undefined>;
+  /** Values by slot (undefined where the key was deleted). */
+  readonly valueList: Array<V | undefined>;
+  private index: Map<string, number> | undefined = undefined;
+  private holes = 0;
+
+  /** An empty object, or a copy of `from` (another `Entries`, a `Map`, or pairs). */
+  constructor(from?: Iterable<readonly [string, V]>) {
+    if (from instanceof Entries) {
+      const src = from as Entries<V>;
+      if (src.holes === 0) {
+        this.keyList = src.keyList.slice();
+        this.valueList = src.valueList.slice();
+        if (src.index !== undefined) this.index = new Map(src.index);
+        return;
+      }
+    }
+    this.keyList = [];
+    this.valueList = [];
+    if (from !== undefined) { for (const [k, v] of from) this.set(k, v); }
+  }
+
+  get size(): number {
+    return this.keyList.length - this.holes;
+  }
+
+  /** The slot of `key`, or -1. */
+  private slotOf(key: string): number {
+    if (this.index !== undefined) return this.index.get(key) ?? -1;
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
+    return -1;
+  }
+
+  get(key: string): V | undefined {
+    const i = this.slotOf(key);
+    return i < 0 ? undefined : this.valueList[i];
+  }
+
+  has(key: string): boolean {
+    return this.slotOf(key) >= 0;
+  }
+
+  set(key: string, value: V): this {
+    const i = this.slotOf(key);
+    if (i >= 0) {
+      this.valueList[i] = value;
+      return this;
+    }
+    const keys = this.keyList;
+    const slot = keys.length;
+    keys.push(key);
+    this.valueList.push(value);
+    if (this.index !== undefined) this.index.set(key, slot);
+    else if (slot >= INDEX_FROM) this.buildIndex();
+    return this;
+  }
+
+  delete(key: string): boolean {
+    const i = this.slotOf(key);
+    if (i < 0) return false;
+    this.keyList[i] = undefined;
+    this.valueList[i] = undefined;
+    this.index?.delete(key);
+    this.holes++;
+    return true;
+  }
+
+  /** `fn(value, key)` for each entry in order, as `Map.prototype.forEach`, `this` = `thisArg`. */
+  forEach<T>(fn: (this: T, value: V, key: string) => void, thisArg?: T): void {
+    const keys = this.keyList;
+    const values = this.valueList;
+    // length read each time: entries set during the walk are visited, as in a Map
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key !== undefined) fn.call(thisArg as T, values[i] as V, key);
+    }
+  }
+
+  /** The keys in order, as an array (no iterator). */
+  keyArray(): string[] {
+    const keys = this.keyList;
+    if (this.holes === 0) return keys.slice() as string[];
+    const out: string[] = [];
+    for (const k of keys) if (k !== undefined) out.push(k);
+    return out;
+  }
+
+  *keys(): IterableIterator<string> {
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key !== undefined) yield key;
+    }
+  }
+
+  *values(): IterableIterator<V> {
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== undefined) yield this.valueList[i] as V;
+    }
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key !== undefined) yield [key, this.valueList[i] as V];
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries();
+  }
+
+  private buildIndex(): void {
+    const index = new Map<string, number>();
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key !== undefined) index.set(key, i);
+    }
+    this.index = index;
+  }
+}
+
+/** From this many slots on, an object keeps a `Map` of key to slot. */
+const INDEX_FROM = 8;
+
+/** The methods a large parse spends its time in, for `keepOutOfFtl`. */
+export function entriesHotPath(): unknown[] {
+  const proto = Entries.prototype as unknown as Record<string, unknown>;
+  return ["get", "set", "slotOf"].map((name) => proto[name]);
+}
