@@ -11,29 +11,32 @@
  * `Map`. Holes cost one slot per deletion, so memory and walks stay linear in the keys set.
  */
 export class Entries<V> implements Iterable<[string, V]> {
+  // `declare`: the fields are set in the constructor, in one order, with no class-field
+  // definitions before it (an object per configuration object: its construction is on the hot path)
   /**
    * Keys by slot, undefined where a key was deleted; for the walks of large trees, which read
    * `keyList[i]` and `valueList[i]` in a plain loop. Change them only through `set`/`delete`.
    */
-  readonly keyList: Array<string | undefined>;
+  declare readonly keyList: Array<string | undefined>;
   /** Values by slot (undefined where the key was deleted). */
-  readonly valueList: Array<V | undefined>;
-  private index: Map<string, number> | undefined = undefined;
-  private holes = 0;
+  declare readonly valueList: Array<V | undefined>;
+  declare private index: Map<string, number> | undefined;
+  declare private holes: number;
 
   /** An empty object, or a copy of `from` (another `Entries`, a `Map`, or pairs). */
   constructor(from?: Iterable<readonly [string, V]>) {
-    if (from instanceof Entries) {
+    if (from instanceof Entries && from.holes === 0) {
       const src = from as Entries<V>;
-      if (src.holes === 0) {
-        this.keyList = src.keyList.slice();
-        this.valueList = src.valueList.slice();
-        if (src.index !== undefined) this.index = new Map(src.index);
-        return;
-      }
+      this.keyList = src.keyList.slice();
+      this.valueList = src.valueList.slice();
+      this.index = src.index === undefined ? undefined : new Map(src.index);
+      this.holes = 0;
+      return;
     }
     this.keyList = [];
     this.valueList = [];
+    this.index = undefined;
+    this.holes = 0;
     if (from !== undefined) { for (const [k, v] of from) this.set(k, v); }
   }
 
@@ -147,5 +150,5 @@ const INDEX_FROM = 8;
 /** The methods a large parse spends its time in, for `keepOutOfFtl`. */
 export function entriesHotPath(): unknown[] {
   const proto = Entries.prototype as unknown as Record<string, unknown>;
-  return ["get", "set", "slotOf"].map((name) => proto[name]);
+  return [Entries, ...["get", "set", "slotOf"].map((name) => proto[name])];
 }
