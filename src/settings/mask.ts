@@ -99,9 +99,10 @@ const isKeyChar = (c: number) => isLetter(c) || isDigit(c) || c === 95 || c === 
 const SLASH = 47, AT = 64, COLON = 58, EQUALS = 61, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
 
 /**
- * A run of replacements applied to `text` left to right. Pieces are joined every few thousand,
- * so that a text with millions of masked values does not keep millions of small strings alive
- * (their collection made 10× the input cost 20× the time).
+ * A run of replacements applied to `text` left to right. Short pieces are joined every few
+ * thousand, so that a text with millions of masked values does not keep millions of small strings
+ * alive (their collection made 10× the input cost 20× the time); a long piece is kept as it is
+ * (a slice shares the text), so that it is copied once, by the final join, not twice.
  */
 class Splicer {
   private parts: string[] = [];
@@ -110,20 +111,34 @@ class Splicer {
   constructor(private readonly text: string) {}
   /** Replace `[start, end)`; ranges come in increasing order and never overlap. */
   mask(start: number, end: number): void {
-    this.parts.push(this.text.slice(this.last, start), MASK);
+    this.piece(start);
+    this.parts.push(MASK);
     this.last = end;
-    if (this.parts.length >= 4096) {
-      this.chunks.push(this.parts.join(""));
-      this.parts = [];
-    }
+    if (this.parts.length >= 4096) this.flush();
   }
   done(): string {
     if (this.last === 0 && this.parts.length === 0) return this.text;
-    this.parts.push(this.text.slice(this.last));
-    this.chunks.push(this.parts.join(""));
-    return this.chunks.join("");
+    this.piece(this.text.length);
+    this.flush();
+    return this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join("");
+  }
+  /** The text from the last replacement to `end`. */
+  private piece(end: number): void {
+    if (end - this.last < LONG_PIECE) {
+      this.parts.push(this.text.slice(this.last, end));
+      return;
+    }
+    this.flush();
+    this.chunks.push(this.text.slice(this.last, end));
+  }
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    this.chunks.push(this.parts.length === 1 ? this.parts[0]! : this.parts.join(""));
+    this.parts = [];
   }
 }
+/** A piece at least this long is not joined with its neighbours before the final join. */
+const LONG_PIECE = 4096;
 
 /**
  * The password of every `scheme://user:password@` in `text` masked. The password stops at
@@ -177,6 +192,36 @@ function closingQuote(text: string, from: number, quote: number): number {
 }
 
 const isQuote = (c: number) => c === DQUOTE || c === SQUOTE;
+
+/** Whether `text` holds the lower-case ASCII `word` at `at`, A-Z lowered. */
+function wordAt(text: string, at: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++) {
+    let c = text.charCodeAt(at + j);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/**
+ * `isSecretName(text.slice(start, end))` for a name of key characters (all ASCII), read in place:
+ * a text of many `NAME=VALUE` pairs costs no copy and no lowered copy per name. A long name
+ * (rare) is copied, where `includes` beats a search per character.
+ */
+function isSecretKeyAt(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length > 64) return isSecretName(text.slice(start, end));
+  for (const word of SECRET_WORDS) {
+    for (let at = start; at <= end - word.length; at++) if (wordAt(text, at, word)) return true;
+  }
+  if (length < KEY_SUFFIX.length || !wordAt(text, end - KEY_SUFFIX.length, KEY_SUFFIX)) {
+    return false;
+  }
+  for (const suffix of PUBLIC_KEY_SUFFIXES) {
+    if (length >= suffix.length && wordAt(text, end - suffix.length, suffix)) return false;
+  }
+  return true;
+}
 /** Where an unquoted HOCON/YAML value ends: a newline, `,`, `}`, `]` or `#`. */
 const endsBareValue = (c: number) =>
   c === 10 || c === 13 || c === 44 || c === 125 || c === 93 || c === 35;
@@ -235,7 +280,7 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
     while (k > floor && isKeyChar(text.charCodeAt(k - 1))) k--;
     if (k === keyEnd) continue;
     if (keyQuote && text.charCodeAt(k - 1) !== keyQuote) continue;
-    if (!isSecretName(text.slice(k, keyEnd))) continue;
+    if (!isSecretKeyAt(text, k, keyEnd)) continue;
     let start: number;
     let end: number;
     let next: number;
@@ -263,7 +308,8 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
       while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
       next = end;
     } else continue;
-    if (end > start && text.slice(start, end) !== MASK) {
+    // a value that is the mask already stays (compared in place: a value may be megabytes)
+    if (end > start && !(end - start === MASK.length && text.startsWith(MASK, start))) {
       (out ??= new Splicer(text)).mask(start, end);
     }
     floor = next;
@@ -279,11 +325,30 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
  */
 export function maskText(text: string, opts: MaskTextOptions = {}): string {
   // every rule needs a `:` (URL, `key: value`) or an `=` (NAME=VALUE): most values have neither
+  if (!hasColonOrEquals(text)) return text;
   const colon = text.indexOf(":");
-  if (colon < 0 && text.indexOf("=") < 0) return text;
   // a URL password needs `://` and an `@` after it
   const url = colon >= 0 && text.indexOf("@", colon) >= 0 ? maskUrlPassword(text) : text;
   return maskSecretPairs(url, opts);
+}
+
+/** Characters a block of `hasColonOrEquals` holds: 128-256 KB, which the cache keeps. */
+const BLOCK = 1 << 17;
+
+/**
+ * Whether `text` holds a `:` or an `=`. A long text is searched block by block (a slice shares
+ * the text), both characters in one block before the next, so that it is read from memory once:
+ * the second search finds its block in the cache, where two searches of the whole of a 10 MB
+ * text read it twice.
+ */
+function hasColonOrEquals(text: string): boolean {
+  const n = text.length;
+  if (n <= BLOCK) return text.indexOf(":") >= 0 || text.indexOf("=") >= 0;
+  for (let at = 0; at < n; at += BLOCK) {
+    const block = text.slice(at, at + BLOCK);
+    if (block.indexOf(":") >= 0 || block.indexOf("=") >= 0) return true;
+  }
+  return false;
 }
 
 // ---- argv ----
@@ -776,8 +841,11 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     childMode,
     maskScalar,
     maskText,
+    hasColonOrEquals,
     maskUrlPassword,
     maskSecretPairs,
+    isSecretKeyAt,
+    wordAt,
     indexOrEnd,
     closingQuote,
     maskArgv,

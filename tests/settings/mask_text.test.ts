@@ -99,6 +99,72 @@ describe("maskText()", () => {
     it(name, () => assert.equal(maskText(input), expected));
   }
 
+  it("judges a pair's name by isSecretName's rule, in any case and at any length", () => {
+    const long = "a".repeat(66);
+    const names = [
+      "x",
+      "pas",
+      "PASS",
+      "a_Pass_b",
+      "toke",
+      "tokeN",
+      "secre",
+      "my.Secret-x",
+      "CONTENTS",
+      "account_KEY",
+      "xaccount_keyx",
+      "_key",
+      "KEY",
+      "my_key",
+      "MY_KEY",
+      "Access_Key",
+      "USER_KEY",
+      "ssh_public_key",
+      "SSH_PUBLIC_KEY",
+      "public_key_secret",
+      "a_key_b",
+      "ey",
+      `${long}pass`,
+      `${long}_key`,
+      `${long}access_key`,
+      `${long}x`,
+      `pass${long}`,
+    ];
+    for (const name of names) {
+      const shown = isSecretName(name) ? "********" : "v";
+      assert.equal(maskText(`${name}=v`), `${name}=${shown}`, name);
+      assert.equal(maskText(`"${name}": "v"`), `"${name}": "${shown}"`, name);
+    }
+  });
+
+  it("keeps every piece in order around thousands of masks and long unmasked stretches", () => {
+    const input: string[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const gap = i % 997 === 0 ? "z".repeat(5_000 + i) : i % 2 ? "y" : "";
+      input.push(`${gap} K${i}_TOKEN=s${i} `);
+      expected.push(`${gap} K${i}_TOKEN=******** `);
+    }
+    assert.equal(maskText(input.join("")), expected.join(""));
+  });
+
+  it("finds the one `=` or `:` of a long text wherever it is", () => {
+    for (const length of [131_071, 131_072, 131_073, 262_144, 393_223]) {
+      for (const at of [0, 1, length >> 1, length - 1]) {
+        const text = "a".repeat(at) + " " + "b".repeat(length - at);
+        const pair = text.slice(0, at + 1) + "X_TOKEN=v " + text.slice(at + 1);
+        const url = text.slice(0, at + 1) + "https://u:p@h " + text.slice(at + 1);
+        assert.equal(maskText(text), text);
+        assert.equal(
+          maskText(pair),
+          pair.replace("X_TOKEN=v", "X_TOKEN=********"),
+          `${length} ${at}`,
+        );
+        assert.equal(maskText(url), url.replace("u:p@", "u:********@"), `${length} ${at}`);
+      }
+    }
+  });
+
   it("reads unquoted HOCON values when told the text is configuration", () => {
     assert.equal(
       maskText("{secret_key: S1 S2, x: 1}", { configText: true }),
