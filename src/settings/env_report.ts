@@ -46,17 +46,32 @@ export interface EnvReportOptions {
   showSecrets?: boolean;
 }
 
+/**
+ * String values of one row already masked, with the name they were masked at: the row and its
+ * readers often hold the same long value (read as it is, or stripped alike), masked once.
+ */
+type Masked = Array<{ name: string; value: string; masked: string }>;
+
+function maskedAt(memo: Masked, name: string, value: Plain): Plain {
+  if (typeof value !== "string") return maskPlain(value, [name]);
+  for (const m of memo) if (m.name === name && m.value === value) return m.masked;
+  const masked = maskPlain(value, [name]) as string;
+  memo.push({ name, value, masked });
+  return masked;
+}
+
 function view(
   v: Variable,
   consumer: Consumer,
   env: Readonly<Record<string, string>>,
   showSecrets: boolean,
+  memo: Masked,
 ) {
   const s = readVariable(v, consumer, env);
   const out: ConsumerView = { status: s.status };
   if (s.name) out.name = s.name;
   const name = s.name ?? v.name;
-  if (s.value !== undefined) out.value = showSecrets ? s.value : maskPlain(s.value, [name]);
+  if (s.value !== undefined) out.value = showSecrets ? s.value : maskedAt(memo, name, s.value);
   if (s.error) {
     // the message quotes the value: hide it whole when the name is secret
     const quoted = v.secret && s.raw ? s.error.replaceAll(s.raw, MASK) : s.error;
@@ -103,14 +118,17 @@ export function envReport(
       consumers: {},
       description: v.description,
     };
-    const shown = names.find((n) => (env[n] ?? "").trim() !== "") ?? present[0];
-    if (shown !== undefined) {
-      row.shownName = shown;
-      const raw = env[shown] ?? "";
-      row.value = showSecrets ? raw : maskEnvValue(shown, raw);
-      row.source = fromFile.get(shown) ?? "env";
+    const shownName = names.find((n) => (env[n] ?? "").trim() !== "") ?? present[0];
+    const memo: Masked = [];
+    if (shownName !== undefined) {
+      row.shownName = shownName;
+      const raw = env[shownName] ?? "";
+      row.value = showSecrets ? raw : maskEnvValue(shownName, raw);
+      row.source = fromFile.get(shownName) ?? "env";
+      // maskEnvValue is maskPlain at [name] for a catalogue name (tests/settings/env_report)
+      memo.push({ name: shownName, value: raw, masked: row.value });
     }
-    for (const c of consumers) row.consumers[c] = view(v, c, env, showSecrets);
+    for (const c of consumers) row.consumers[c] = view(v, c, env, showSecrets, memo);
     const views = Object.values(row.consumers);
     if (views.some((x) => x.status === "invalid")) row.status = "invalid";
     else if (views.some((x) => x.status === "set")) row.status = "valid";

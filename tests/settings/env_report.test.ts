@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { envReport } from "../../src/settings/env_report.ts";
+import { CATALOGUE } from "../../src/settings/catalogue.ts";
+import { maskEnvValue, maskPlain } from "../../src/settings/mask.ts";
 
 describe("envReport()", () => {
   const env = {
@@ -33,5 +35,28 @@ describe("envReport()", () => {
     const all = envReport(env, new Map(), { all: true });
     assert.ok(all.rows.some((row) => row.name === "CLEARML_WORKER_NAME"));
     assert.deepEqual(envReport(env, new Map(), { consumer: "sdk" }).dynamic, []);
+  });
+
+  it("shows each reader's value masked, the stripped one and the one read as it is", () => {
+    const r = envReport({
+      CLEARML_WORKER_NAME: "  w MY_TOKEN=abc  ",
+      CLEARML_AGENT_EXTRA_DOCKER_ARGS: "-e A_TOKEN=t --rm ",
+    }, new Map());
+    const row = r.rows.find((x) => x.name === "CLEARML_WORKER_NAME")!;
+    assert.equal(row.value, "  w MY_TOKEN=********  ");
+    assert.equal(row.consumers.sdk?.value, "w MY_TOKEN=********");
+    assert.equal(row.consumers.agent?.value, "w MY_TOKEN=********");
+    const args = r.rows.find((x) => x.name === "CLEARML_AGENT_EXTRA_DOCKER_ARGS")!;
+    assert.equal(args.value, "-e A_TOKEN=******** --rm ");
+    assert.deepEqual(args.consumers.agent?.value, ["-e", "A_TOKEN=********", "--rm"]);
+  });
+
+  it("masks a catalogue variable's value as its readers' (the row's value is shared with them)", () => {
+    const values = ["", "x", "https://u:p@h/x", "-e A_TOKEN=v", '{"secret": "s"}'];
+    for (const name of CATALOGUE.flatMap((v) => [v.name, ...v.aliases])) {
+      for (const value of values) {
+        assert.equal(maskEnvValue(name, value), maskPlain(value, [name]), `${name}=${value}`);
+      }
+    }
   });
 });
