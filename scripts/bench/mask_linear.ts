@@ -3,8 +3,24 @@
  * masker on runs of every character class it looks at, and for commands that print long values
  * (run in-process). Linear means ~10×; the target is ≤ 12× (a quadratic scanner gives ~100×).
  *
- *   bun scripts/bench/mask_linear.ts [--runs 3]
+ *   bun scripts/bench/mask_linear.ts [--runs 5]
  *   deno run -A scripts/bench/mask_linear.ts
+ *
+ * What makes the ratio a property of the code rather than of the inputs or the machine:
+ * - The same input at both sizes, ten times longer: every run holds an even number of whole
+ *   units, ten times as many at 10 MB. A run cut mid-unit or an odd number of quotes changes what
+ *   is masked (a quote left open masks the rest of a value: at 1 MB it once swallowed a third of
+ *   the value, and the 10 MB output was 15× the 1 MB one). Each command's output is checked to
+ *   grow 10×.
+ * - Samples that last: the 10 MB side runs its function r times in a row, the 1 MB side 10r
+ *   times, r chosen so that a sample takes ≥ 20 ms (timer noise is then under 1%).
+ * - Inputs read from memory on both sides: each side cycles through distinct copies of its input
+ *   (40 of 1 MB, 4 of 10 MB), so the 1 MB side does not rescan a string its last call left in
+ *   the cache while the 10 MB side streams from memory. Scanning one 1 MB string ten times took
+ *   half the time of scanning ten distinct ones; one 10 MB string took as long as ten distinct
+ *   1 MB ones.
+ * - Warm-up alike (one full sample of each side untimed), then samples alternating which side
+ *   goes first; the medians count.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,97 +28,116 @@ import { join } from "node:path";
 import { maskEnvValue, maskText } from "../../src/settings/mask.ts";
 import { run } from "../../src/cli/run.ts";
 import type { CliContext } from "../../src/cli/context.ts";
-import { mixedRuns, repeatTo, RUN_UNITS } from "../../tests/_helpers/long_values.ts";
-import { fmtMs } from "./_stats.ts";
+import { RUN_UNITS } from "../../tests/_helpers/long_values.ts";
+import { fmtMs, loadLine, median } from "./_stats.ts";
 
 const TARGET = 12;
-const SMALL = 1_000_000;
-const LARGE = 10_000_000;
+const MB = 1_000_000;
+/** The shortest sample, in ms. */
+const SAMPLE_MS = 20;
+/** Characters each side cycles through, in distinct copies of its input. */
+const POOL = 40 * MB;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
-const RUNS = arg("runs", 3);
+const RUNS = arg("runs", 5);
 
-/** The fastest of `RUNS` timings of `f` run `times` times in a row, per run. */
-async function fastest(f: () => unknown, times: number): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    for (let k = 0; k < times; k++) await f();
-    best = Math.min(best, (performance.now() - t0) / times);
-  }
-  return best;
+/**
+ * `unit` an even number of whole times, about `mb` MB / `share` (`mb` times as many units as at
+ * 1 MB).
+ */
+function unitRun(unit: string, mb: number, share = 1): string {
+  const s = unit.repeat(mb * 2 * Math.floor(MB / share / (2 * unit.length)));
+  s.indexOf("\0"); // a flat string of its own, not a rope over a shared one
+  return s;
+}
+
+/** A run of every unit, one per line, about `mb` MB in all. */
+function mixedUnits(mb: number): string {
+  const s = RUN_UNITS.map((unit) => unitRun(unit, mb, RUN_UNITS.length)).join("\n");
+  s.indexOf("\0");
+  return s;
+}
+
+/** Runs `f` on each of `inputs` in turn, `times` calls in all; returns the ms it took. */
+async function timed<I>(f: (input: I) => unknown, inputs: I[], times: number): Promise<number> {
+  const t0 = performance.now();
+  for (let k = 0; k < times; k++) await f(inputs[k % inputs.length]!);
+  return performance.now() - t0;
 }
 
 const rows: Array<[string, number, number]> = [];
+
 /**
- * `prepare(size)` builds the input outside the timing; the function it returns is timed. The
- * 1 MB input runs 10 times in a row per sample, so both sides do the same work per sample and
- * other processes on the machine disturb them alike; samples alternate, the fastest counts.
+ * `input(mb)` builds one copy of the input at `mb` MB (outside the timing); `f` is timed on it
+ * and returns the output's length.
  */
-async function measure(label: string, prepare: (size: number) => () => unknown): Promise<void> {
-  const small = prepare(SMALL);
-  const large = prepare(LARGE);
-  await small(); // warm-up: compiled code and grown heaps, not first-run costs
-  await large();
-  let s = Infinity;
-  let l = Infinity;
-  for (let round = 0; round < 2; round++) {
-    s = Math.min(s, await fastest(small, LARGE / SMALL));
-    l = Math.min(l, await fastest(large, 1));
+async function measure<I>(
+  label: string,
+  input: (mb: number) => I,
+  f: (input: I) => number | Promise<number>,
+): Promise<void> {
+  const small = Array.from({ length: POOL / MB }, () => input(1));
+  const large = Array.from({ length: POOL / (10 * MB) }, () => input(10));
+  // warm-up, the same work on both sides; the output lengths tell whether the inputs match
+  const outSmall = await f(small[0]!);
+  const outLarge = await f(large[0]!);
+  const once = await timed(f, large, 1);
+  const r = Math.max(1, Math.ceil(SAMPLE_MS / once));
+  await timed(f, small, 10 * r);
+  await timed(f, large, r);
+  const s: number[] = [];
+  const l: number[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    if (k % 2 === 0) {
+      s.push(await timed(f, small, 10 * r) / r);
+      l.push(await timed(f, large, r) / r);
+    } else {
+      l.push(await timed(f, large, r) / r);
+      s.push(await timed(f, small, 10 * r) / r);
+    }
   }
-  rows.push([label, s, l]);
-  const ratio = l / s;
+  // per call of f at 10 MB, and per ten calls at 1 MB (the same amount of input)
+  const ms = median(s) / 10;
+  const ml = median(l);
+  rows.push([label, ms, ml]);
+  const ratio = ml / ms;
+  const outRatio = outLarge / outSmall;
   console.log(
-    `${label.padEnd(48)} 1 MB ${fmtMs(s).padStart(10)}   10 MB ${fmtMs(l).padStart(10)}` +
-      `   ×${ratio.toFixed(1)}${ratio > TARGET ? "  OVER TARGET" : ""}`,
+    `${label.padEnd(44)} 1 MB ${fmtMs(ms).padStart(9)}   10 MB ${fmtMs(ml).padStart(9)}` +
+      `   ×${ratio.toFixed(1)}${ratio > TARGET ? "  OVER TARGET" : ""}` +
+      (outRatio < 9 || outRatio > 11 ? `  (output ×${outRatio.toFixed(1)}: inputs differ)` : ""),
   );
 }
 
-console.log(`masking, 1 MB vs 10 MB (fastest of ${2 * RUNS} samples; target ≤ ${TARGET}×)`);
+console.log(
+  `masking, 1 MB vs 10 MB (medians of ${RUNS} interleaved samples of ≥ ${SAMPLE_MS} ms; ` +
+    `target ≤ ${TARGET}×); ${loadLine()}`,
+);
 for (const unit of RUN_UNITS) {
-  await measure(`maskText, a run of ${JSON.stringify(unit)}`, (n) => {
-    const text = repeatTo(unit, n);
-    return () => {
+  await measure(
+    `maskText, a run of ${JSON.stringify(unit)}`,
+    // each call its own copy: the second does not find the input in the cache the first filled
+    (mb) => [unitRun(unit, mb), unitRun(unit, mb)] as const,
+    ([text, copy]) => {
       maskText(text);
-      maskText(text, { configText: true });
-    };
-  });
+      maskText(copy, { configText: true });
+      // what a run masks is not 10× (a run of `pass=` is one masked value): the input's length
+      return text.length;
+    },
+  );
 }
 await measure(
   "maskEnvValue, a dynamic tree of mixed runs",
-  (n) => {
-    const value = `[${JSON.stringify(mixedRuns(n))}]`;
-    return () => maskEnvValue("CLEARML_AGENT__SDK__X", value);
-  },
+  (mb) => `[${JSON.stringify(mixedUnits(mb))}]`,
+  (value) => maskEnvValue("CLEARML_AGENT__SDK__X", value).length,
 );
 
-// whole commands, in-process: a long token in the environment and in clearml.conf
+// whole commands, in-process: a long value in the environment and in clearml.conf
 const home = mkdtempSync(join(tmpdir(), "clearml-bench-"));
-function command(argv: string[]): (n: number) => () => Promise<number> {
-  return (n) => {
-    const value = mixedRuns(n);
-    const conf = join(home, `clearml-${n}.conf`);
-    writeFileSync(conf, `sdk.long: ${JSON.stringify(value)}\n`);
-    const ctx: CliContext = {
-      env: {
-        HOME: home,
-        CLEARML_CONFIG_FILE: conf,
-        CLEARML_AGENT_EXTRA_DOCKER_ARGS: value,
-        CLEARML_WORKER_NAME: value,
-      },
-      cwd: home,
-      home,
-      out: () => {},
-      err: () => {},
-      stdoutIsTTY: false,
-    };
-    return () => run(argv.map((a) => a.replace("CONF", conf)), ctx);
-  };
-}
 for (
   const argv of [
     ["env", "--json", "--all"],
@@ -112,7 +147,39 @@ for (
     ["config", "parse", "CONF", "--json"],
   ]
 ) {
-  await measure(`clearml ${argv.join(" ")}`, command(argv));
+  const confs = new Map<number, string>();
+  await measure(
+    `clearml ${argv.join(" ")}`,
+    (mb) => {
+      const value = mixedUnits(mb);
+      let conf = confs.get(mb);
+      if (conf === undefined) {
+        conf = join(home, `clearml-${mb}.conf`);
+        writeFileSync(conf, `sdk.long: ${JSON.stringify(value)}\n`);
+        confs.set(mb, conf);
+      }
+      const out = { length: 0 };
+      const ctx: CliContext = {
+        env: {
+          HOME: home,
+          CLEARML_CONFIG_FILE: conf,
+          CLEARML_AGENT_EXTRA_DOCKER_ARGS: value,
+          CLEARML_WORKER_NAME: value,
+        },
+        cwd: home,
+        home,
+        out: (text) => void (out.length += text.length),
+        err: () => {},
+        stdoutIsTTY: false,
+      };
+      return { argv: argv.map((a) => a.replace("CONF", conf)), ctx, out };
+    },
+    async ({ argv, ctx, out }) => {
+      out.length = 0;
+      await run(argv, ctx);
+      return out.length;
+    },
+  );
 }
 rmSync(home, { recursive: true, force: true });
 
