@@ -255,8 +255,13 @@ function maskSecretPairs(text: string, opts: MaskTextOptions): string {
   let eq = -1;
   let colon = -1;
   for (let i = 0; i < n; i++) {
-    if (eq < i && eq !== n) eq = indexOrEnd(text, "=", i);
-    if (colon < i && colon !== n) colon = indexOrEnd(text, ":", i);
+    // the character at i first: in a run of separators a call per character costs more
+    if (eq < i && eq !== n) {
+      eq = text.charCodeAt(i) === EQUALS ? i : indexOrEnd(text, "=", i);
+    }
+    if (colon < i && colon !== n) {
+      colon = text.charCodeAt(i) === COLON ? i : indexOrEnd(text, ":", i);
+    }
     i = eq < colon ? eq : colon;
     if (i >= n) break;
     const sep = text.charCodeAt(i);
