@@ -4,6 +4,7 @@ import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { columns, renderData } from "./output.ts";
 import { envReport } from "../settings/env_report.ts";
+import { writeJsonDocument } from "../settings/write_json.ts";
 
 export interface EnvListOptions {
   json?: boolean;
@@ -34,7 +35,9 @@ export async function envList(
       dynamic: report.dynamic,
       unknown: report.unknown,
     };
-    ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    // JSON in pieces: long values are not copied into one string of the whole document
+    if (opts.json) writeJsonDocument(data, ctx.out);
+    else ctx.out(await renderData(data, "yaml"));
     return;
   }
   if (report.rows.length === 0 && report.dynamic.length === 0 && report.unknown.length === 0) {

@@ -16,3 +16,115 @@ export function needsEscape(s: string): boolean {
 export function stringJson(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
+
+/** A string at least this long is handed to `write` on its own, escaped. */
+const LONG_STRING = 1 << 16;
+/** Text between long strings is handed on once it is this long. */
+const PIECE = 1 << 16;
+
+/**
+ * `JSON.stringify(value, null, 2) + "\n"`, handed to `write` in pieces: the text between long
+ * strings in pieces of ~64K characters, each long string escaped on its own, so that a document
+ * holding 10 MB values is never built as one string of all of them (a builder that grows by
+ * copying, then a copy more for the newline). A long string met again (the same value shown for
+ * a variable and for each of its readers) is escaped once. Plain data (strings, numbers, booleans,
+ * null, arrays, plain objects) is walked here; any other object is written as `JSON.stringify`
+ * writes it.
+ */
+export function writeJsonDocument(value: unknown, write: Write): void {
+  const w = new JsonPieces(write, "  ");
+  w.value(value, "");
+  w.text += "\n";
+  w.flush();
+}
+
+class JsonPieces {
+  text = "";
+  private lastLong: string | undefined;
+  private lastLongJson = "";
+  constructor(private readonly write: Write, private readonly step: string) {}
+
+  flush(): void {
+    if (this.text !== "") this.write(this.text);
+    this.text = "";
+  }
+
+  /** `value` at `indent`; false (nothing written) where JSON.stringify leaves a value out. */
+  value(value: unknown, indent: string): boolean {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return true;
+      case "number":
+      case "boolean":
+        this.text += JSON.stringify(value);
+        return true;
+      case "undefined":
+      case "function":
+      case "symbol":
+        return false;
+      case "object":
+        if (value === null) this.text += "null";
+        else if (Array.isArray(value)) this.array(value, indent);
+        else if (isPlainObject(value)) this.object(value as Record<string, unknown>, indent);
+        else {
+          // a Date, a Map, a boxed value…: JSON.stringify's own text, its lines indented here
+          const json = JSON.stringify(value, null, this.step);
+          if (json === undefined) return false;
+          this.text += json.replaceAll("\n", `\n${indent}`);
+        }
+        return true;
+      default:
+        this.text += JSON.stringify(value); // a bigint throws, as in JSON.stringify
+        return true;
+    }
+  }
+
+  private string(s: string): void {
+    if (s.length < LONG_STRING) {
+      this.text += stringJson(s);
+      return;
+    }
+    if (s !== this.lastLong) {
+      this.lastLong = s;
+      this.lastLongJson = stringJson(s);
+    }
+    this.flush();
+    this.write(this.lastLongJson);
+  }
+
+  private array(items: readonly unknown[], indent: string): void {
+    if (items.length === 0) {
+      this.text += "[]";
+      return;
+    }
+    const inner = indent + this.step;
+    this.text += "[";
+    for (let i = 0; i < items.length; i++) {
+      this.text += i === 0 ? `\n${inner}` : `,\n${inner}`;
+      if (!this.value(items[i], inner)) this.text += "null";
+      if (this.text.length >= PIECE) this.flush();
+    }
+    this.text += `\n${indent}]`;
+  }
+
+  private object(o: Record<string, unknown>, indent: string): void {
+    const inner = indent + this.step;
+    let first = true;
+    for (const key of Object.keys(o)) {
+      const v = o[key];
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      this.text += `${first ? "{" : ","}\n${inner}${stringJson(key)}: `;
+      first = false;
+      this.value(v, inner);
+      if (this.text.length >= PIECE) this.flush();
+    }
+    this.text += first ? "{}" : `\n${indent}}`;
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}

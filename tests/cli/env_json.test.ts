@@ -18,4 +18,22 @@ describe("env subcommands print JSON with --json after the subcommand", () => {
     assert.equal(data.didYouMean[0], "CLEARML_API_HOST");
     assert.equal(r.code, 1);
   });
+
+  it("env --json --all prints JSON.stringify's text of its data, long values and secrets masked", async () => {
+    const long = `-e A_TOKEN=t ${"x".repeat(100_000)} "q" \\ é`;
+    const r = await runInProcess(["env", "--json", "--all"], {
+      env: {
+        CLEARML_WORKER_NAME: long,
+        CLEARML_AGENT_EXTRA_DOCKER_ARGS: long,
+        CLEARML_NO_SUCH: "1",
+      },
+    });
+    const data = JSON.parse(r.out);
+    assert.equal(r.out, JSON.stringify(data, null, 2) + "\n");
+    const worker = data.variables.find((v: { name: string }) => v.name === "CLEARML_WORKER_NAME");
+    assert.equal(worker.value, long.replace("A_TOKEN=t", "A_TOKEN=********"));
+    assert.equal(worker.consumers.agent.value, worker.value);
+    assert.deepEqual(data.unknown, ["CLEARML_NO_SUCH"]);
+    assert.doesNotMatch(r.out, /A_TOKEN=t/);
+  });
 });

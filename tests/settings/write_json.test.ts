@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
 import { type Plain, toPlain } from "../../src/settings/tree.ts";
-import { stringJson } from "../../src/settings/write_json.ts";
+import { stringJson, writeJsonDocument } from "../../src/settings/write_json.ts";
 import { maskedPlain, maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
 import { renderHocon, writeHocon } from "../../src/settings/render_hocon.ts";
 
@@ -24,6 +24,49 @@ describe("stringJson()", () => {
     ) {
       assert.equal(stringJson(s), JSON.stringify(s));
     }
+  });
+});
+
+describe("writeJsonDocument()", () => {
+  const pieces = (value: unknown) => {
+    const got: string[] = [];
+    writeJsonDocument(value, (s) => void got.push(s));
+    return got;
+  };
+  const long = 'a"b\n'.repeat(20_000);
+  const other = 'c"d\n'.repeat(20_000); // as long, other characters
+
+  it("writes JSON.stringify(value, null, 2) and a newline, for plain data and anything else", () => {
+    const proto = JSON.parse('{"__proto__": {"x": 1}}');
+    const values: unknown[] = [
+      null,
+      "s",
+      -0,
+      [],
+      {},
+      { a: 1, b: [1, "x", null, true, { c: {} }, []], d: { e: [[]] } },
+      { u: undefined, f: () => 1, s: Symbol("x"), n: NaN, i: -Infinity, z: 0.1 },
+      [undefined, () => 1, Symbol("y"), 1e21, "\ud800", "é\u2028"],
+      { "10": 1, b: 2, "2": 3, "": 4 },
+      proto,
+      Object.assign(Object.create(null), { k: "v" }),
+      { d: new Date(0), m: new Map([[1, 2]]), t: { toJSON: () => ({ j: [1, 2] }) } },
+      [new String("boxed"), new Number(3), new Boolean(false)],
+      { deep: { deeper: { list: [{ x: 1 }, [2, [3]]] } } },
+      { long, again: long, list: [long, other, long], other, tail: "t" },
+      Array.from({ length: 30_000 }, (_, i) => ({ i, s: `v${i}` })),
+    ];
+    for (const value of values) {
+      assert.equal(pieces(value).join(""), JSON.stringify(value, null, 2) + "\n");
+    }
+  });
+
+  it("hands each long string on as a piece of its own, the text around it in a few pieces", () => {
+    const got = pieces({ a: [long, other], b: long, c: Array.from({ length: 30_000 }, String) });
+    assert.equal(got.filter((p) => p === JSON.stringify(long)).length, 2);
+    assert.equal(got.filter((p) => p === JSON.stringify(other)).length, 1);
+    assert.ok(got.length < 40, `${got.length} pieces`);
+    assert.ok(got.every((p) => p !== ""));
   });
 });
 
