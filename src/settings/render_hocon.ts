@@ -39,23 +39,35 @@ function inline(node: ConfNode): string | undefined {
 /**
  * What one `writeHocon` call writes to, and whether it writes origins. The pieces of the lines
  * gather in `parts` (no string per line, no rope) and go to `write` joined, a few thousand at a
- * time.
+ * time (`limit`). The first pieces go in small groups: an array grown by `push` takes a new
+ * butterfly at each step of its growth, each step in a size class of its own, so a small printout
+ * (`config show`: a few hundred pieces) gathered in one array would leave a dead array in each of
+ * four or five size classes that nothing else uses, a 16 KB heap block apiece.
  */
 interface HoconOut {
   write: Write;
   origins: boolean;
   parts: string[];
+  /** Pieces per `write` from now on. */
+  limit: number;
+  /** Pieces written so far. */
+  written: number;
 }
 
 const PARTS = 1 << 13;
+/** Pieces per `write` for the first `SMALL_PIECES` (a butterfly of ≤ 31 slots). */
+const SMALL_PARTS = 24;
+const SMALL_PIECES = 1 << 10;
 
 function flush(o: HoconOut): void {
   o.write(o.parts.join(""));
+  o.written += o.parts.length;
+  if (o.written >= SMALL_PIECES) o.limit = PARTS;
   o.parts = [];
 }
 
 function put(o: HoconOut, line: string): void {
-  if (o.parts.push(line) >= PARTS) flush(o);
+  if (o.parts.push(line) >= o.limit) flush(o);
 }
 
 function comment(o: HoconOut, n: ConfNode): string {
@@ -118,7 +130,7 @@ function writeEntry(
     const n = typeof value === "string" && !needsEscape(value)
       ? parts.push(indent, key(k), ': "', value, '"\n')
       : parts.push(indent, key(k), ": ", scalarText(value), "\n");
-    if (n >= PARTS) flush(o);
+    if (n >= o.limit) flush(o);
     return;
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
@@ -144,7 +156,13 @@ export function writeHocon(
   write: Write,
   opts: { origins?: boolean; mask?: MaskWalk } = {},
 ): void {
-  const o: HoconOut = { write, origins: Boolean(opts.origins), parts: [] };
+  const o: HoconOut = {
+    write,
+    origins: Boolean(opts.origins),
+    parts: [],
+    limit: SMALL_PARTS,
+    written: 0,
+  };
   const top = opts.mask?.root ?? "plain";
   const start = opts.mask && root.type !== "object" ? opts.mask.all(root, top) : root;
   walk(o, start, "", start === root ? opts.mask : undefined, top);
