@@ -144,8 +144,13 @@ export class Entries<V> implements Iterable<[string, V]> {
   }
 }
 
-/** From this many slots on, an object keeps a `Map` of key to slot. */
-const INDEX_FROM = 8;
+/**
+ * From this many slots on, an object keeps a `Map` of key to slot. Below it a lookup scans at
+ * most 15 keys, as quick as a `Map`'s hash; and `config show`'s defaults (objects of 9 to 11
+ * keys) make no `Map`: each would add a `Map` and its storage, grown through two or three size
+ * classes, to the heap blocks a start takes (see the README's start-up section).
+ */
+const INDEX_FROM = 16;
 
 /** The methods a large parse spends its time in, for `keepOutOfFtl`. */
 export function entriesHotPath(): unknown[] {
