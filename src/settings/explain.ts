@@ -9,7 +9,7 @@ import { readVariable } from "./read_variable.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { formatOrigin, getNode, type Plain, splitPath, toPlain } from "./tree.ts";
 import { didYouMean } from "./did_you_mean.ts";
-import { knownConfigKeys } from "./defaults/index.ts";
+import { knownConfigKeys } from "./defaults/known_keys.ts";
 import { MASK, maskPlain, maskText, maskTree } from "./mask.ts";
 
 export interface ExplainInput {

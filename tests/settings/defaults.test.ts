@@ -1,10 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  defaultsFor,
-  defaultsPlainFor,
-  knownConfigKeys,
-} from "../../src/settings/defaults/index.ts";
+import { defaultsFor, defaultsPlainFor } from "../../src/settings/defaults/index.ts";
+import { knownConfigKeys } from "../../src/settings/defaults/known_keys.ts";
 import type { Plain } from "../../src/settings/tree.ts";
 import {
   type ConfNode,

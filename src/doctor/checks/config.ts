@@ -9,7 +9,8 @@ import {
   type Plain,
   toPlain,
 } from "../../settings/tree.ts";
-import { defaultsFor, dottedPrefixes, knownConfigKeys } from "../../settings/defaults/index.ts";
+import { defaultsFor } from "../../settings/defaults/index.ts";
+import { dottedPrefixes, knownConfigKeys } from "../../settings/defaults/known_keys.ts";
 import { didYouMean } from "../../settings/did_you_mean.ts";
 import { lastFour } from "../../settings/mask.ts";
 import { tryStrtobool } from "../../settings/convert.ts";

@@ -1,7 +1,7 @@
 /**
  * The packaged `agent.conf` defaults (top-level section `agent`), shipped by clearml-agent only.
  * Written from docs-reference §2.3 and agent-exec; keys that ship commented out are absent here
- * and listed in `AGENT_DOCUMENTED_KEYS`.
+ * and listed in `known_keys.ts`.
  */
 import type { Plain } from "../tree.ts";
 
@@ -120,57 +120,3 @@ export function agentDefaults(): { [key: string]: Plain } {
     custom_build_script: "",
   };
 }
-
-/** Keys the agent reads but the shipped file leaves out (commented, Enterprise or code-only). */
-export const AGENT_DOCUMENTED_KEYS: readonly string[] = [
-  "agent.git_user",
-  "agent.git_pass",
-  "agent.git_host",
-  "agent.force_git_ssh_port",
-  "agent.force_git_ssh_user",
-  "agent.enable_git_ask_pass",
-  "agent.ignore_requested_python_version",
-  "agent.force_git_root_python_path",
-  "agent.default_python",
-  "agent.debug",
-  "agent.package_manager.pytorch_resolve",
-  "agent.package_manager.poetry_version",
-  "agent.package_manager.poetry_install_extra_args",
-  "agent.package_manager.uv_version",
-  "agent.package_manager.uv_sync_extra_args",
-  "agent.package_manager.extra_index_url",
-  "agent.package_manager.extra_index_url_template",
-  "agent.package_manager.extra_pip_install_flags",
-  "agent.package_manager.conda_full_env_update",
-  "agent.package_manager.conda_env_as_base_docker",
-  "agent.package_manager.use_conda_base_env",
-  "agent.package_manager.force_repo_requirements_txt",
-  "agent.package_manager.priority_packages",
-  "agent.package_manager.post_packages",
-  "agent.package_manager.post_optional_packages",
-  "agent.venvs_cache.lock_timeout",
-  "agent.default_docker.arguments",
-  "agent.extra_docker_arguments",
-  "agent.docker_args_extra_precedes_task",
-  "agent.protected_docker_extra_args",
-  "agent.docker_args_filters",
-  "agent.extra_docker_shell_script",
-  "agent.docker_init_bash_script",
-  "agent.docker_preprocess_bash_script",
-  "agent.docker_install_opencv_libs",
-  "agent.docker_use_activated_venv",
-  "agent.docker_allow_host_environ",
-  "agent.disable_ssh_mount",
-  "agent.docker_container_name_format",
-  "agent.docker_container_name_format_fields",
-  "agent.cuda_version",
-  "agent.cudnn_version",
-  "agent.cpu_only",
-  "agent.crash_on_exception",
-  "agent.suppress_carriage_return",
-  "agent.task_ping_interval_sec",
-  "agent.log_files_buffering",
-  "agent.truncate_task_output_files",
-  "agent.uptime",
-  "agent.downtime",
-];

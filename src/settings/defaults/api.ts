@@ -1,7 +1,7 @@
 /**
  * The packaged `api.conf` defaults (top-level section `api`), shipped by the SDK and, as its own
  * copy, by the agent. Written from docs-reference §2.1; keys that ship commented out are absent
- * here and listed in `API_DOCUMENTED_KEYS`.
+ * here and listed in `known_keys.ts`.
  */
 import type { Plain } from "../tree.ts";
 
@@ -39,10 +39,3 @@ export const API_DEFAULTS: { [key: string]: Plain } = {
     req_token_expiration_sec: null,
   },
 };
-
-/** Keys the programs read but the shipped file leaves out (commented or code-only). */
-export const API_DOCUMENTED_KEYS: readonly string[] = [
-  "api.host",
-  "api.http.default_method",
-  "api.ssl_error_count_verbosity",
-];

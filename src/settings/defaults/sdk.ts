@@ -1,6 +1,6 @@
 /**
  * The packaged `sdk.conf` defaults (top-level section `sdk`). Written from docs-reference §2.2;
- * keys that ship commented out are absent here and listed in `SDK_DOCUMENTED_KEYS`.
+ * keys that ship commented out are absent here and listed in `known_keys.ts`.
  */
 import type { Plain } from "../tree.ts";
 
@@ -88,32 +88,3 @@ export const SDK_DEFAULTS: { [key: string]: Plain } = {
   apply_environment: false,
   apply_files: false,
 };
-
-/** Keys the SDK reads but the shipped file leaves out (commented, Enterprise or code-only). */
-export const SDK_DOCUMENTED_KEYS: readonly string[] = [
-  "sdk.aws.s3.profile",
-  "sdk.azure.storage.containers",
-  "sdk.google.storage.project",
-  "sdk.google.storage.credentials_json",
-  "sdk.google.storage.credentials",
-  "sdk.dataset.preview.media.max_file_size",
-  "sdk.dataset.preview.media.image_count",
-  "sdk.dataset.preview.media.video_count",
-  "sdk.dataset.preview.media.audio_count",
-  "sdk.dataset.preview.media.html_count",
-  "sdk.dataset.preview.media.json_count",
-  "sdk.dataset.preview.tabular.row_count",
-  "sdk.dataset.preview.tabular.table_count",
-  "sdk.development.detect_with_conda_freeze",
-  "sdk.development.detailed_import_report",
-  "sdk.development.artifacts.default_pandas_dataframe_extension_name",
-  "sdk.development.worker.report_start_sec",
-  "sdk.development.worker.wait_for_first_iteration_to_start_sec",
-  "sdk.development.worker.max_wait_for_first_iteration_to_start_sec",
-  "sdk.metrics.plot_max_num_digits",
-  "sdk.storage.cache.size.max_used_bytes",
-  "sdk.storage.cache.size.min_free_bytes",
-  "sdk.storage.cache.zero_file_size_check",
-  "sdk.storage.cache.secondary",
-  "sdk.storage.path_substitution",
-];
