@@ -36,7 +36,10 @@ async function prestartDoctor(): Promise<void> {
   (await import("./doctor/probes/python_ask.ts")).prestartPython({ env, cwd: ctx.cwd });
 }
 // The common commands skip loading commander (see fast_path.ts); everything else uses it.
-const code = fast
-  ? await (await import("./cli/run_fast.ts")).runFast(fast, ctx)
-  : await (await import("./cli/run.ts")).run(argv, ctx);
+// `--version` loads only its own small module; the others their commands (see run_fast.ts).
+const code = fast === undefined
+  ? await (await import("./cli/run.ts")).run(argv, ctx)
+  : fast.kind === "version"
+  ? await (await import("./cli/run_version.ts")).runVersion(fast.json, ctx)
+  : await (await import("./cli/run_fast.ts")).runFast(fast, ctx);
 process.exitCode = code;
