@@ -67,6 +67,11 @@ export class Entries<V> implements Iterable<[string, V]> {
       this.valueList[i] = value;
       return this;
     }
+    return this.append(key, value);
+  }
+
+  /** `set` of a key the caller has just looked up and not found: no second lookup. */
+  append(key: string, value: V): this {
     const keys = this.keyList;
     const slot = keys.length;
     keys.push(key);
@@ -155,5 +160,5 @@ const INDEX_FROM = 16;
 /** The methods a large parse spends its time in, for `keepOutOfFtl`. */
 export function entriesHotPath(): unknown[] {
   const proto = Entries.prototype as unknown as Record<string, unknown>;
-  return [Entries, ...["get", "set", "slotOf"].map((name) => proto[name])];
+  return [Entries, ...["get", "set", "append", "slotOf"].map((name) => proto[name])];
 }

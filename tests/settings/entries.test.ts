@@ -32,7 +32,9 @@ describe("Entries", () => {
         const key = `k${Math.floor(next() * keyCount)}`;
         const op = next();
         if (op < 0.55) {
-          e.set(key, step);
+          // append is set for a key just looked up and not found
+          if (op < 0.2 && !e.has(key)) e.append(key, step);
+          else e.set(key, step);
           m.set(key, step);
         } else if (op < 0.8) {
           assert.equal(e.delete(key), m.delete(key), `delete ${key} at step ${step}`);

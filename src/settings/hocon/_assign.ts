@@ -86,7 +86,8 @@ export function assignKey(
   }
   switch (value.type) {
     case "object":
-      if (existing === undefined || existing.type === "list") parent.entries.set(key, value);
+      if (found === undefined) parent.entries.append(key, value);
+      else if (existing === undefined || existing.type === "list") parent.entries.set(key, value);
       else if (existing.type === "object") {
         mergeInto(existing, value);
         existing.origin = value.origin;
@@ -110,7 +111,9 @@ export function assignKey(
       parent.entries.set(key, value);
       return true;
     default:
-      parent.entries.set(key, value);
+      // a new key is appended without a second lookup
+      if (found === undefined) parent.entries.append(key, value);
+      else parent.entries.set(key, value);
       return false;
   }
 }
