@@ -17,8 +17,28 @@ export function stringJson(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** A string at least this long is handed to `write` on its own, escaped. */
+/** A string at least this long is handed to `write` on its own, escaped block by block. */
 const LONG_STRING = 1 << 16;
+
+/**
+ * `stringJson(s)` in pieces of ~64K characters: each block escaped on its own (a block with
+ * nothing to escape is its slice, not a copy), a surrogate pair never split. Both engines'
+ * JSON.stringify of one 10 MB string took ~13× its time for 1 MB; block by block it is linear
+ * and faster.
+ */
+function jsonBlocks(s: string): string[] {
+  const out = ['"'];
+  for (let at = 0; at < s.length;) {
+    let end = Math.min(at + LONG_STRING, s.length);
+    const last = s.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff && end < s.length) end++;
+    const block = s.slice(at, end);
+    out.push(NEEDS_ESCAPE.test(block) ? JSON.stringify(block).slice(1, -1) : block);
+    at = end;
+  }
+  out.push('"');
+  return out;
+}
 /** Text between long strings is handed on once it is this long. */
 const PIECE = 1 << 16;
 
@@ -41,7 +61,7 @@ export function writeJsonDocument(value: unknown, write: Write): void {
 class JsonPieces {
   text = "";
   private lastLong: string | undefined;
-  private lastLongJson = "";
+  private lastLongJson: string[] = [];
   constructor(private readonly write: Write, private readonly step: string) {}
 
   flush(): void {
@@ -87,10 +107,10 @@ class JsonPieces {
     }
     if (s !== this.lastLong) {
       this.lastLong = s;
-      this.lastLongJson = stringJson(s);
+      this.lastLongJson = jsonBlocks(s);
     }
     this.flush();
-    this.write(this.lastLongJson);
+    for (const piece of this.lastLongJson) this.write(piece);
   }
 
   private array(items: readonly unknown[], indent: string): void {
