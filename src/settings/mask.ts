@@ -552,10 +552,15 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
  * not a word.
  */
 function mayHideRegex(patterns: readonly KeyPattern[]): RegExp | undefined {
-  const parts = [...SECRET_WORDS, `${KEY_SUFFIX}$`];
+  // made at its length, not grown by push: each step of growth takes a butterfly in a size class
+  // of its own (heap blocks at start: see the README's start-up section)
+  const parts = new Array<string>(SECRET_WORDS.length + 1 + patterns.length);
+  let n = 0;
+  for (const w of SECRET_WORDS) parts[n++] = w;
+  parts[n++] = `${KEY_SUFFIX}$`;
   for (const p of patterns) {
     if (p.word === undefined) return undefined;
-    parts.push(p.source);
+    parts[n++] = p.source;
   }
   return new RegExp(parts.join("|"), "i");
 }
@@ -606,15 +611,27 @@ type Mode = "plain" | "hide";
  * object, since a configuration repeats the same key names many times (bounded, for files of
  * millions of distinct keys).
  */
-const plainModes = new WeakMap<PrintoutRules, Map<string, Mode>>();
+let plainModes: WeakMap<PrintoutRules, Map<string, Mode>> | undefined;
 const MODE_CACHE_LIMIT = 10_000;
+/**
+ * Decisions made before the first is remembered: a printout of a few hundred keys (`config
+ * show`) decides each about once, and its cache (a `WeakMap`, and a `Map` whose storage grows
+ * through several size classes) would take heap blocks of their own at start.
+ */
+const MODE_CACHE_FROM = 1024;
+let decisions = 0;
 
 let lastRules: PrintoutRules | undefined;
-let lastModes = new Map<string, Mode>();
+let lastModes: Map<string, Mode> | undefined;
 
 function childMode(key: string, parent: Mode, rules: PrintoutRules): Mode {
   if (parent === "hide") return "hide";
-  if (rules !== lastRules) {
+  if (decisions < MODE_CACHE_FROM) {
+    decisions++;
+    return plainChildMode(key, rules);
+  }
+  if (rules !== lastRules || lastModes === undefined) {
+    plainModes ??= new WeakMap();
     let modes = plainModes.get(rules);
     if (modes === undefined) plainModes.set(rules, modes = new Map());
     lastRules = rules;
@@ -683,20 +700,22 @@ function maskNode(node: ConfNode, mode: Mode, rules: PrintoutRules): ConfNode {
     }
     case "object": {
       // a copy of the entries only once a child changes: most subtrees come back as they were
+      // loops over the slots: no iterator and no `[k, v]` pair per entry
       let entries: Entries<ConfNode> | undefined;
-      let i = 0;
-      for (const [key, child] of node.entries) {
+      const { keyList, valueList } = node.entries;
+      for (let i = 0; i < keyList.length; i++) {
+        const key = keyList[i];
+        if (key === undefined) continue;
+        const child = valueList[i]!;
         const masked = maskNode(child, childMode(key, mode, rules), rules);
         if (masked !== child && entries === undefined) {
           entries = new Entries();
-          let j = 0;
-          for (const [k, c] of node.entries) {
-            if (j++ === i) break;
-            entries.set(k, c);
+          for (let j = 0; j < i; j++) {
+            const k = keyList[j];
+            if (k !== undefined) entries.set(k, valueList[j]!);
           }
         }
         entries?.set(key, masked);
-        i++;
       }
       return entries ? { type: "object", entries, origin: node.origin } : node;
     }

@@ -98,7 +98,12 @@ export function setOwn(out: { [key: string]: Plain }, key: string, value: Plain)
 export function mergeNodes(base: ConfNode, over: ConfNode): ConfNode {
   if (base.type !== "object" || over.type !== "object") return over;
   const entries = new Entries(base.entries);
-  for (const [k, v] of over.entries) {
+  // a loop over the slots: no iterator and no `[k, v]` pair per entry (see fast_path.ts)
+  const { keyList, valueList } = over.entries;
+  for (let i = 0; i < keyList.length; i++) {
+    const k = keyList[i];
+    if (k === undefined) continue;
+    const v = valueList[i]!;
     const prev = entries.get(k);
     entries.set(k, prev ? mergeNodes(prev, v) : v);
   }
