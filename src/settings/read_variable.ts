@@ -11,6 +11,8 @@ import { pyStrip } from "./py_str.ts";
 /** Converters whose variable the program reads raw: not stripped, and empty is a value. */
 const RAW = new Set(["raw", "env-name"]);
 
+const NO_NAMES: readonly string[] = [];
+
 export interface VariableState {
   variable: Variable;
   consumer: Consumer;
@@ -24,7 +26,7 @@ export interface VariableState {
   /** A converter warning (value accepted with a change, e.g. pytorch_resolve reverting). */
   warning?: string;
   /** Names present but empty (they count as unset, except where presence matters). */
-  empty: string[];
+  empty: readonly string[];
   origin?: Origin;
 }
 
@@ -39,7 +41,10 @@ export function readVariable(
   fromFile?: ReadonlyMap<string, string>,
 ): VariableState {
   const rule = ruleFor(v, consumer);
-  const state: VariableState = { variable: v, consumer, status: "unset", empty: [] };
+  // one shared empty list until a name is found empty: an array per variable read (every variable
+  // at every start) would take a butterfly each, a heap block's worth in all
+  const state: VariableState = { variable: v, consumer, status: "unset", empty: NO_NAMES };
+  let emptyNames: string[] | undefined;
   if (!rule) return state;
   for (let i = -1; i < v.aliases.length; i++) {
     const name = i < 0 ? v.name : v.aliases[i]!;
@@ -50,7 +55,8 @@ export function readVariable(
     const empty = strip ? pyStrip(raw) === "" : raw === "" && rule.converter !== "env-name";
     // CLEARML_API_DEFAULT_REQ_METHOD: present-but-empty crashes `import clearml` (sdk #73)
     if (empty && !(rule.converter === "req-method" && consumer === "sdk")) {
-      state.empty.push(name);
+      (emptyNames ??= []).push(name);
+      state.empty = emptyNames;
       continue;
     }
     state.name = name;
