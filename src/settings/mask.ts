@@ -16,6 +16,7 @@ import { Entries } from "./entries.ts";
 import { SANITIZE_CONFIG_PRINTOUT } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { parseHocon } from "./hocon/parse.ts";
+import { jsonText } from "./write_json.ts";
 
 export const MASK = "********";
 
@@ -921,7 +922,8 @@ export function maskEnvValue(name: string, value: string): string {
     }
     if (tree) {
       const masked = maskTree(tree, { path });
-      if (masked !== tree) return JSON.stringify(toPlain(masked));
+      // JSON.stringify's text, a long string escaped block by block (linear in its length)
+      if (masked !== tree) return jsonText(toPlain(masked))!;
     }
   }
   return maskText(value);

@@ -58,6 +58,18 @@ export function writeJsonDocument(value: unknown, write: Write): void {
   w.flush();
 }
 
+/**
+ * `JSON.stringify(value)` (no indentation) for plain data, long strings escaped block by block as
+ * in `writeJsonDocument`: one copy of a 10 MB value into the result, at a cost linear in it.
+ */
+export function jsonText(value: unknown): string | undefined {
+  const parts: string[] = [];
+  const w = new JsonPieces((text) => void parts.push(text), "");
+  if (!w.value(value, "")) return undefined;
+  w.flush();
+  return parts.length === 1 ? parts[0] : parts.join("");
+}
+
 class JsonPieces {
   text = "";
   private lastLong: string | undefined;
@@ -119,27 +131,30 @@ class JsonPieces {
       return;
     }
     const inner = indent + this.step;
+    const open = this.step === "" ? "" : `\n${inner}`;
     this.text += "[";
     for (let i = 0; i < items.length; i++) {
-      this.text += i === 0 ? `\n${inner}` : `,\n${inner}`;
+      this.text += i === 0 ? open : `,${open}`;
       if (!this.value(items[i], inner)) this.text += "null";
       if (this.text.length >= PIECE) this.flush();
     }
-    this.text += `\n${indent}]`;
+    this.text += this.step === "" ? "]" : `\n${indent}]`;
   }
 
   private object(o: Record<string, unknown>, indent: string): void {
     const inner = indent + this.step;
+    const open = this.step === "" ? "" : `\n${inner}`;
+    const colon = this.step === "" ? ":" : ": ";
     let first = true;
     for (const key of Object.keys(o)) {
       const v = o[key];
       if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
-      this.text += `${first ? "{" : ","}\n${inner}${stringJson(key)}: `;
+      this.text += `${first ? "{" : ","}${open}${stringJson(key)}${colon}`;
       first = false;
       this.value(v, inner);
       if (this.text.length >= PIECE) this.flush();
     }
-    this.text += first ? "{}" : `\n${indent}}`;
+    this.text += first ? "{}" : this.step === "" ? "}" : `\n${indent}}`;
   }
 }
 

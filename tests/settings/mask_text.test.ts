@@ -215,6 +215,15 @@ describe("maskEnvValue()", () => {
     assert.equal(maskEnvValue("CLEARML_AGENT__ENVIRONMENT__FOO", "bar"), "********");
   });
 
+  it("shows a masked dynamic tree holding a long value as JSON.stringify writes it", () => {
+    const long = 'q"\\😀\t'.repeat(30_000);
+    const value = JSON.stringify({ token: "t", long, list: [long, 1] });
+    assert.equal(
+      maskEnvValue("CLEARML_AGENT__SDK__X", value),
+      JSON.stringify({ token: "********", long, list: [long, 1] }),
+    );
+  });
+
   it("masks a dynamic tree that does not parse as configuration text", () => {
     assert.equal(
       maskEnvValue("CLEARML_AGENT__API__CREDENTIALS", "{secret_key: S, x: ${NOPE}}"),

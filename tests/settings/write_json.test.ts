@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
 import { type Plain, toPlain } from "../../src/settings/tree.ts";
-import { stringJson, writeJsonDocument } from "../../src/settings/write_json.ts";
+import { jsonText, stringJson, writeJsonDocument } from "../../src/settings/write_json.ts";
 import { maskedPlain, maskTree, maskWalk, printoutRulesFrom } from "../../src/settings/mask.ts";
 import { renderHocon, writeHocon } from "../../src/settings/render_hocon.ts";
 
@@ -58,7 +58,9 @@ describe("writeJsonDocument()", () => {
     ];
     for (const value of values) {
       assert.equal(pieces(value).join(""), JSON.stringify(value, null, 2) + "\n");
+      assert.equal(jsonText(value), JSON.stringify(value));
     }
+    assert.equal(jsonText(undefined), JSON.stringify(undefined));
   });
 
   it("escapes a long string block by block, surrogate pairs whole and lone ones escaped", () => {
