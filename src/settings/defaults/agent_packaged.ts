@@ -11,32 +11,9 @@ import { SDK_DEFAULTS } from "./sdk.ts";
 
 type PlainObject = { [key: string]: Plain };
 
-/** Keys of the SDK's `api.conf` that the agent's copy does not ship. */
-const API_NOT_SHIPPED = [
-  "api_server",
-  "web_server",
-  "files_server",
-  "credentials",
-  "http.extra_retry_codes",
-  "auth.req_token_expiration_sec",
-];
-
-/** Keys of the SDK's `sdk.conf` that the agent's copy does not ship. */
-const SDK_NOT_SHIPPED = [
-  "storage.log",
-  "storage.cache.default_cache_manager_size",
-  "network.file_upload_retries",
-  "aws.s3.use_credentials_chain",
-  "aws.s3.extra_args",
-  "aws.boto3.multipart_threshold",
-  "aws.boto3.multipart_chunksize",
-  "development.log_os_environments",
-  "development.artifacts",
-  "development.worker.report_event_flush_threshold",
-  "development.worker.console_cr_flush_period",
-  "apply_environment",
-  "apply_files",
-];
+// The key lists below are constants of the functions that use them: made when the agent's
+// defaults are, not at every load of this module (each constant array is a cell, and one of 13
+// keys the only one of its size class at an SDK start: a 16 KB heap block of its own).
 
 function without(source: PlainObject, keys: readonly string[]): PlainObject {
   const out = structuredClone(source);
@@ -63,14 +40,39 @@ function objectAt(root: PlainObject, key: string): PlainObject {
 
 /** The agent's `api` section: no hosts or keys, and a 12-hour token refresh threshold. */
 export function agentApiDefaults(): PlainObject {
-  const api = without(API_DEFAULTS, API_NOT_SHIPPED);
+  /** Keys of the SDK's `api.conf` that the agent's copy does not ship. */
+  const notShipped = [
+    "api_server",
+    "web_server",
+    "files_server",
+    "credentials",
+    "http.extra_retry_codes",
+    "auth.req_token_expiration_sec",
+  ];
+  const api = without(API_DEFAULTS, notShipped);
   objectAt(api, "auth").token_expiration_threshold_sec = 43200;
   return api;
 }
 
 /** The agent's `sdk` section: fewer keys, and a 10 GB free-space floor for the cache. */
 export function agentSdkDefaults(): PlainObject {
-  const sdk = without(SDK_DEFAULTS, SDK_NOT_SHIPPED);
+  /** Keys of the SDK's `sdk.conf` that the agent's copy does not ship. */
+  const notShipped = [
+    "storage.log",
+    "storage.cache.default_cache_manager_size",
+    "network.file_upload_retries",
+    "aws.s3.use_credentials_chain",
+    "aws.s3.extra_args",
+    "aws.boto3.multipart_threshold",
+    "aws.boto3.multipart_chunksize",
+    "development.log_os_environments",
+    "development.artifacts",
+    "development.worker.report_event_flush_threshold",
+    "development.worker.console_cr_flush_period",
+    "apply_environment",
+    "apply_files",
+  ];
+  const sdk = without(SDK_DEFAULTS, notShipped);
   objectAt(objectAt(sdk, "storage"), "cache").size = { min_free_bytes: "10GB" };
   return sdk;
 }
