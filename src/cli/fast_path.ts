@@ -157,37 +157,34 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
   if (envFiles.length) g.envFile = envFiles;
   if (flags.verbose) g.verbose = true;
   if (flags.showSecrets) g.showSecrets = true;
-  const pick = <K extends string>(names: K[]) => {
-    const o: Partial<Record<K, true>> = {};
-    for (const n of names) if (flags[n]) o[n] = true;
-    return o;
-  };
+  // the output flags given (each one allowed for `kind`, as checked above): one loop here, not a
+  // helper called per command, which would be one more function run at every start (README)
+  const outFlags: Partial<Record<"json" | "yaml" | "all" | "hocon" | "origin", true>> = {};
+  for (const n of ["json", "yaml", "all", "hocon", "origin"] as const) {
+    if (flags[n] && allowed.includes(n)) outFlags[n] = true;
+  }
   if (kind === "agent-execute") {
     const opts = { taskFile: values.taskFile!, ...(flags.cpuOnly ? { cpuOnly: true } : {}) };
     return { kind, g, opts: values.gpus !== undefined ? { ...opts, gpus: values.gpus } : opts };
   }
   if (kind === "env") {
-    const opts: { json?: boolean; yaml?: boolean; all?: boolean; for?: "sdk" | "agent" } = pick([
-      "json",
-      "yaml",
-      "all",
-    ]);
+    const opts: { json?: boolean; yaml?: boolean; all?: boolean; for?: "sdk" | "agent" } = outFlags;
     if (consumer) opts.for = consumer;
     return { kind, g, opts };
   }
-  if (kind === "config-parse") return { kind, g, file: key!, opts: pick(["json", "yaml"]) };
+  if (kind === "config-parse") return { kind, g, file: key!, opts: outFlags };
   const forOpt = (consumer ?? "sdk") as "sdk" | "agent";
   if (kind === "config-show") {
     return {
       kind,
       g,
-      opts: Object.assign({ for: forOpt }, pick(["json", "yaml", "hocon", "origin"])),
+      opts: Object.assign({ for: forOpt }, outFlags),
     };
   }
   return {
     kind,
     g,
     key: key!,
-    opts: Object.assign({ for: forOpt }, pick(["json", "yaml", "origin"])),
+    opts: Object.assign({ for: forOpt }, outFlags),
   };
 }

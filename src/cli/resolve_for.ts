@@ -27,9 +27,13 @@ export function resolveFor(
  * As `resolveFor`, plus, for the agent, the values its Session derives from this machine when it
  * starts (host name, Python, and the run's CUDA detection).
  */
-export async function resolveAsStarted(snap: Snapshot, consumer: Consumer): Promise<Resolution> {
+export function resolveAsStarted(snap: Snapshot, consumer: Consumer): Promise<Resolution> {
   const r = resolveFor(snap, consumer);
-  if (consumer !== "agent") return r;
+  // not an async function: the SDK's start runs no second code block for it
+  return consumer === "agent" ? asStartedAgent(r, snap) : Promise.resolve(r);
+}
+
+async function asStartedAgent(r: Resolution, snap: Snapshot): Promise<Resolution> {
   // Loaded here: the machine probes (and node:fs/promises) cost the SDK's `config show` nothing.
   const { gatherAgentStartFacts } = await import("../platform/agent_start_facts.ts");
   const facts = await gatherAgentStartFacts(r, snap.env, snap.cwd);

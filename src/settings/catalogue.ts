@@ -11,30 +11,30 @@ import type { ConsumerRule, ConverterId, Variable } from "./variable.ts";
 type Extra = Partial<Omit<ConsumerRule, "converter">>;
 
 // Object.assign rather than a spread: the catalogue is built at every start, and the spread's
-// generic copy is the slower of the two before the JIT warms up.
-function rule(converter: ConverterId, onInvalid: ConsumerRule["onInvalid"], extra: Extra) {
-  return Object.assign({ converter, apply: "none", onInvalid } as ConsumerRule, extra);
-}
+// generic copy is the slower of the two before the JIT warms up. Each helper makes its rule
+// itself (no shared helper they call): every function a start runs costs it code-block cells.
 
 /** SDK `EnvEntry`: stripped, empty means unset; a value that does not convert prints a message, falls back to the default and stops the alias chain. */
 function sdkEntry(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return rule(converter, "warn-fallback", extra);
+  return Object.assign(
+    { converter, apply: "none", onInvalid: "warn-fallback" } as ConsumerRule,
+    extra,
+  );
 }
 
 /** Agent `EnvironmentConfig`: raw emptiness test; bools are not stripped; a bool or list that does not convert raises and stops the command. */
 function agentConfig(converter: ConverterId, extra: Extra = {}): ConsumerRule {
   const fatal = converter === "agent-bool" || converter === "shlex-list";
-  return rule(converter, fatal ? "fatal" : "ignore", extra);
+  const onInvalid = fatal ? "fatal" : "ignore";
+  return Object.assign({ converter, apply: "none", onInvalid } as ConsumerRule, extra);
 }
 
-/** Agent `EnvEntry` (backend session, k8s glue): stripped; a value that does not convert prints a message and falls back. */
-function agentEntry(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return rule(converter, "warn-fallback", extra);
-}
+/** Agent `EnvEntry` (backend session, k8s glue): stripped; a value that does not convert prints a message and falls back (the SDK's `EnvEntry` rule). */
+const agentEntry: (converter: ConverterId, extra?: Extra) => ConsumerRule = sdkEntry;
 
 /** Read directly from the environment (`os.environ`, shell tests): never fails. */
 function plain(converter: ConverterId, extra: Extra = {}): ConsumerRule {
-  return rule(converter, "ignore", extra);
+  return Object.assign({ converter, apply: "none", onInvalid: "ignore" } as ConsumerRule, extra);
 }
 
 export const CATALOGUE: readonly Variable[] = [

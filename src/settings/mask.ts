@@ -494,7 +494,7 @@ export interface PrintoutRules {
    * could match: a key it does not match is plain under a plain parent. Undefined when a rule
    * is a regex rather than a word (the rules are then looked at one by one).
    */
-  mayHide?: RegExp;
+  mayHide: RegExp | undefined;
   // The agent's `docker_commands` (`^extra_docker_arguments$`) and `urls` (`^extra_index_url$`)
   // rules are subsumed: every string list is masked as an argv, every string as text.
 }
@@ -536,14 +536,15 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
       hideSecrets.push(p);
     }
   }
-  const rules: PrintoutRules = {
+  const hideSecretsRecursive = compile(get("hide_secrets_recursive"));
+  // every field in the literal: one added later is a transition, whose cache makes a structure
+  // chain, a kind of cell that takes a heap block of its own at start
+  return {
     hideSecrets,
-    hideSecretsRecursive: compile(get("hide_secrets_recursive")),
+    hideSecretsRecursive,
     dontHideSecrets: compile(get("dont_hide_secrets")),
+    mayHide: mayHideRegex(hideSecrets, hideSecretsRecursive),
   };
-  const mayHide = mayHideRegex([...rules.hideSecrets, ...rules.hideSecretsRecursive]);
-  if (mayHide) rules.mayHide = mayHide;
-  return rules;
 }
 
 /**
@@ -552,16 +553,21 @@ function rulesWith(get: (name: RuleName) => readonly unknown[]): PrintoutRules {
  * optional anchors): a union matches where one of its parts does. Undefined when a pattern is
  * not a word.
  */
-function mayHideRegex(patterns: readonly KeyPattern[]): RegExp | undefined {
+function mayHideRegex(
+  hide: readonly KeyPattern[],
+  hideRecursive: readonly KeyPattern[],
+): RegExp | undefined {
   // made at its length, not grown by push: each step of growth takes a butterfly in a size class
   // of its own (heap blocks at start: see the README's start-up section)
-  const parts = new Array<string>(SECRET_WORDS.length + 1 + patterns.length);
+  const parts = new Array<string>(SECRET_WORDS.length + 1 + hide.length + hideRecursive.length);
   let n = 0;
   for (const w of SECRET_WORDS) parts[n++] = w;
   parts[n++] = `${KEY_SUFFIX}$`;
-  for (const p of patterns) {
-    if (p.word === undefined) return undefined;
-    parts[n++] = p.source;
+  for (const patterns of [hide, hideRecursive]) {
+    for (const p of patterns) {
+      if (p.word === undefined) return undefined;
+      parts[n++] = p.source;
+    }
   }
   return new RegExp(parts.join("|"), "i");
 }
@@ -762,7 +768,8 @@ export interface MaskWalk {
 export function maskWalk(options: MaskTreeOptions = {}): MaskWalk {
   const rules = options.rules ?? defaultPrintoutRules();
   return {
-    root: modeAt(options.path ?? [], rules),
+    // no path: the root is plain (modeAt not run at every config show)
+    root: options.path === undefined ? "plain" : modeAt(options.path, rules),
     child: (key, state) => childMode(key, state, rules),
     scalar: maskScalar,
     argv: argvList,

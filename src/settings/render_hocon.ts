@@ -32,7 +32,12 @@ function inline(node: ConfNode): string | undefined {
     }
     return s.length < 80 ? s + "]" : undefined;
   }
-  if (node.type === "object" && node.entries.size === 0) return "{}";
+  // the first slot holding a key proves the object not empty without calling `size` (one
+  // function fewer run at start)
+  if (node.type === "object") {
+    const e = node.entries;
+    if (e.keyList.length === 0 || (e.keyList[0] === undefined && e.size === 0)) return "{}";
+  }
   return undefined;
 }
 
@@ -70,6 +75,7 @@ function put(o: HoconOut, line: string): void {
   if (o.parts.push(line) >= o.limit) flush(o);
 }
 
+/** The origin comment of `n`; called only when origins are written (`o.origins`). */
 function comment(o: HoconOut, n: ConfNode): string {
   return o.origins ? `  # ${formatOrigin(n.origin)}` : "";
 }
@@ -96,7 +102,7 @@ function walk(
   } else if (node.type === "list") {
     for (const item of node.items) {
       const one = inline(item);
-      if (one !== undefined) put(o, `${indent}${one}${comment(o, item)}\n`);
+      if (one !== undefined) put(o, `${indent}${one}${o.origins ? comment(o, item) : ""}\n`);
       else if (item.type === "object") {
         put(o, `${indent}{\n`);
         walk(o, item, indent + "  ", undefined, state);
@@ -122,7 +128,7 @@ function writeEntry(
   if (child.type === "scalar") {
     const value = mask ? mask.scalar(child.value, st) : child.value;
     if (o.origins) {
-      put(o, `${indent}${key(k)}: ${scalarText(value)}${comment(o, child)}\n`);
+      put(o, `${indent}${key(k)}: ${scalarText(value)}${o.origins ? comment(o, child) : ""}\n`);
       return;
     }
     // the common line in pieces: no template, and a string that needs no escape not quoted apart
@@ -135,13 +141,13 @@ function writeEntry(
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
   const one = inline(v);
-  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${comment(o, v)}\n`);
+  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${o.origins ? comment(o, v) : ""}\n`);
   else if (v.type === "object") {
     put(o, `${indent}${key(k)} {\n`);
     walk(o, v, indent + "  ", mask, st);
     put(o, `${indent}}\n`);
   } else {
-    put(o, `${indent}${key(k)}: [${comment(o, v)}\n`);
+    put(o, `${indent}${key(k)}: [${o.origins ? comment(o, v) : ""}\n`);
     walk(o, v, indent + "  ", undefined, st);
     put(o, `${indent}]\n`);
   }
