@@ -25,6 +25,35 @@ describe("renderHocon()", () => {
     );
   });
 
+  it("renderHocon() writes every number as String() does, fractions and exponents included", () => {
+    const numbers = [
+      0,
+      -0,
+      1,
+      -1,
+      1.5,
+      -1.5,
+      0.1 + 0.2,
+      1e-7,
+      1.5e-7,
+      1e21,
+      1.5e21,
+      123456789012345680000,
+      5e-324,
+      Number.MAX_VALUE,
+      Number.MIN_SAFE_INTEGER,
+      2 ** 53 + 2,
+      1 / 3,
+      NaN,
+      Infinity,
+      -Infinity,
+    ];
+    for (const n of numbers) {
+      assert.equal(renderHocon(fromPlain({ n }, ORIGIN)), `n: ${String(n)}\n`, `number ${n}`);
+      assert.equal(renderHocon(fromPlain({ l: [n] }, ORIGIN)), `l: [${String(n)}]\n`, `[${n}]`);
+    }
+  });
+
   it("renderHocon() prints nothing for an empty tree", () => {
     assert.equal(renderHocon(parseHocon("")), "");
   });
