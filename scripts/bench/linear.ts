@@ -43,6 +43,10 @@ const lines = (first: string, n: number, line: (i: number) => string) => {
 /** Letters, digits and the punctuation the masking and URL patterns look at, repeated. */
 const blob = (n: number) => "aB3+/=:@.-_".repeat(Math.ceil(n / 11)).slice(0, n);
 
+/** The key whose 14 blocks spell `i` in binary, "Aa" for 0 and "BB" for 1. */
+const collidingKey = (i: number) =>
+  i.toString(2).padStart(14, "0").replaceAll("0", "Aa").replaceAll("1", "BB");
+
 /** `config parse FILE [--json]` of the text made for size `n`. */
 function parseCase(
   name: string,
@@ -92,6 +96,14 @@ const CASES: Case[] = [
     "links",
     1000,
     (n) => lines("k0: end", n, (i) => `k${i}: \${k${i - 1}}`),
+    true,
+  ),
+  parseCase(
+    "config parse --json, keys whose hashes collide",
+    "keys",
+    1000,
+    // "Aa" and "BB" hash alike: every key of 14 such blocks collides with every other
+    (n) => lines("k0: 0", n, (i) => `${collidingKey(i)}: ${i}`),
     true,
   ),
   parseCase(

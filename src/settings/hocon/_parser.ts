@@ -22,6 +22,8 @@ import type { HoconError } from "./hocon_error.ts";
 
 /** Objects and lists nested deeper than this are refused (before recursing, so never a stack overflow). */
 export const MAX_DEPTH = 1000;
+/** Distinct key names kept under one hash at most (`internKey`). */
+const MAX_SAME_HASH = 8;
 /** Files including files deeper than this are refused. */
 export const MAX_INCLUDE_DEPTH = 32;
 
@@ -37,8 +39,8 @@ export interface ParseContext {
   readonly includeStack: string[];
   /** Set once a value with a substitution exists: only then is there anything to resolve. */
   hasPending: boolean;
-  /** Plain key names seen so far, each kept once. */
-  readonly keys: Map<string, string>;
+  /** Plain key names seen so far, each kept once, by their hash (`internKey`). */
+  readonly keys: Map<number, string | string[]>;
 }
 
 /** Parse one file's text into a tree that may still hold pending substitutions. */
@@ -195,20 +197,24 @@ class Parser {
       let c: number;
       // Of the key characters only the dot is special: a key without one is its own path.
       let dot = false;
+      // Key characters include the space: the key ends at its last other character (the first
+      // is never a space); its hash is taken on the way, for internKey
+      let end = keyStart + 1;
+      let h = 0;
+      let hash = 0;
       while (i < this.n && (c = text.charCodeAt(i)) < 256 && (CHAR_CLASS[c]! & KEY) !== 0) {
         if (c === C_DOT) dot = true;
+        h = (Math.imul(h, 31) + c) | 0;
         i++;
+        if (c !== C_SPACE) {
+          end = i;
+          hash = h;
+        }
       }
       this.pos = i;
-      // Key characters include the space: drop the ones before the separator.
-      while (i > keyStart + 1 && text.charCodeAt(i - 1) === C_SPACE) i--;
-      keyText = text.slice(keyStart, i);
-      if (!dot) {
-        // one string per distinct key name: a configuration repeats the same few names
-        const keys = this.ctx.keys;
-        const known = keys.get(keyText);
-        if (known !== undefined) keyText = known;
-        else keys.set(keyText, keyText);
+      if (dot) keyText = text.slice(keyStart, end);
+      else {
+        keyText = this.internKey(keyStart, end, hash);
         path = keyText;
       }
     }
@@ -254,6 +260,32 @@ class Parser {
     site.keyOffset = keyStart;
     site.valueOffset = valueOffset;
     if (assign(obj, path, value, op, site)) this.ctx.hasPending = true;
+  }
+
+  /**
+   * The key `text[start, end)` (hash `hash`) as one string per distinct name, found without
+   * cutting it out of the text when it was seen before: a configuration repeats the same few
+   * names. Names whose hash is shared by more than a few others are cut anyway, so that keys
+   * made to collide cost a bounded number of comparisons each.
+   */
+  private internKey(start: number, end: number, hash: number): string {
+    const text = this.text;
+    const len = end - start;
+    const table = this.ctx.keys;
+    const found = table.get(hash);
+    if (typeof found === "string") {
+      if (found.length === len && text.startsWith(found, start)) return found;
+    } else if (found !== undefined) {
+      for (let i = 0; i < found.length; i++) {
+        const s = found[i]!;
+        if (s.length === len && text.startsWith(s, start)) return s;
+      }
+    }
+    const key = text.slice(start, end);
+    if (found === undefined) table.set(hash, key);
+    else if (typeof found === "string") table.set(hash, [found, key]);
+    else if (found.length < MAX_SAME_HASH) found.push(key);
+    return key;
   }
 
   /** `{ … }`, from the `{`. */

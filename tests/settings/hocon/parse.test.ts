@@ -288,6 +288,31 @@ describe("parseHocon() reads the ClearML dialect", () => {
   });
 });
 
+describe("parseHocon() reads key names", () => {
+  it("keeps keys apart whose hashes collide, also beyond the few it keeps under one hash", () => {
+    // "Aa" and "BB" have the same hash (31 * 65 + 97 = 31 * 66 + 66): every key made of these
+    // blocks collides with every other of its length
+    const keys: string[] = [""];
+    for (let round = 0; round < 10; round++) {
+      keys.splice(0, keys.length, ...keys.flatMap((k) => [`${k}Aa`, `${k}BB`]));
+    }
+    assert.equal(keys.length, 1024);
+    const text = keys.map((k, i) => `${k} = ${i}\n${k}  : ${i}\n`).join("") +
+      "Aa = first\nAa   = again\n";
+    const expected: Record<string, Plain> = {};
+    keys.forEach((k, i) => (expected[k] = i));
+    expected.Aa = "again";
+    for (const origins of [true, false]) {
+      assert.deepEqual(plain(text, { origins }), expected);
+      assert.deepEqual(Object.keys(plain(text, { origins }) as object), Object.keys(expected));
+    }
+  });
+
+  it("drops the spaces between a key and its separator, keeping those inside", () => {
+    assert.deepEqual(plain("a b   = 1\na b: 2\nx   { y  = 3 }\n"), { "a b": 2, x: { y: 3 } });
+  });
+});
+
 describe("parseHocon() resolves substitutions after the whole file is read", () => {
   it("looks a path up in the same file, seeing its final value", () => {
     assert.deepEqual(plain("a { h: x }\nb: ${a.h}/y\nc: ${d}\nd: 1\nd: 2"), {
