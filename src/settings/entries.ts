@@ -1,10 +1,10 @@
 /**
  * The keys and values of a configuration object, in insertion order, with the part of `Map`'s
  * interface the tree needs. Two arrays instead of a `Map`: a configuration holds tens of
- * thousands of small objects, for which a `Map` costs about twice the memory, and walking one
- * with `Map.prototype.forEach` calls from native code into a callback per entry, where a loop
- * over arrays runs in compiled code. Objects of more than a few keys get a `Map` of key to slot,
- * so that lookups stay constant-time however many keys an object has.
+ * thousands of small objects, for which a `Map` and its table cost about twice the memory (a 5 MB
+ * clearml.conf: 33,000 of them), and a walk reads the arrays in a plain loop. Objects of more
+ * than a few keys get a `Map` of key to slot, so that lookups stay constant-time however many
+ * keys an object has.
  *
  * A deleted key leaves a hole (never reused or compacted), as a `Map` iteration in progress must
  * still see every later entry once: a key set again after `delete` goes to the end, as in a

@@ -4,6 +4,8 @@
  * --origin` and doctor can say where each value came from.
  */
 
+import { Entries } from "./entries.ts";
+
 export type Origin =
   | { kind: "default"; source: string }
   | { kind: "file"; file: string; line: number; col: number }
@@ -11,8 +13,6 @@ export type Origin =
   | { kind: "dynamic-env"; name: string; file?: string }
   | { kind: "flag"; name: string }
   | { kind: "derived"; from: string };
-
-import { Entries } from "./entries.ts";
 
 export type Scalar = string | number | boolean | null;
 export type Plain = Scalar | Plain[] | { [key: string]: Plain };
