@@ -31,3 +31,12 @@ describe("clearml --version", () => {
     assert.match(r.stdout, /^clearml /);
   });
 });
+
+describe("clearml --version --json (subprocess)", () => {
+  it("prints the version record as JSON from the program's own entry", () => {
+    // main.ts sends --version straight to its own module: the in-process runs above bypass it
+    const r = runCli(["--version", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).schema, "clearml.version/v1");
+  });
+});

@@ -93,6 +93,41 @@ describe("Entries", () => {
     }
   });
 
+  it("copies an object of many keys and no holes independently of the source", () => {
+    // 20 keys and no deletion: the copy takes the source's key-to-slot index, which must be its own
+    const source = new Entries<number>();
+    for (let i = 0; i < 20; i++) source.set(`k${i}`, i);
+    const copy = new Entries(source);
+    copy.set("new", 99);
+    copy.delete("k5");
+    assert.equal(source.has("new"), false);
+    assert.equal(source.get("new"), undefined);
+    assert.equal(source.get("k5"), 5);
+    assert.equal(source.has("k5"), true);
+    source.set("late", 1);
+    assert.equal(copy.has("late"), false);
+    assert.equal(copy.get("new"), 99);
+    assert.equal(source.size, 21);
+    assert.equal(copy.size, 20);
+  });
+
+  it("forEach() sees the entries set during it and skips the ones deleted, as Map's does", () => {
+    const walk = (x: Entries<number> | Map<string, number>) => {
+      const seen: string[] = [];
+      x.forEach((_v, k) => {
+        seen.push(k);
+        if (k === "a") {
+          x.delete("b");
+          x.set("d", 4);
+        }
+      });
+      return seen;
+    };
+    const pairs: Array<[string, number]> = [["a", 1], ["b", 2], ["c", 3]];
+    assert.deepEqual(walk(new Entries(pairs)), walk(new Map(pairs)));
+    assert.deepEqual(walk(new Entries(pairs)), ["a", "c", "d"]);
+  });
+
   it("takes any key name, `__proto__` and the empty string included", () => {
     const e = new Entries<string>();
     for (const key of ["__proto__", "", "constructor", "hasOwnProperty"]) e.set(key, key);

@@ -165,6 +165,22 @@ describe("maskText()", () => {
     }
   });
 
+  it("finds an `=` that is the last or first character of a 128K block", () => {
+    const block = 1 << 17;
+    for (const at of [block - 1, block, 2 * block - 1, 2 * block]) {
+      // the text's one separator exactly at `at`
+      const pair = "a".repeat(at - 8) + " X_TOKEN=v " + "b".repeat(block);
+      assert.equal(pair.indexOf("="), at);
+      assert.equal(maskText(pair), pair.replace("X_TOKEN=v", "X_TOKEN=********"), `${at}`);
+    }
+  });
+
+  it("masks a secret value that only starts with the mask", () => {
+    assert.equal(maskText("password=********"), "password=********");
+    assert.equal(maskText("password=********tail"), "password=********");
+    assert.equal(maskText("password=****"), "password=********");
+  });
+
   it("reads unquoted HOCON values when told the text is configuration", () => {
     assert.equal(
       maskText("{secret_key: S1 S2, x: 1}", { configText: true }),

@@ -58,3 +58,13 @@ describe("renderHocon()", () => {
     assert.equal(renderHocon(parseHocon("")), "");
   });
 });
+
+describe("renderHocon() of an object whose first key was removed", () => {
+  it("writes the keys left when an optional substitution that is unset dropped the first", () => {
+    // `${?X}` unset removes its key: the object keeps an empty first slot
+    const tree = parseHocon(
+      "o { a = ${?CLEARML_TEST_UNSET_X}, b = 1 }\np { a = ${?CLEARML_TEST_UNSET_X} }",
+    );
+    assert.equal(renderHocon(tree), "o {\n  b: 1\n}\np: {}\n");
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseHocon } from "../../src/settings/hocon/parse.ts";
-import { toPlain } from "../../src/settings/tree.ts";
+import { mergeNodes, toPlain } from "../../src/settings/tree.ts";
 
 describe("toPlain()", () => {
   it("toPlain() keeps a key named __proto__ as an own key, and the prototype unchanged", () => {
@@ -23,5 +23,15 @@ describe("toPlain()", () => {
       JSON.stringify(toPlain(parseHocon("b: [1, [2, {c: 3}]]\na: x"))),
       '{"b":[1,[2,{"c":3}]],"a":"x"}',
     );
+  });
+});
+
+describe("toPlain() and mergeNodes() of objects with removed keys", () => {
+  it("leave out a key that an unset optional substitution removed", () => {
+    const tree = parseHocon("o { a = ${?CLEARML_TEST_UNSET_X}, b = 1 }");
+    assert.deepEqual(toPlain(tree), { o: { b: 1 } });
+    const over = parseHocon("o { a = ${?CLEARML_TEST_UNSET_X}, c = 2 }");
+    assert.deepEqual(toPlain(mergeNodes(tree, over)), { o: { b: 1, c: 2 } });
+    assert.deepEqual(toPlain(mergeNodes(over, tree)), { o: { c: 2, b: 1 } });
   });
 });

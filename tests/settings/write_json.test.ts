@@ -73,6 +73,14 @@ describe("writeJsonDocument()", () => {
     }
   });
 
+  it("keeps whole a surrogate pair that follows one ending a block", () => {
+    // pairs from an even index: a block of 65,536 ends on a pair's second half, and the next
+    // pair starts right after it
+    const s = "xx" + "😀".repeat(1 << 16);
+    assert.equal(pieces([s]).join(""), JSON.stringify([s], null, 2) + "\n");
+    assert.equal(jsonText(s), JSON.stringify(s));
+  });
+
   it("hands long strings on in pieces of their own, the text around them in a few pieces", () => {
     const got = pieces({ a: [long, other], b: long, c: Array.from({ length: 30_000 }, String) });
     assert.equal(got.join(""), JSON.stringify(JSON.parse(got.join("")), null, 2) + "\n");

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError } from "../../../src/errors.ts";
+import { renderHocon } from "../../../src/settings/render_hocon.ts";
 import { HoconError, parseHocon, type ParseOptions } from "../../../src/settings/hocon/parse.ts";
 import {
   type ConfNode,
@@ -639,4 +640,20 @@ describe("parseHocon() reports errors with the position and what was expected", 
       assert.match(e.message, /^<string>:\d+:\d+: [A-Z][^;]*; expected ./);
     });
   }
+});
+
+describe("parseHocon() sets a key that was null in place", () => {
+  it("keeps one entry, at the null's place, when a null key is set again", () => {
+    for (
+      const [text, expected] of [
+        ["a = null\nb = 1\na { x = 1 }", "a {\n  x: 1\n}\nb: 1\n"],
+        ["a = null\nb = 1\na = 2", "a: 2\nb: 1\n"],
+        ['a = null\nb = 1\na = "s"', 'a: "s"\nb: 1\n'],
+      ] as const
+    ) {
+      const tree = parseHocon(text);
+      assert.equal(renderHocon(tree), expected, text);
+      assert.deepEqual(tree.type === "object" && tree.entries.keyArray(), ["a", "b"], text);
+    }
+  });
 });
