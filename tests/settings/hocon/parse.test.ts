@@ -657,3 +657,10 @@ describe("parseHocon() sets a key that was null in place", () => {
     }
   });
 });
+
+describe("parseHocon() merges copies of substituted objects", () => {
+  it("leaves the referenced object as it was when an object merges over its copy", () => {
+    const tree = parseHocon("b { x { m = 1 } }\na = ${b}\na = ${b} { x { z = 2 } }");
+    assert.deepEqual(toPlain(tree), { b: { x: { m: 1 } }, a: { x: { m: 1, z: 2 } } });
+  });
+});
