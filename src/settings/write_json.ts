@@ -149,9 +149,15 @@ class JsonPieces {
     for (const key of Object.keys(o)) {
       const v = o[key];
       if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      const mark = this.text.length;
       this.text += `${first ? "{" : ","}${open}${stringJson(key)}${colon}`;
+      // an object whose toJSON gives undefined is left out with its key, as by JSON.stringify (a
+      // value that writes nothing hands nothing on either: the text is still all here)
+      if (!this.value(v, inner)) {
+        this.text = this.text.slice(0, mark);
+        continue;
+      }
       first = false;
-      this.value(v, inner);
       if (this.text.length >= PIECE) this.flush();
     }
     this.text += first ? "{}" : this.step === "" ? "}" : `\n${indent}}`;
