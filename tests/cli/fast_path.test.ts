@@ -56,6 +56,7 @@ const ACCEPTED: string[][] = [
   ["--config-file", "clearml.conf", "config", "show", "--json"],
   ["config", "get", "api.api_server"],
   ["config", "get", "api.web_server", "--origin", "--json"],
+  ["config", "get", "api.web_server", "--origin"],
   ["config", "get", "no.such.key"],
   ["config", "get", "api.credentials.secret_key", "--show-secrets"],
   ["config", "parse", "clearml.conf"],

@@ -128,6 +128,12 @@ describe("Entries", () => {
     assert.deepEqual(walk(new Entries(pairs)), ["a", "c", "d"]);
   });
 
+  it("keeps one entry per key when copied from pairs that repeat a key, as a Map does", () => {
+    const pairs: Array<[string, number]> = [["a", 1], ["b", 2], ["a", 3]];
+    assert.deepEqual([...new Entries(pairs)], [...new Map(pairs)]);
+    assert.equal(new Entries(pairs).size, 2);
+  });
+
   it("takes any key name, `__proto__` and the empty string included", () => {
     const e = new Entries<string>();
     for (const key of ["__proto__", "", "constructor", "hasOwnProperty"]) e.set(key, key);
