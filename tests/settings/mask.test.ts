@@ -464,6 +464,31 @@ describe("maskTree()", () => {
     });
   });
 
+  it("keeps each rule set's decisions apart once decisions are remembered", () => {
+    // past the first 1,024 decisions a key's mode is remembered, per rule set
+    const rulesOf = (hide: string[]) =>
+      printoutRulesFrom(
+        fromPlain({ agent: { sanitize_config_printout: { hide_secrets: hide } } }, FILE),
+      );
+    const many = fromPlain(
+      Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`k${i}`, "v"])),
+      FILE,
+    );
+    toPlain(maskTree(many));
+    const conf = fromPlain({ queue: "q", worker: "w" }, FILE);
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(toPlain(maskTree(conf)), { queue: "q", worker: "w" });
+      assert.deepEqual(toPlain(maskTree(conf, { rules: rulesOf(["^queue$"]) })), {
+        queue: "********",
+        worker: "w",
+      });
+      assert.deepEqual(toPlain(maskTree(conf, { rules: rulesOf(["^worker$"]) })), {
+        queue: "q",
+        worker: "********",
+      });
+    }
+  });
+
   it("masks a bare secret scalar when given its path", () => {
     const node = fromPlain("SKEXAMPLE", FILE);
     assert.equal(toPlain(maskTree(node)), "SKEXAMPLE");

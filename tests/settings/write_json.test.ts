@@ -167,4 +167,16 @@ describe("maskedPlain() and writeHocon() masking as they go", () => {
     assert.equal(parts.join(""), renderHocon(expected));
     assert.doesNotMatch(parts.join(""), /visible-with-default-rules/);
   });
+
+  it("maskWalk() and maskedPlain() hide every value below a path whose key is secret", () => {
+    const sub = parseHocon('a: "shown-unless-under-a-secret", b { c: 1 }');
+    const path = ["api", "credentials", "secret_key"];
+    const expected = toPlain(maskTree(sub, { path }));
+    assert.deepEqual(expected, { a: "********", b: { c: "********" } });
+    assert.equal(JSON.stringify(maskedPlain(sub, { path })), JSON.stringify(expected));
+    const parts: string[] = [];
+    writeHocon(sub, (s) => void parts.push(s), { mask: maskWalk({ path }) });
+    assert.equal(parts.join(""), renderHocon(maskTree(sub, { path })));
+    assert.doesNotMatch(parts.join(""), /shown-unless/);
+  });
 });
