@@ -68,3 +68,13 @@ describe("renderHocon() of an object whose first key was removed", () => {
     assert.equal(renderHocon(tree), "o {\n  b: 1\n}\np: {}\n");
   });
 });
+
+describe("renderHocon() of strings that need escapes", () => {
+  it("writes them as JSON strings, with origins and without", () => {
+    const value = 'q" b\\ nl\n tab\t \u0001 \ud800';
+    const tree = fromPlain({ a: value, b: "plain" }, ORIGIN);
+    assert.equal(renderHocon(tree), `a: ${JSON.stringify(value)}\nb: "plain"\n`);
+    const withOrigins = renderHocon(tree, { origins: true });
+    assert.ok(withOrigins.startsWith(`a: ${JSON.stringify(value)}  # `), withOrigins);
+  });
+});

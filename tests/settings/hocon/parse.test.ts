@@ -309,6 +309,20 @@ describe("parseHocon() reads key names", () => {
     }
   });
 
+  it("keeps apart a key whose hash is that of a shorter key it starts with", () => {
+    // the keys' 31-polynomial hash as the reader takes it: "ajkenmed" and "bcqhugax" share "a"'s
+    const hash = (k: string) =>
+      [...k].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0);
+    assert.deepEqual(["ajkenmed", "bcqhugax"].map(hash), [hash("a"), hash("a")]);
+    // one name under the hash, then two
+    assert.deepEqual(plain("a = 1\najkenmed = 2\n"), { a: 1, ajkenmed: 2 });
+    assert.deepEqual(plain("a = 1\nbcqhugax = 2\najkenmed = 3\n"), {
+      a: 1,
+      bcqhugax: 2,
+      ajkenmed: 3,
+    });
+  });
+
   it("drops the spaces between a key and its separator, keeping those inside", () => {
     assert.deepEqual(plain("a b   = 1\na b: 2\nx   { y  = 3 }\n"), { "a b": 2, x: { y: 3 } });
   });
