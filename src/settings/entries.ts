@@ -91,26 +91,6 @@ export class Entries<V> implements Iterable<[string, V]> {
     return true;
   }
 
-  /** `fn(value, key)` for each entry in order, as `Map.prototype.forEach`, `this` = `thisArg`. */
-  forEach<T>(fn: (this: T, value: V, key: string) => void, thisArg?: T): void {
-    const keys = this.keyList;
-    const values = this.valueList;
-    // length read each time: entries set during the walk are visited, as in a Map
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (key !== undefined) fn.call(thisArg as T, values[i] as V, key);
-    }
-  }
-
-  /** The keys in order, as an array (no iterator). */
-  keyArray(): string[] {
-    const keys = this.keyList;
-    if (this.holes === 0) return keys.slice() as string[];
-    const out: string[] = [];
-    for (const k of keys) if (k !== undefined) out.push(k);
-    return out;
-  }
-
   *keys(): IterableIterator<string> {
     const keys = this.keyList;
     for (let i = 0; i < keys.length; i++) {

@@ -667,7 +667,7 @@ describe("parseHocon() sets a key that was null in place", () => {
     ) {
       const tree = parseHocon(text);
       assert.equal(renderHocon(tree), expected, text);
-      assert.deepEqual(tree.type === "object" && tree.entries.keyArray(), ["a", "b"], text);
+      assert.deepEqual(tree.type === "object" && [...tree.entries.keys()], ["a", "b"], text);
     }
   });
 });
