@@ -81,8 +81,8 @@ function put(o: HoconOut, line: string): void {
 }
 
 /** The origin comment of `n`; called only when origins are written (`o.origins`). */
-function comment(o: HoconOut, n: ConfNode): string {
-  return o.origins ? `  # ${formatOrigin(n.origin)}` : "";
+function comment(n: ConfNode): string {
+  return `  # ${formatOrigin(n.origin)}`;
 }
 
 /**
@@ -107,7 +107,7 @@ function walk(
   } else if (node.type === "list") {
     for (const item of node.items) {
       const one = inline(item);
-      if (one !== undefined) put(o, `${indent}${one}${o.origins ? comment(o, item) : ""}\n`);
+      if (one !== undefined) put(o, `${indent}${one}${o.origins ? comment(item) : ""}\n`);
       else if (item.type === "object") {
         put(o, `${indent}{\n`);
         walk(o, item, indent + "  ", undefined, state);
@@ -133,7 +133,7 @@ function writeEntry(
   if (child.type === "scalar") {
     const value = mask ? mask.scalar(child.value, st) : child.value;
     if (o.origins) {
-      put(o, `${indent}${key(k)}: ${scalarText(value)}${o.origins ? comment(o, child) : ""}\n`);
+      put(o, `${indent}${key(k)}: ${scalarText(value)}${comment(child)}\n`);
       return;
     }
     // the common line in pieces: no template, and a string that needs no escape not quoted apart
@@ -146,13 +146,13 @@ function writeEntry(
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
   const one = inline(v);
-  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${o.origins ? comment(o, v) : ""}\n`);
+  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${o.origins ? comment(v) : ""}\n`);
   else if (v.type === "object") {
     put(o, `${indent}${key(k)} {\n`);
     walk(o, v, indent + "  ", mask, st);
     put(o, `${indent}}\n`);
   } else {
-    put(o, `${indent}${key(k)}: [${o.origins ? comment(o, v) : ""}\n`);
+    put(o, `${indent}${key(k)}: [${o.origins ? comment(v) : ""}\n`);
     walk(o, v, indent + "  ", undefined, st);
     put(o, `${indent}]\n`);
   }
