@@ -18,6 +18,7 @@ import { nodeFsView } from "../settings/node_fs_view.ts";
 import { absoluteFrom } from "../settings/expand_user.ts";
 import { UsageError } from "../errors.ts";
 import { keepOutOfFtl, useNormalJit } from "../runtime/jit_policy.ts";
+import { makeHeapRoom } from "../runtime/heap_room.ts";
 
 export interface ParseOptions {
   json?: boolean;
@@ -26,8 +27,18 @@ export interface ParseOptions {
 
 export const CONFIG_PARSE_SCHEMA = "clearml.config-parse/v1";
 
-/** From this size on the parse is a long pass: normal JIT thresholds, no FTL (jit_policy.ts). */
+/**
+ * From this size on the parse is a long pass: normal JIT thresholds, no FTL (jit_policy.ts), and
+ * heap room for what it allocates (heap_room.ts).
+ */
 const BIG_FILE = 1 << 20;
+/**
+ * Heap room per byte of input: the parse, masking and output of a 5 MB file allocate 40-50 MB
+ * (the text, the tree, the pieces of the output), which then fit in one collector cycle.
+ */
+const ROOM_PER_BYTE = 12;
+/** At most this much room: a larger file may see collections again. */
+const MAX_ROOM = 256 << 20;
 
 function sizeOf(path: string): number {
   try {
@@ -46,7 +57,9 @@ export async function configParse(
   const snap = takeSnapshot(ctx, g);
   const path = absoluteFrom(file, snap.home, snap.cwd);
   const mask = g.showSecrets ? undefined : maskWalk();
-  if (sizeOf(path) >= BIG_FILE) {
+  const size = sizeOf(path);
+  if (size >= BIG_FILE) {
+    makeHeapRoom(Math.min(ROOM_PER_BYTE * size, MAX_ROOM));
     useNormalJit(); // a long pass: compiling its hot functions (to the DFG tier) pays back
     keepOutOfFtl([
       ...entriesHotPath(),
