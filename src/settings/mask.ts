@@ -335,6 +335,13 @@ export function maskText(text: string, opts: MaskTextOptions = {}): string {
   const colon = text.indexOf(":");
   // a URL password needs `://` and an `@` after it
   const url = colon >= 0 && text.indexOf("@", colon) >= 0 ? maskUrlPassword(text) : text;
+  // a pair needs an `=`, or a quote before or after its `:` (free text): a URL or `host:port` has
+  // neither, and is not scanned pair by pair (nor is the scanner compiled for it)
+  if (
+    !opts.configText && url.indexOf("=") < 0 && url.indexOf('"') < 0 && url.indexOf("'") < 0
+  ) {
+    return url;
+  }
   return maskSecretPairs(url, opts);
 }
 
