@@ -142,6 +142,15 @@ describe("parseHocon() reads the ClearML dialect", () => {
     );
   });
 
+  it("applies every escape of a string with tens of thousands of them, in order", () => {
+    // the unescaped text is built in pieces joined in groups: a piece lost or doubled at a
+    // group's edge shows here (each unit differs by its counter)
+    const units = Array.from({ length: 6000 }, (_, k) => k);
+    const written = units.map((k) => String.raw`t\tn\nq\"b\\e\=h\#x\!\u00e9 \b${k}`).join("");
+    const meant = units.map((k) => `t\tn\nq"b\\e=h#x!\\u00e9 \\b${k}`).join("");
+    assert.deepEqual(plain(`a: "${written}"\nb: ${written}`), { a: meant, b: meant });
+  });
+
   it("keeps triple-quoted strings verbatim, extra closing quotes included", () => {
     assert.deepEqual(plain('s = """\n# not a comment \\n "q"\n"""\nt = """x""""'), {
       s: '\n# not a comment \\n "q"\n',
