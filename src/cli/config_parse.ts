@@ -1,14 +1,15 @@
 /**
  * `clearml config parse FILE`: the tree of one file, masked and printed. Free of commander so
  * that the fast path runs it. JSON and YAML print plain data masked as it is made plain (one
- * walk; `JSON.stringify` writes the text natively); HOCON is written in chunks (`writeHocon`) as it is rendered.
+ * walk; `JSON.stringify` writes the text natively, `writeJsonDocument` in pieces when it holds a
+ * long string); HOCON is written in chunks (`writeHocon`) as it is rendered.
  */
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
-import { renderData } from "./output.ts";
+import { writeData } from "./output.ts";
 import { toPlain } from "../settings/tree.ts";
 import { entriesHotPath } from "../settings/entries.ts";
 import { hoconHotPath, writeHocon } from "../settings/render_hocon.ts";
@@ -85,9 +86,11 @@ export async function configParse(
   });
   if (opts.json || opts.yaml) {
     // masked as it is made plain: no masked copy of the tree; JSON.stringify writes the text
-    const config = g.showSecrets ? toPlain(tree) : maskedPlain(tree);
+    // (in pieces when it holds a long string)
+    const seen = { longString: false };
+    const config = g.showSecrets ? toPlain(tree) : maskedPlain(tree, {}, seen);
     const data = { schema: CONFIG_PARSE_SCHEMA, file: path, config };
-    ctx.out(await renderData(data, opts.yaml ? "yaml" : "json"));
+    await writeData(data, opts.yaml ? "yaml" : "json", ctx.out, seen.longString);
     return;
   }
   // masked as it is written: no masked copy of the tree

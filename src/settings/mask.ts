@@ -16,7 +16,7 @@ import { Entries } from "./entries.ts";
 import { SANITIZE_CONFIG_PRINTOUT } from "./defaults/agent.ts";
 import { DYNAMIC_PREFIX, dynamicPath } from "./dynamic_env.ts";
 import { parseHocon } from "./hocon/parse.ts";
-import { jsonText } from "./write_json.ts";
+import { jsonText, LONG_STRING } from "./write_json.ts";
 
 export const MASK = "********";
 
@@ -836,22 +836,39 @@ export function maskTree<T extends ConfNode>(node: T, options: MaskTreeOptions =
  * `toPlain(maskTree(node, options))` in one walk, without the masked copy of the tree: the data a
  * printer of plain values (`JSON.stringify`, YAML) prints.
  */
-export function maskedPlain(node: ConfNode, options: MaskTreeOptions = {}): Plain {
+export function maskedPlain(
+  node: ConfNode,
+  options: MaskTreeOptions = {},
+  seen?: PlainSeen,
+): Plain {
   const rules = options.rules ?? defaultPrintoutRules();
-  return plainOf(node, modeAt(options.path ?? [], rules), rules);
+  return plainOf(node, modeAt(options.path ?? [], rules), rules, seen);
 }
 
-function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules): Plain {
+/** What `maskedPlain` met on its walk, for the printer to choose its way of writing. */
+export interface PlainSeen {
+  /** A string of `LONG_STRING` characters or more (write_json.ts) is in the result. */
+  longString: boolean;
+}
+
+function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules, seen?: PlainSeen): Plain {
   switch (node.type) {
-    case "scalar":
-      return maskScalar(node.value, mode);
+    case "scalar": {
+      const value = maskScalar(node.value, mode);
+      if (seen && typeof value === "string" && value.length >= LONG_STRING) seen.longString = true;
+      return value;
+    }
     case "list": {
       const items = node.items;
       // the same decision as argvList: a list of strings is masked as an argv
       const strings = mode === "plain" ? stringItems(items) : undefined;
-      if (strings) return maskArgv(strings);
+      if (strings) {
+        const argv = maskArgv(strings);
+        if (seen) { for (const arg of argv) if (arg.length >= LONG_STRING) seen.longString = true; }
+        return argv;
+      }
       const out = new Array<Plain>(items.length);
-      for (let i = 0; i < items.length; i++) out[i] = plainOf(items[i]!, mode, rules);
+      for (let i = 0; i < items.length; i++) out[i] = plainOf(items[i]!, mode, rules, seen);
       return out;
     }
     case "object": {
@@ -861,7 +878,7 @@ function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules): Plain {
       for (let i = 0; i < keyList.length; i++) {
         const key = keyList[i];
         if (key === undefined) continue;
-        const value = plainOf(valueList[i]!, childMode(key, mode, rules), rules);
+        const value = plainOf(valueList[i]!, childMode(key, mode, rules), rules, seen);
         if (key === "__proto__") setOwn(out, key, value);
         else out[key] = value;
       }

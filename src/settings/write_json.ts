@@ -18,7 +18,7 @@ export function stringJson(s: string): string {
 }
 
 /** A string at least this long is handed to `write` on its own, escaped block by block. */
-const LONG_STRING = 1 << 16;
+export const LONG_STRING = 1 << 16;
 
 /**
  * `stringJson(s)` in pieces of ~64K characters: each block escaped on its own (a block with
