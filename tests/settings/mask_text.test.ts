@@ -7,6 +7,7 @@ import {
   maskEnvValue,
   maskPlain,
   maskText,
+  maskUrlPassword,
 } from "../../src/settings/mask.ts";
 import { CATALOGUE } from "../../src/settings/catalogue.ts";
 
@@ -187,6 +188,63 @@ describe("maskText()", () => {
       "{secret_key: ********, x: 1}",
     );
     assert.equal(maskText("{secret_key: S1, x: 1}"), "{secret_key: S1, x: 1}");
+  });
+
+  it("masks URL passwords and the pairs around them as one copy and as two", () => {
+    // a pair's value holding a URL, URLs before and after pairs, a pair in a password
+    assert.equal(
+      maskText("a://u:p1@h X_TOKEN=x://v:p2@h2 b://w:p3@h3 -e A=1"),
+      "a://u:********@h X_TOKEN=******** b://w:********@h3 -e A=1",
+    );
+    assert.equal(maskText("a://token:p1@h", { configText: true }), "a://token:********");
+    assert.equal(maskText('x://u:pw="token=v"@h MY_PASS=s'), "x://u:********@h MY_PASS=********");
+    assert.equal(maskText("x://u:a=b@h pass=c"), "x://u:********@h pass=********");
+  });
+
+  it("masks any mix of URLs and pairs as the pairs of the text with its passwords masked", () => {
+    // the text with its URL passwords masked has nothing left for the URL rule: maskText of it
+    // masks the pairs alone, which is what maskText of the text must give (pieces drawn from a
+    // seeded generator, so a failure is the same on every run)
+    const pieces = [
+      "a",
+      "token",
+      "pass",
+      "X_TOKEN",
+      "u",
+      "https://",
+      "x://",
+      ":",
+      "@",
+      "=",
+      '"',
+      "'",
+      "\\",
+      " ",
+      "\n",
+      ",",
+      "}",
+      "#",
+      "/",
+      "-e ",
+      "********",
+      "secret: ",
+      "--password=",
+    ];
+    let seed = 9;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let k = 0; k < 4000; k++) {
+      let text = "";
+      const length = 1 + Math.floor(next() * 24);
+      for (let j = 0; j < length; j++) text += pieces[Math.floor(next() * pieces.length)];
+      for (const configText of [false, true]) {
+        const opts = { configText };
+        assert.equal(
+          maskText(text, opts),
+          maskText(maskUrlPassword(text), opts),
+          `${JSON.stringify(text)} ${configText}`,
+        );
+      }
+    }
   });
 });
 
