@@ -5,8 +5,10 @@ import { type Write, writeJsonDocument } from "../settings/write_json.ts";
 export async function renderData(data: unknown, format: "json" | "yaml"): Promise<string> {
   if (format === "json") return JSON.stringify(data, null, 2) + "\n";
   // loaded on demand: the yaml library costs milliseconds at startup
-  const YAML = (await import("yaml")).default;
-  return YAML.stringify(data, { lineWidth: 0 });
+  const { writeYaml } = await import("../settings/write_yaml.ts");
+  const parts: string[] = [];
+  writeYaml(data, (text) => void parts.push(text), { lineWidth: 0 });
+  return parts.length === 1 ? parts[0]! : parts.join("");
 }
 
 /**

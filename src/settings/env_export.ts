@@ -1,5 +1,5 @@
 /** `clearml env export`: the effective ClearML variables in another tool's format. Pure. */
-import YAML from "yaml";
+import { writeYaml } from "./write_yaml.ts";
 import { dotenvValue } from "./dotenv.ts";
 import { findVariable } from "./catalogue.ts";
 import { DYNAMIC_PREFIX } from "./dynamic_env.ts";
@@ -68,8 +68,12 @@ export function renderExport(vars: ReadonlyArray<[string, string]>, format: Expo
     case "docker":
       // docker --env-file takes the rest of the line verbatim: no quotes, no newlines
       return vars.map(([k, v]) => `${k}=${v.replaceAll("\n", "\\n")}\n`).join("");
-    case "k8s":
-      return YAML.stringify({ env: vars.map(([name, value]) => ({ name, value })) });
+    case "k8s": {
+      // long values block by block (write_yaml.ts): the same text
+      const parts: string[] = [];
+      writeYaml({ env: vars.map(([name, value]) => ({ name, value })) }, (t) => void parts.push(t));
+      return parts.length === 1 ? parts[0]! : parts.join("");
+    }
     case "github":
       return vars.map(([k, v]) => githubLine(k, v)).join("");
   }
