@@ -3,7 +3,7 @@ import type { CliContext } from "./context.ts";
 import type { GlobalOptions } from "./global_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { resolveAsStarted } from "./resolve_for.ts";
-import { renderData } from "./output.ts";
+import { writeData } from "./output.ts";
 import { type ConfNode, formatOrigin, leaves, type ObjectNode, toPlain } from "../settings/tree.ts";
 import { writeHocon } from "../settings/render_hocon.ts";
 import { maskText, maskTree, maskWalk } from "../settings/mask.ts";
@@ -93,7 +93,7 @@ export async function configShow(
       config: toPlain(tree),
     };
     if (opts.origin) data.origins = originMap(tree);
-    ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    await writeData(data, opts.json ? "json" : "yaml", ctx.out);
   }
   if (unusable(r).length > 0) throw new ExitStatus(3);
 }
@@ -119,7 +119,7 @@ export async function configGet(
   if (!found) {
     if (opts.json || opts.yaml) {
       const data = { schema: "clearml.config-get/v1", consumer: r.consumer, key, found: false };
-      ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+      await writeData(data, opts.json ? "json" : "yaml", ctx.out);
     } else ctx.err(`clearml: ${key} is not set for the ${r.consumer}\n`);
     throw new ExitStatus(1);
   }
@@ -133,7 +133,7 @@ export async function configGet(
       value: toPlain(node),
       origin: formatOrigin(node.origin),
     };
-    ctx.out(await renderData(data, opts.json ? "json" : "yaml"));
+    await writeData(data, opts.json ? "json" : "yaml", ctx.out);
     return;
   }
   const v = toPlain(node);

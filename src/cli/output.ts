@@ -3,11 +3,8 @@ import { type Write, writeJsonDocument } from "../settings/write_json.ts";
 
 /** Machine output: stable key order as built, one trailing newline. */
 export async function renderData(data: unknown, format: "json" | "yaml"): Promise<string> {
-  if (format === "json") return JSON.stringify(data, null, 2) + "\n";
-  // loaded on demand: the yaml library costs milliseconds at startup
-  const { writeYaml } = await import("../settings/write_yaml.ts");
   const parts: string[] = [];
-  writeYaml(data, (text) => void parts.push(text), { lineWidth: 0 });
+  await writeData(data, format, (text) => void parts.push(text));
   return parts.length === 1 ? parts[0]! : parts.join("");
 }
 
@@ -17,7 +14,9 @@ export async function renderData(data: unknown, format: "json" | "yaml"): Promis
  * block (`writeJsonDocument`): `JSON.stringify` builds a document holding a 10 MB string in
  * buffers that grow by copying, each on fresh pages (under Deno, `config parse --json` of such a
  * file: 43,000 page faults and 580-650 ms per run, against 30,500 and 515-530 ms in pieces).
- * Without, `JSON.stringify`: several times faster than the pieces on many small values.
+ * Without, `JSON.stringify`: several times faster than the pieces on many small values. YAML
+ * goes through `writeYaml` (settings/write_yaml.ts), which hands long values on in pieces; the
+ * yaml library is loaded on demand (it costs milliseconds at startup).
  */
 export async function writeData(
   data: unknown,
@@ -25,8 +24,13 @@ export async function writeData(
   write: Write,
   longStrings = false,
 ): Promise<void> {
-  if (format === "json" && longStrings) writeJsonDocument(data, write);
-  else write(await renderData(data, format));
+  if (format === "json") {
+    if (longStrings) writeJsonDocument(data, write);
+    else write(JSON.stringify(data, null, 2) + "\n");
+    return;
+  }
+  const { writeYaml } = await import("../settings/write_yaml.ts");
+  writeYaml(data, write, { lineWidth: 0 });
 }
 
 /** Left-aligned columns, no table library needed; aligned by display width (CJK takes two). */

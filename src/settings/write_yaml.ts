@@ -10,6 +10,7 @@
  */
 import YAML from "yaml";
 import { foldFlowLines } from "yaml/util";
+import type { Write } from "./write_json.ts";
 
 /** A string at least this long is rendered block by block. */
 const LONG = 1 << 16;
@@ -23,32 +24,39 @@ export interface YamlOptions {
 }
 
 /** `YAML.stringify(data, options)`, handed to `write` in pieces. */
-export function writeYaml(data: unknown, write: (text: string) => void, opts: YamlOptions = {}) {
+export function writeYaml(data: unknown, write: Write, opts: YamlOptions = {}): void {
   const lineWidth = opts.lineWidth ?? 80;
   const long: string[] = [];
   const marked = withPlaceholders(data, long);
   const options = opts.lineWidth === undefined ? undefined : { lineWidth: opts.lineWidth };
   if (long.length === 0) return write(YAML.stringify(data, options));
   const text = YAML.stringify(marked, options);
-  // every placeholder once, where a long value goes (a value may hold a placeholder's text)
+  // every placeholder once, where a long value goes (a value may hold a placeholder's text), at
+  // an indentation read from its line: else the library's own text
   if (text.split(PLACEHOLDER).length - 1 !== long.length) {
     return write(YAML.stringify(data, options));
   }
-  const pieces: string[] = [];
-  let at = 0;
-  for (let k = 0; k < long.length; k++) {
-    const mark = `${placeholder(k)}\n`;
-    const q = text.indexOf(mark, at);
-    const body = q < 0 ? undefined : blockScalar(long[k]!, contentIndent(text, q), lineWidth);
-    // a placeholder that is not where a long value is rendered as a block: the library's text
-    if (body === undefined) return write(YAML.stringify(data, options));
-    pieces.push(text.slice(at, q));
-    for (const piece of body) pieces.push(piece);
-    pieces.push("\n");
-    at = q + mark.length;
+  const spots: Array<{ at: number; indent: string }> = [];
+  for (let k = 0, from = 0; k < long.length; k++) {
+    const at = text.indexOf(`${placeholder(k)}\n`, from);
+    const indent = at < 0 ? undefined : contentIndent(text, at);
+    // deeper than this, the library's folding of a line depends on more than the line
+    if (indent === undefined || (lineWidth > 0 && indent.length > lineWidth - 20)) {
+      return write(YAML.stringify(data, options));
+    }
+    spots.push({ at, indent });
+    from = at + 1;
   }
-  pieces.push(text.slice(at));
-  for (const piece of pieces) write(piece);
+  // handed on as made: the pieces of a 10 MB value need not all be alive at once
+  let from = 0;
+  for (let k = 0; k < long.length; k++) {
+    const { at, indent } = spots[k]!;
+    write(text.slice(from, at));
+    blockScalar(long[k]!, indent, lineWidth, write);
+    write("\n");
+    from = at + placeholder(k).length + 1;
+  }
+  write(text.slice(from));
 }
 
 const PLACEHOLDER = "clearml-long-value-";
@@ -116,15 +124,9 @@ function contentIndent(text: string, q: number): string | undefined {
 
 /**
  * The library's block scalar for `value` at `indent` (its `blockString`, for a plain scalar of
- * a map in block context), in pieces, or undefined when `indent` is unknown.
+ * a map in block context), handed to `write` in pieces.
  */
-function blockScalar(
-  value: string,
-  indent: string | undefined,
-  lineWidth: number,
-): string[] | undefined {
-  // deeper than this, the library's folding of a line depends on more than the line
-  if (indent === undefined || (lineWidth > 0 && indent.length > lineWidth - 20)) return undefined;
+function blockScalar(value: string, indent: string, lineWidth: number, write: Write): void {
   const literal = !lineLengthOverLimit(value, lineWidth, indent.length);
   // the chomping indicator and the trailing whitespace
   const endStart = value.length - trailingSpace(value);
@@ -172,10 +174,15 @@ function blockScalar(
         },
       );
     });
-    if (!overflow) return [`>${header}\n${indent}`, ...body];
+    if (!overflow) {
+      write(`>${header}\n${indent}`);
+      for (const piece of body) write(piece);
+      return;
+    }
   }
-  const body = blocks.map((block) => block.replace(/\n+/g, `$&${indent}`));
-  return [`|${header}\n${indent}${start}`, ...body, end];
+  write(`|${header}\n${indent}${start}`);
+  for (const block of blocks) write(block.replace(/\n+/g, `$&${indent}`));
+  write(end);
 }
 
 /**
