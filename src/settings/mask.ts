@@ -147,69 +147,77 @@ const LONG_PIECE = 4096;
  * has no `:` and is kept, like the agent keeps it.
  */
 export function maskUrlPassword(text: string): string {
-  return spliced(text, urlPasswords(text));
-}
-
-/** The ranges `maskUrlPassword` masks, as `[start, end, start, end, …]` in increasing order. */
-function urlPasswords(text: string): number[] {
-  const out: number[] = [];
-  const n = text.length;
-  let from = 0;
-  for (;;) {
-    const sep = text.indexOf("://", from);
-    if (sep < 0) break;
-    from = sep + 3;
-    // a scheme is a run of scheme characters holding a letter (the match may start at any letter)
-    let hasLetter = false;
-    for (let j = sep - 1; j >= 0 && isSchemeChar(text.charCodeAt(j)); j--) {
-      if (isLetter(text.charCodeAt(j))) {
-        hasLetter = true;
-        break;
-      }
-    }
-    if (!hasLetter) continue;
-    let p = sep + 3;
-    for (; p < n; p++) {
-      const c = text.charCodeAt(p);
-      if (isSpace(c) || c === SLASH || c === AT || c === COLON) break;
-    }
-    if (text.charCodeAt(p) !== COLON) continue;
-    const start = ++p;
-    for (; p < n; p++) {
-      const c = text.charCodeAt(p);
-      if (isSpace(c) || c === SLASH || c === AT) break;
-    }
-    if (p === start || text.charCodeAt(p) !== AT) continue;
-    out.push(start, p);
-    from = p + 1;
-  }
-  return out;
-}
-
-/** `text` with the `ranges` (as `urlPasswords` gives them) masked. */
-function spliced(text: string, ranges: readonly number[]): string {
-  if (ranges.length === 0) return text;
+  const urls = new UrlPasswords(text);
+  if (urls.start < 0) return text;
   const out = new Splicer(text);
-  for (let r = 0; r < ranges.length; r += 2) out.mask(ranges[r]!, ranges[r + 1]!);
+  for (; urls.start >= 0; urls.next()) out.mask(urls.start, urls.end);
   return out.done();
 }
 
 /**
- * Whether no password in `ranges` holds a character the pair scanner stops at or looks for (a
- * separator, a quote, a backslash, the end of a bare value; none holds whitespace, and each sits
- * between a `:` and an `@`). The scanner then finds the same pairs in `text` as in the text with
- * the passwords masked, and a value that reaches a password holds all of it.
+ * The ranges `maskUrlPassword` masks, one after another as asked for (a 10 MB run of URLs has
+ * a million: no array of them): `[start, end)`, `start` -1 once there is none left.
  */
-function passwordsArePlain(text: string, ranges: readonly number[]): boolean {
-  for (let r = 0; r < ranges.length; r += 2) {
-    for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
-      const c = text.charCodeAt(i);
-      if (
-        c === EQUALS || c === COLON || isQuote(c) || c === BACKSLASH || endsBareValue(c)
-      ) return false;
-    }
+class UrlPasswords {
+  start = -1;
+  end = -1;
+  private from = 0;
+  constructor(private readonly text: string) {
+    this.next();
   }
-  return true;
+
+  next(): void {
+    const text = this.text;
+    const n = text.length;
+    for (;;) {
+      const sep = text.indexOf("://", this.from);
+      if (sep < 0) break;
+      this.from = sep + 3;
+      // a scheme is a run of scheme characters holding a letter (the match may start at any letter)
+      let hasLetter = false;
+      for (let j = sep - 1; j >= 0 && isSchemeChar(text.charCodeAt(j)); j--) {
+        if (isLetter(text.charCodeAt(j))) {
+          hasLetter = true;
+          break;
+        }
+      }
+      if (!hasLetter) continue;
+      let p = sep + 3;
+      for (; p < n; p++) {
+        const c = text.charCodeAt(p);
+        if (isSpace(c) || c === SLASH || c === AT || c === COLON) break;
+      }
+      if (text.charCodeAt(p) !== COLON) continue;
+      const start = ++p;
+      for (; p < n; p++) {
+        const c = text.charCodeAt(p);
+        if (isSpace(c) || c === SLASH || c === AT) break;
+      }
+      if (p === start || text.charCodeAt(p) !== AT) continue;
+      this.start = start;
+      this.end = p;
+      this.from = p + 1;
+      return;
+    }
+    this.start = -1;
+    this.end = -1;
+  }
+
+  /**
+   * Whether the current password holds no character the pair scanner stops at or looks for (a
+   * separator, a quote, a backslash, the end of a bare value; none holds whitespace, and each
+   * sits between a `:` and an `@`). The scanner then finds the same pairs around it in the text
+   * as in the text with it masked, and a value that reaches it holds all of it.
+   */
+  plain(): boolean {
+    for (let i = this.start; i < this.end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === EQUALS || c === COLON || isQuote(c) || c === BACKSLASH || endsBareValue(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
 
 /** The index of the quote closing one opened before `from` (`"` honours `\` escapes), or -1. */
@@ -282,17 +290,22 @@ function indexOrEnd(text: string, ch: string, from: number): number {
 function maskSecretPairs(
   text: string,
   opts: MaskTextOptions,
-  urls: readonly number[],
+  urls?: UrlPasswords,
 ): string | undefined {
   let out: Splicer | undefined;
-  // the URL passwords to mask along (maskText): those before a value first, those in it with it
-  let u = 0;
-  let crossed = false;
+  // The URL passwords to mask along (maskText): those before a value first, those in it with
+  // it. A password that is not plain, or a value that ends inside one, gives up (undefined).
+  let lost = false;
   const put = (start: number, end: number) => {
     out ??= new Splicer(text);
-    for (; u < urls.length && urls[u + 1]! <= start; u += 2) out.mask(urls[u]!, urls[u + 1]!);
-    for (; u < urls.length && urls[u]! >= start && urls[u + 1]! <= end; u += 2);
-    if (u < urls.length && urls[u]! < end) crossed = true;
+    if (urls) {
+      for (; urls.start >= 0 && urls.end <= start; urls.next()) {
+        if (!urls.plain()) lost = true;
+        out.mask(urls.start, urls.end);
+      }
+      for (; urls.start >= start && urls.end <= end; urls.next()) if (!urls.plain()) lost = true;
+      if (urls.start >= 0 && urls.start < end) lost = true;
+    }
     out.mask(start, end);
   };
   const n = text.length;
@@ -366,16 +379,16 @@ function maskSecretPairs(
     floor = next;
     i = next - 1;
   }
-  if (crossed) return undefined;
-  if (u < urls.length) {
+  if (urls && urls.start >= 0) {
     out ??= new Splicer(text);
-    for (; u < urls.length; u += 2) out.mask(urls[u]!, urls[u + 1]!);
+    for (; urls.start >= 0; urls.next()) {
+      if (!urls.plain()) lost = true;
+      out.mask(urls.start, urls.end);
+    }
   }
+  if (lost) return undefined;
   return out ? out.done() : text;
 }
-
-/** No URL passwords to mask along with the pairs. */
-const NO_RANGES: readonly number[] = [];
 
 /**
  * Free text fit for printing: URL passwords, secret `NAME=VALUE` pairs and quoted secret
@@ -387,24 +400,19 @@ export function maskText(text: string, opts: MaskTextOptions = {}): string {
   if (!hasColonOrEquals(text)) return text;
   const colon = text.indexOf(":");
   // a URL password needs `://` and an `@` after it
-  const urls = colon >= 0 && text.indexOf("@", colon) >= 0 ? urlPasswords(text) : NO_RANGES;
-  // The pairs are those of the text with its URL passwords masked. Where no password holds a
-  // character the pair scanner looks at, the text as it is has the same pairs, and both
-  // maskings are made in one copy: a 10 MB copy fewer, each on fresh pages under Deno.
-  const oneCopy = passwordsArePlain(text, urls);
-  const url = oneCopy ? text : spliced(text, urls);
+  const urls = colon >= 0 && text.indexOf("@", colon) >= 0 ? new UrlPasswords(text) : undefined;
   // a pair needs an `=`, or a quote before or after its `:` (free text): a URL or `host:port` has
   // neither, and is not scanned pair by pair (nor is the scanner compiled for it)
   if (
-    !opts.configText && url.indexOf("=") < 0 && url.indexOf('"') < 0 && url.indexOf("'") < 0
+    !opts.configText && text.indexOf("=") < 0 && text.indexOf('"') < 0 && text.indexOf("'") < 0
   ) {
-    return oneCopy ? spliced(text, urls) : url;
+    return urls ? maskUrlPassword(text) : text;
   }
-  if (!oneCopy) return maskSecretPairs(url, opts, NO_RANGES)!;
-  // a value reaching a password that only partly lies in it would mean the scanner read the
-  // password: cannot happen (passwordsArePlain), but then the two copies give the answer
-  return maskSecretPairs(text, opts, urls) ??
-    maskSecretPairs(spliced(text, urls), opts, NO_RANGES)!;
+  if (!urls || urls.start < 0) return maskSecretPairs(text, opts)!;
+  // The pairs are those of the text with its URL passwords masked. Where the passwords are
+  // plain (UrlPasswords.plain), the text as it is has the same pairs, and both maskings are
+  // made in one copy: a 10 MB copy fewer, each on fresh pages under Deno. Else two copies.
+  return maskSecretPairs(text, opts, urls) ?? maskSecretPairs(maskUrlPassword(text), opts)!;
 }
 
 /** Characters a block of `hasColonOrEquals` holds: 128-256 KB, which the cache keeps. */
@@ -961,9 +969,7 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     maskText,
     hasColonOrEquals,
     maskUrlPassword,
-    urlPasswords,
-    spliced,
-    passwordsArePlain,
+    UrlPasswords,
     maskSecretPairs,
     isSecretKeyAt,
     wordAt,
