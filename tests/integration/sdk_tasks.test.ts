@@ -149,8 +149,8 @@ describe("the real ClearML SDK 1.17.0: the task side against clearml serve", () 
     const id = printed(r.stdout, "SDK-TASK-ID");
     assert.ok(id, r.out);
     const task = (await s.api.call("tasks.get_by_id", { task: id })).task;
-    assert.equal(task.status, "failed");
-    assert.match(task.status_reason, /boom from the script/);
+    assert.equal(task.status, "failed", r.out);
+    assert.match(task.status_reason, /boom from the script/, r.out);
     assert.deepEqual(s.unknownEndpoints(), []);
   });
 });

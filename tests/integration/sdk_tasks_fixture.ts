@@ -72,6 +72,7 @@ export interface SdkRun {
   status: number | null;
   stdout: string;
   stderr: string;
+  /** How the run ended and how long it took, then stdout and stderr: for failure messages. */
   out: string;
 }
 
@@ -100,17 +101,19 @@ export function runSdk(
   mkdirSync(home, { recursive: true });
   const file = join(home, `${name}.py`);
   writeFileSync(file, script);
+  const started = Date.now();
   const r = spawnSync(...sdkPython([file, ...args]), {
     cwd: home,
     env: sdkEnv(s, home, extra),
     encoding: "utf8",
     timeout: 150_000,
   });
+  const how = r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`;
   return {
     status: r.status,
     stdout: r.stdout,
     stderr: r.stderr,
-    out: `${r.stdout}\n${r.stderr}`,
+    out: `(${name}.py: ${how} after ${Date.now() - started} ms)\n${r.stdout}\n${r.stderr}`,
   };
 }
 

@@ -158,7 +158,13 @@ export interface RawReply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** One HTTP call with `node:http`, which (unlike fetch) sends a body on GET. */
+/**
+ * One HTTP call with `node:http`, which (unlike fetch) sends a body on GET. Each call has a
+ * connection of its own (`connection: close`): a kept-alive one could be reused after the
+ * server dropped it as idle, and Bun's client then fails the call ("socket hang up", EPIPE). A
+ * test's event loop sits still that long while a `spawnSync` runs the real SDK (up to 150 s),
+ * longer than the server keeps an idle connection (65 s).
+ */
 export function rawCall(
   url: string,
   opts: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } =
@@ -168,6 +174,7 @@ export function rawCall(
     const req = httpRequest(url, {
       method: opts.method ?? "GET",
       headers: {
+        connection: "close",
         ...(opts.body !== undefined
           ? { "content-length": String(Buffer.byteLength(opts.body)) }
           : {}),
