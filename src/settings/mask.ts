@@ -204,6 +204,20 @@ class UrlPasswords {
   }
 
   /**
+   * Mask with `out` the passwords that end by `start`, and pass over those within `[start,
+   * end)` (a value masked whole): false when one is not plain or one runs past `end`.
+   */
+  maskUntil(out: Splicer, start: number, end: number): boolean {
+    let ok = true;
+    for (; this.start >= 0 && this.end <= start; this.next()) {
+      if (!this.plain()) ok = false;
+      out.mask(this.start, this.end);
+    }
+    for (; this.start >= start && this.end <= end; this.next()) if (!this.plain()) ok = false;
+    return ok && !(this.start >= 0 && this.start < end);
+  }
+
+  /**
    * Whether the current password holds no character the pair scanner stops at or looks for (a
    * separator, a quote, a backslash, the end of a bare value; none holds whitespace, and each
    * sits between a `:` and an `@`). The scanner then finds the same pairs around it in the text
@@ -293,21 +307,8 @@ function maskSecretPairs(
   urls?: UrlPasswords,
 ): string | undefined {
   let out: Splicer | undefined;
-  // The URL passwords to mask along (maskText): those before a value first, those in it with
-  // it. A password that is not plain, or a value that ends inside one, gives up (undefined).
+  // A password that is not plain, or a value that ends inside one, gives up (undefined).
   let lost = false;
-  const put = (start: number, end: number) => {
-    out ??= new Splicer(text);
-    if (urls) {
-      for (; urls.start >= 0 && urls.end <= start; urls.next()) {
-        if (!urls.plain()) lost = true;
-        out.mask(urls.start, urls.end);
-      }
-      for (; urls.start >= start && urls.end <= end; urls.next()) if (!urls.plain()) lost = true;
-      if (urls.start >= 0 && urls.start < end) lost = true;
-    }
-    out.mask(start, end);
-  };
   const n = text.length;
   let floor = 0; // nothing before this is looked at again
   // the next `=` and `:` at or after i, found by indexOf (native) rather than a loop per character
@@ -374,18 +375,15 @@ function maskSecretPairs(
     } else continue;
     // a value that is the mask already stays (compared in place: a value may be megabytes)
     if (end > start && !(end - start === MASK.length && text.startsWith(MASK, start))) {
-      put(start, end);
+      out ??= new Splicer(text);
+      // the URL passwords to mask along (maskText): those before the value, those in it with it
+      if (urls && !urls.maskUntil(out, start, end)) lost = true;
+      out.mask(start, end);
     }
     floor = next;
     i = next - 1;
   }
-  if (urls && urls.start >= 0) {
-    out ??= new Splicer(text);
-    for (; urls.start >= 0; urls.next()) {
-      if (!urls.plain()) lost = true;
-      out.mask(urls.start, urls.end);
-    }
-  }
+  if (urls && urls.start >= 0 && !urls.maskUntil(out ??= new Splicer(text), n, n)) lost = true;
   if (lost) return undefined;
   return out ? out.done() : text;
 }
