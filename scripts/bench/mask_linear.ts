@@ -3,8 +3,10 @@
  * masker on runs of every character class it looks at, and for commands that print long values
  * (run in-process). Linear means ~10×; the target is ≤ 12× (a quadratic scanner gives ~100×).
  *
- *   bun scripts/bench/mask_linear.ts [--runs 7]
+ *   bun scripts/bench/mask_linear.ts [--runs 7] [UNIT...]
  *   deno run -A scripts/bench/mask_linear.ts
+ *
+ * UNITs (runs of `RUN_UNITS`, e.g. `'a://b:'`) time only those text rows, to look again at one.
  *
  * What makes the ratio a property of the code rather than of the inputs or the machine:
  * - The same input at both sizes, ten times longer: every run holds an even number of whole
@@ -46,6 +48,14 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 const RUNS = arg("runs", 7);
+/** The text rows named on the command line (not a flag nor a flag's value); all when none. */
+const only = process.argv.slice(2).filter((a, k, all) => a !== "--runs" && all[k - 1] !== "--runs");
+for (const unit of only) {
+  if (!RUN_UNITS.includes(unit)) {
+    console.error(`mask_linear: ${JSON.stringify(unit)} is not one of RUN_UNITS`);
+    process.exit(2);
+  }
+}
 
 /**
  * `unit` an even number of whole times, about `mb` MB / `share` (`mb` times as many units as at
@@ -132,7 +142,7 @@ console.log(
   `masking, 1 MB vs 10 MB: CPU time per call, growth the median ratio of ${RUNS} interleaved ` +
     `pairs of samples of ≥ ${SAMPLE_MS} ms (target ≤ ${TARGET}×); ${loadLine()}`,
 );
-for (const unit of RUN_UNITS) {
+for (const unit of only.length > 0 ? only : RUN_UNITS) {
   await measure(
     `maskText, a run of ${JSON.stringify(unit)}`,
     // each call its own copy: the second does not find the input in the cache the first filled
@@ -145,58 +155,63 @@ for (const unit of RUN_UNITS) {
     },
   );
 }
-await measure(
-  "maskEnvValue, a dynamic tree of mixed runs",
-  (mb) => `[${JSON.stringify(mixedUnits(mb))}]`,
-  (value) => maskEnvValue("CLEARML_AGENT__SDK__X", value).length,
-);
+if (only.length === 0) await wholeRows();
 
-// whole commands, in-process: a long value in the environment and in clearml.conf
-const home = mkdtempSync(join(tmpdir(), "clearml-bench-"));
-for (
-  const argv of [
-    ["env", "--json", "--all"],
-    ["env", "export", "--format", "k8s"],
-    ["config", "show", "--yaml"],
-    ["config", "get", "sdk.long"],
-    ["config", "parse", "CONF", "--json"],
-  ]
-) {
-  const confs = new Map<number, string>();
+/** The rows of whole values: a dynamic variable's tree, and commands that print long values. */
+async function wholeRows(): Promise<void> {
   await measure(
-    `clearml ${argv.join(" ")}`,
-    (mb) => {
-      const value = mixedUnits(mb);
-      let conf = confs.get(mb);
-      if (conf === undefined) {
-        conf = join(home, `clearml-${mb}.conf`);
-        writeFileSync(conf, `sdk.long: ${JSON.stringify(value)}\n`);
-        confs.set(mb, conf);
-      }
-      const out = { length: 0 };
-      const ctx: CliContext = {
-        env: {
-          HOME: home,
-          CLEARML_CONFIG_FILE: conf,
-          CLEARML_AGENT_EXTRA_DOCKER_ARGS: value,
-          CLEARML_WORKER_NAME: value,
-        },
-        cwd: home,
-        home,
-        out: (text) => void (out.length += text.length),
-        err: () => {},
-        stdoutIsTTY: false,
-      };
-      return { argv: argv.map((a) => a.replace("CONF", conf)), ctx, out };
-    },
-    async ({ argv, ctx, out }) => {
-      out.length = 0;
-      await run(argv, ctx);
-      return out.length;
-    },
+    "maskEnvValue, a dynamic tree of mixed runs",
+    (mb) => `[${JSON.stringify(mixedUnits(mb))}]`,
+    (value) => maskEnvValue("CLEARML_AGENT__SDK__X", value).length,
   );
+
+  // whole commands, in-process: a long value in the environment and in clearml.conf
+  const home = mkdtempSync(join(tmpdir(), "clearml-bench-"));
+  for (
+    const argv of [
+      ["env", "--json", "--all"],
+      ["env", "export", "--format", "k8s"],
+      ["config", "show", "--yaml"],
+      ["config", "get", "sdk.long"],
+      ["config", "parse", "CONF", "--json"],
+    ]
+  ) {
+    const confs = new Map<number, string>();
+    await measure(
+      `clearml ${argv.join(" ")}`,
+      (mb) => {
+        const value = mixedUnits(mb);
+        let conf = confs.get(mb);
+        if (conf === undefined) {
+          conf = join(home, `clearml-${mb}.conf`);
+          writeFileSync(conf, `sdk.long: ${JSON.stringify(value)}\n`);
+          confs.set(mb, conf);
+        }
+        const out = { length: 0 };
+        const ctx: CliContext = {
+          env: {
+            HOME: home,
+            CLEARML_CONFIG_FILE: conf,
+            CLEARML_AGENT_EXTRA_DOCKER_ARGS: value,
+            CLEARML_WORKER_NAME: value,
+          },
+          cwd: home,
+          home,
+          out: (text) => void (out.length += text.length),
+          err: () => {},
+          stdoutIsTTY: false,
+        };
+        return { argv: argv.map((a) => a.replace("CONF", conf)), ctx, out };
+      },
+      async ({ argv, ctx, out }) => {
+        out.length = 0;
+        await run(argv, ctx);
+        return out.length;
+      },
+    );
+  }
+  rmSync(home, { recursive: true, force: true });
 }
-rmSync(home, { recursive: true, force: true });
 
 const worst = rows.reduce((a, b) => (b[1] > a[1] ? b : a));
 console.log(
