@@ -24,7 +24,6 @@ const KEY = "ACCEPTANCEKEY0123456789ABCDEF";
 const SECRET = "acceptanceSecret0123456789abcdefghijklmnopqrstuvwx";
 /** Unique per run: the agent refuses a worker id it believes is running (its journal in TMPDIR). */
 const WORKER = `acceptance-host:${process.pid}${Math.random().toString(36).slice(2, 8)}`;
-/** What the open-source server also answers 404 to (server-api.md §2.36): the agent tolerates it. */
 /**
  * Loaded by the agent's Python at start (PYTHONPATH): it logs each HTTP call the agent makes, with
  * times, and dumps every thread's stack on SIGUSR1, so that a failure here can be read from the
@@ -33,6 +32,7 @@ const WORKER = `acceptance-host:${process.pid}${Math.random().toString(36).slice
 const TRACE = fileURLToPath(new URL("../fixtures/peer_trace", import.meta.url).href);
 /** How long the agent may take to unregister and exit after SIGTERM (it takes about 1 s). */
 const EXIT_BOUND_MS = 30_000;
+/** What the open-source server also answers 404 to (server-api.md §2.36): the agent tolerates it. */
 const OSS_404 = new Set([
   "workers.get_runtime_properties",
   "workers.set_runtime_properties",
