@@ -89,6 +89,26 @@ export function sdkEnv(s: SdkServe, home: string, extra: Record<string, string> 
   };
 }
 
+/** The HOME of the SDK run `name` (made if missing). */
+function sdkHome(s: SdkServe, name: string): string {
+  const home = join(s.dir, `home-${name}`);
+  mkdirSync(home, { recursive: true });
+  return home;
+}
+
+/**
+ * Have the SDK run `name` report from a thread (`report_use_subprocess: false` in its HOME's
+ * clearml.conf) instead of its forked reporter, for a test of something else: SDK 1.17.0 can
+ * lose that reporter ("Event reporting sub-process lost", backend_interface/task/log.py:101, from
+ * the check its own comment marks "HANGS IF RACE HOLDS!", :85) and then waits on it for good.
+ */
+export function reportFromThread(s: SdkServe, name: string): void {
+  writeFileSync(
+    join(sdkHome(s, name), "clearml.conf"),
+    "sdk { development { report_use_subprocess: false } }\n",
+  );
+}
+
 /** Run a Python script with the real SDK importable, in its own HOME under the server's dir. */
 export function runSdk(
   s: SdkServe,
@@ -97,8 +117,7 @@ export function runSdk(
   args: string[] = [],
   extra: Record<string, string> = {},
 ): SdkRun {
-  const home = join(s.dir, `home-${name}`);
-  mkdirSync(home, { recursive: true });
+  const home = sdkHome(s, name);
   const file = join(home, `${name}.py`);
   writeFileSync(file, script);
   const started = Date.now();

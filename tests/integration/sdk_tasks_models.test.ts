@@ -7,10 +7,16 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { rawCall, REAL_PARTS } from "../server/_serve_process.ts";
-import { printed, runSdk, type SdkServe, startSdkServe } from "./sdk_tasks_fixture.ts";
+import {
+  printed,
+  reportFromThread,
+  runSdk,
+  type SdkServe,
+  startSdkServe,
+} from "./sdk_tasks_fixture.ts";
 
 const TRAIN = `
 from clearml import Task, OutputModel
@@ -141,17 +147,9 @@ describe("the real SDK's models against clearml serve", () => {
   it("execute_remotely leaves the task queued on the queue, without the development tag", {
     timeout: 240_000,
   }, async () => {
-    // reports from a thread: under CI the SDK 1.17.0 once lost its forked reporter here (it
-    // printed "Event reporting sub-process lost", backend_interface/task/log.py:101, from the
-    // check its own comment marks "HANGS IF RACE HOLDS!", :85) and the script hung until killed;
-    // what is under test is the enqueue and the exit, not the reporter's process model (as in
-    // sdk_tasks_offline)
-    const home = join(s.dir, "home-remote");
-    mkdirSync(home, { recursive: true });
-    writeFileSync(
-      join(home, "clearml.conf"),
-      "sdk { development { report_use_subprocess: false } }\n",
-    );
+    // under CI the forked reporter was lost here and the script hung until killed: what is
+    // under test is the enqueue and the exit, not the reporter's process model
+    reportFromThread(s, "remote");
     const r = runSdk(s, "remote", REMOTE);
     assert.equal(r.status, 0, r.out);
     assert.doesNotMatch(r.stdout, /STILL-HERE/);

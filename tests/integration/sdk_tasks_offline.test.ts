@@ -7,10 +7,16 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REAL_PARTS } from "../server/_serve_process.ts";
-import { printed, runSdk, type SdkServe, startSdkServe } from "./sdk_tasks_fixture.ts";
+import {
+  printed,
+  reportFromThread,
+  runSdk,
+  type SdkServe,
+  startSdkServe,
+} from "./sdk_tasks_fixture.ts";
 
 const OFFLINE = `
 from clearml import Task
@@ -54,12 +60,7 @@ describe("Task.import_offline_session into clearml serve", () => {
     // the recording reports from a thread: the SDK 1.17.0's forked reporter once hung an
     // offline run for good (its child blocked on the queue's pipe, the parent polling it); what
     // is under test is the upload of the recorded session, not the recorder's process model
-    const home = join(s.dir, "home-offline");
-    mkdirSync(home, { recursive: true });
-    writeFileSync(
-      join(home, "clearml.conf"),
-      "sdk { development { report_use_subprocess: false } }\n",
-    );
+    reportFromThread(s, "offline");
     const rec = runSdk(s, "offline", OFFLINE, [], { CLEARML_OFFLINE_MODE: "1" });
     assert.equal(rec.status, 0, rec.out);
     const folder = printed(rec.stdout, "ZIP");
