@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../_helpers/cli.ts";
+import { parserHotPath } from "../../src/settings/hocon/_parser.ts";
+import { entriesHotPath } from "../../src/settings/entries.ts";
 
 // Under Deno, the bun that scripts/test puts on PATH compiles.
 const BUN = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? process.execPath : "bun";
@@ -69,16 +71,27 @@ describe("config parse of a big file in the compiled binary", () => {
 
   it("keeps the parse out of the optimizing tier (JSC reports each FTL compilation)", () => {
     const report = { BUN_JSC_reportFTLCompileTimes: "1" };
+    // the parse's functions, by name (the test's binary is not minified)
+    const kept = new Set(
+      [...parserHotPath(), ...entriesHotPath()].map((f) => (f as { name: string }).name),
+    );
+    // "Optimized parseBody#Ba7ynh:[...] using FTLMode with FTL into ..."
+    const compiled = (stderr: string) =>
+      stderr.split("\n").filter((l) => /using FTL/.test(l))
+        .map((l) => /Optimized ([^#\s]+)#/.exec(l)?.[1] ?? l);
     for (
       const args of [["config", "parse", "big.conf", "--json"], ["config", "parse", "big.conf"]]
     ) {
-      const kept = run(args, undefined, report);
-      assert.equal(kept.status, 0, kept.stderr);
-      const compiled = (text: string) => text.split("\n").filter((l) => /using FTL/.test(l)).length;
-      // BUN_JSC_useFTLJIT=1 (the user decides: nothing kept out) gives 23-28 on this file, ours ~5
+      const ours = run(args, undefined, report);
+      assert.equal(ours.status, 0, ours.stderr);
+      assert.deepEqual(compiled(ours.stderr).filter((n) => kept.has(n)), []);
+      // With the tier on everywhere (the user decides), the same functions do reach it: the
+      // report works. How many depends on the machine's load (15-28 functions seen in all).
       const everywhere = compiled(run(args, "1", report).stderr);
-      assert.ok(everywhere > 15, `only ${everywhere} FTL compilations with the tier on`);
-      assert.ok(compiled(kept.stderr) <= 10, kept.stderr.slice(0, 2000));
+      assert.ok(
+        everywhere.some((n) => kept.has(n)),
+        `none of the parse's functions compiled with the tier on: ${everywhere.join(" ")}`,
+      );
     }
   });
 
