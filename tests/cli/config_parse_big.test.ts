@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../_helpers/cli.ts";
-import { parserHotPath } from "../../src/settings/hocon/_parser.ts";
+import { parserHotPath } from "../../src/settings/hocon/parse.ts";
 import { entriesHotPath } from "../../src/settings/entries.ts";
 
 // Under Deno, the bun that scripts/test puts on PATH compiles.
