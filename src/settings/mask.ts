@@ -27,6 +27,8 @@ const KEY_SUFFIX = "_key";
 /** …but access keys, user keys and public keys are identifiers that the products print. */
 const PUBLIC_KEY_SUFFIXES = ["access_key", "user_key", "public_key"];
 
+const NO_TEXT_OPTIONS: MaskTextOptions = {};
+
 /** Any UTF-16 code unit above 127. */
 const NON_ASCII = /[\u0080-\uffff]/;
 
@@ -393,7 +395,9 @@ function maskSecretPairs(
  * `key: "value"` pairs masked. For error messages, doctor details, docker argument strings and
  * the values of variables whose name is not itself secret.
  */
-export function maskText(text: string, opts: MaskTextOptions = {}): string {
+export function maskText(text: string, options?: MaskTextOptions): string {
+  // no `= {}` default: that makes an object at every call, and this runs once per string value
+  const opts = options ?? NO_TEXT_OPTIONS;
   // every rule needs a `:` (URL, `key: value`) or an `=` (NAME=VALUE): most values have neither
   if (!hasColonOrEquals(text)) return text;
   const colon = text.indexOf(":");
@@ -468,32 +472,11 @@ export interface MaskArgvOptions {
  */
 export function maskArgv(
   argv: readonly string[],
-  extraSecretNames: readonly string[] = [],
-  options: MaskArgvOptions = {},
+  extraSecretNames?: readonly string[],
+  options?: MaskArgvOptions,
 ): string[] {
-  const compat = options.agentCompat ?? false;
-  const urls = options.parseEmbeddedUrls ?? true;
-  const extra = extraSecretNames.length > 0 ? new Set(extraSecretNames) : undefined;
-  const isSecret = (name: string) =>
-    extra?.has(name) || (compat ? AGENT_SECRET_ENV.has(name) : isSecretName(name));
-  const maskFree = (text: string) =>
-    compat ? (urls ? maskUrlPassword(text) : text) : urls ? maskText(text) : text;
-
-  // `NAME=VALUE` with a real variable name; anything else (`pip -e git+https://…#egg=x`) is null.
-  const maskPair = (pair: string): string | null => {
-    const eq = pair.indexOf("=");
-    if (eq < 0) return null;
-    const name = pair.slice(0, eq);
-    const value = pair.slice(eq + 1);
-    if (!ENV_NAME.test(name)) return null;
-    if (IMAGE_ENV.has(name)) {
-      const parts = value.split(/\s+/).filter((part) => part !== "");
-      return `${name}=${maskArgv(parts, extraSecretNames, options).join(" ")}`;
-    }
-    if (isSecret(name)) return `${name}=${maskSecret(value)}`;
-    return `${name}=${maskFree(value)}`;
-  };
-
+  const m = argvMasking(extraSecretNames, options);
+  const compat = m.compat;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
@@ -506,7 +489,7 @@ export function maskArgv(
     }
     const next = argv[i + 1];
     if ((token === "-e" || token === "--env") && next !== undefined) {
-      const pair = maskPair(next);
+      const pair = maskPair(m, next);
       if (pair !== null) {
         out.push(token, pair);
         i++;
@@ -520,15 +503,72 @@ export function maskArgv(
         : token.startsWith("-e") && !token.startsWith("--")
         ? "-e"
         : null;
-      const pair = prefix === null ? null : maskPair(token.slice(prefix.length));
+      const pair = prefix === null ? null : maskPair(m, token.slice(prefix.length));
       if (pair !== null) {
         out.push(`${prefix}${pair}`);
         continue;
       }
     }
-    out.push(compat && token.startsWith("-") ? token : maskFree(token));
+    out.push(compat && token.startsWith("-") ? token : maskFree(m, token));
   }
   return out;
+}
+
+/** How `maskArgv` masks: its arguments, once per call (the defaults shared, nothing allocated). */
+interface ArgvMasking {
+  compat: boolean;
+  urls: boolean;
+  extra: Set<string> | undefined;
+  extraSecretNames: readonly string[] | undefined;
+  options: MaskArgvOptions | undefined;
+}
+
+const DEFAULT_ARGV_MASKING: ArgvMasking = {
+  compat: false,
+  urls: true,
+  extra: undefined,
+  extraSecretNames: undefined,
+  options: undefined,
+};
+
+function argvMasking(
+  extraSecretNames: readonly string[] | undefined,
+  options: MaskArgvOptions | undefined,
+): ArgvMasking {
+  if ((extraSecretNames === undefined || extraSecretNames.length === 0) && options === undefined) {
+    return DEFAULT_ARGV_MASKING;
+  }
+  return {
+    compat: options?.agentCompat ?? false,
+    urls: options?.parseEmbeddedUrls ?? true,
+    extra: extraSecretNames?.length ? new Set(extraSecretNames) : undefined,
+    extraSecretNames,
+    options,
+  };
+}
+
+function isSecretArg(m: ArgvMasking, name: string): boolean {
+  return m.extra?.has(name) || (m.compat ? AGENT_SECRET_ENV.has(name) : isSecretName(name));
+}
+
+function maskFree(m: ArgvMasking, text: string): string {
+  if (!m.urls) return text;
+  return m.compat ? maskUrlPassword(text) : maskText(text);
+}
+
+/** `NAME=VALUE` with a real variable name, masked; anything else (`pip -e git+https://…#egg=x`) is null. */
+function maskPair(m: ArgvMasking, pair: string): string | null {
+  const eq = pair.indexOf("=");
+  if (eq < 0) return null;
+  const name = pair.slice(0, eq);
+  const value = pair.slice(eq + 1);
+  if (!ENV_NAME.test(name)) return null;
+  if (IMAGE_ENV.has(name)) {
+    const parts = value.split(/\s+/).filter((part) => part !== "");
+    return `${name}=${maskArgv(parts, m.extraSecretNames, m.options).join(" ")}`;
+  }
+  if (isSecretArg(m, name)) return `${name}=${maskSecret(value)}`;
+  return `${name}=${maskFree(m, value)}`;
 }
 
 // ---- trees ----
@@ -974,6 +1014,10 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     indexOrEnd,
     closingQuote,
     maskArgv,
+    argvMasking,
+    maskPair,
+    isSecretArg,
+    maskFree,
     stringItems,
     argvList,
     maskNode,

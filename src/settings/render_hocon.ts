@@ -19,31 +19,63 @@ function scalarText(value: Scalar): string {
     : String(value);
 }
 
-function scalar(node: ConfNode & { type: "scalar" }): string {
-  return scalarText(node.value);
+/**
+ * Push the text of a scalar onto `parts` and return its length. A string that needs no escape goes
+ * as three pieces (`"`, itself, `"`): no string is made for it.
+ */
+function pushScalar(parts: string[], value: Scalar): number {
+  if (typeof value === "string" && !needsEscape(value)) {
+    parts.push('"', value, '"');
+    return value.length + 2;
+  }
+  const text = scalarText(value);
+  parts.push(text);
+  return text.length;
 }
 
-/** The one-line form of a scalar, `{}`, or a short list of scalars; undefined for the rest. */
-function inline(node: ConfNode): string | undefined {
-  if (node.type === "scalar") return scalar(node);
+/** The pieces of one value's one-line form, reused by every `inline` call. */
+const oneLine: string[] = [];
+
+/**
+ * The one-line form of a scalar, `{}`, or a list of scalars that takes under 80 characters, as
+ * pieces in `oneLine` (true); false for the rest. Pieces, not a string: a string built item by
+ * item makes several strings per item (a 5 MB file's lists: ~50,000).
+ */
+function inline(node: ConfNode): boolean {
+  const line = oneLine;
+  line.length = 0;
+  if (node.type === "scalar") {
+    pushScalar(line, node.value);
+    return true;
+  }
   if (node.type === "list") {
     const items = node.items;
-    let s = "[";
+    line.push("[");
+    let length = 1;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      if (item.type !== "scalar") return undefined;
-      s += (i === 0 ? "" : ", ") + scalar(item);
-      if (s.length > 80) return undefined;
+      if (item.type !== "scalar") return false;
+      if (i > 0) {
+        line.push(", ");
+        length += 2;
+      }
+      length += pushScalar(line, item.value);
+      if (length > 80) return false;
     }
-    return s.length < 80 ? s + "]" : undefined;
+    if (length >= 80) return false;
+    line.push("]");
+    return true;
   }
   // the first slot holding a key proves the object not empty without calling `size` (one
   // function fewer run at start)
   if (node.type === "object") {
     const e = node.entries;
-    if (e.keyList.length === 0 || (e.keyList[0] === undefined && e.size === 0)) return "{}";
+    if (e.keyList.length === 0 || (e.keyList[0] === undefined && e.size === 0)) {
+      line.push("{}");
+      return true;
+    }
   }
-  return undefined;
+  return false;
 }
 
 /**
@@ -83,6 +115,38 @@ function put(o: HoconOut, line: string): void {
   if (o.parts.push(line) >= o.limit) flush(o);
 }
 
+/** A line of two pieces (an indent and the rest): no string made for the line. */
+function put2(o: HoconOut, a: string, b: string): void {
+  if (o.parts.push(a, b) >= o.limit) flush(o);
+}
+
+function put3(o: HoconOut, a: string, b: string, c: string): void {
+  if (o.parts.push(a, b, c) >= o.limit) flush(o);
+}
+
+/**
+ * The line `indent` [`head: `] (the pieces `inline` left in `oneLine`) [its origin]: the pieces go
+ * on as they are.
+ */
+function putInline(o: HoconOut, indent: string, head: string | undefined, node: ConfNode): void {
+  const parts = o.parts;
+  if (head === undefined) parts.push(indent);
+  else parts.push(indent, head, ": ");
+  const line = oneLine;
+  for (let i = 0; i < line.length; i++) parts.push(line[i]!);
+  if (o.origins) parts.push(comment(node));
+  if (parts.push("\n") >= o.limit) flush(o);
+}
+
+/** Indents by depth, each made once (not once per object). */
+const INDENTS: string[] = [""];
+
+/** The indent one level below `indent`. */
+function deeper(indent: string): string {
+  const depth = (indent.length >> 1) + 1;
+  return INDENTS[depth] ??= indent + "  ";
+}
+
 /** The origin comment of `n`; called only when origins are written (`o.origins`). */
 function comment(n: ConfNode): string {
   return `  # ${formatOrigin(n.origin)}`;
@@ -109,16 +173,15 @@ function walk(
     }
   } else if (node.type === "list") {
     for (const item of node.items) {
-      const one = inline(item);
-      if (one !== undefined) put(o, `${indent}${one}${o.origins ? comment(item) : ""}\n`);
+      if (inline(item)) putInline(o, indent, undefined, item);
       else if (item.type === "object") {
-        put(o, `${indent}{\n`);
-        walk(o, item, indent + "  ", undefined, state);
-        put(o, `${indent}}\n`);
+        put2(o, indent, "{\n");
+        walk(o, item, deeper(indent), undefined, state);
+        put2(o, indent, "}\n");
       } else {
-        put(o, `${indent}[\n`);
-        walk(o, item, indent + "  ", undefined, state);
-        put(o, `${indent}]\n`);
+        put2(o, indent, "[\n");
+        walk(o, item, deeper(indent), undefined, state);
+        put2(o, indent, "]\n");
       }
     }
   }
@@ -148,16 +211,15 @@ function writeEntry(
     return;
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
-  const one = inline(v);
-  if (one !== undefined) put(o, `${indent}${key(k)}: ${one}${o.origins ? comment(v) : ""}\n`);
+  if (inline(v)) putInline(o, indent, key(k), v);
   else if (v.type === "object") {
-    put(o, `${indent}${key(k)} {\n`);
-    walk(o, v, indent + "  ", mask, st);
-    put(o, `${indent}}\n`);
+    put3(o, indent, key(k), " {\n");
+    walk(o, v, deeper(indent), mask, st);
+    put2(o, indent, "}\n");
   } else {
     put(o, `${indent}${key(k)}: [${o.origins ? comment(v) : ""}\n`);
-    walk(o, v, indent + "  ", undefined, st);
-    put(o, `${indent}]\n`);
+    walk(o, v, deeper(indent), undefined, st);
+    put2(o, indent, "]\n");
   }
 }
 
@@ -185,7 +247,22 @@ export function writeHocon(
 
 /** The functions writing a large tree spends its time in, for `keepOutOfFtl`. */
 export function hoconHotPath(): unknown[] {
-  return [walk, writeEntry, put, flush, comment, key, inline, scalar, scalarText, stringJson];
+  return [
+    walk,
+    writeEntry,
+    put,
+    put2,
+    put3,
+    deeper,
+    flush,
+    comment,
+    key,
+    inline,
+    pushScalar,
+    putInline,
+    scalarText,
+    stringJson,
+  ];
 }
 
 export function renderHocon(root: ConfNode, opts: { origins?: boolean } = {}): string {

@@ -15,6 +15,32 @@ describe("renderHocon()", () => {
     assert.equal(text, `a: ${at80}\nb: [\n  "${"x".repeat(77)}"\n]\n`);
   });
 
+  it("renderHocon() puts a list on one line when `[`, the items, `, ` and `]` take at most 80", () => {
+    // lists around the limit, with items of every kind (an escaped string counts escaped)
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const item = (): string | number | boolean | null => {
+      const kind = next(5);
+      if (kind === 0) return next(1000) - 500;
+      if (kind === 1) return next(2) === 0;
+      if (kind === 2) return null;
+      const s = "abcd".repeat(next(8));
+      return kind === 3 ? s : `${s}"\\\n`;
+    };
+    let inline = 0;
+    for (let round = 0; round < 400; round++) {
+      const items = Array.from({ length: 1 + next(8) }, item);
+      const texts = items.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v)));
+      const one = `[${texts.join(", ")}]`;
+      const expected = one.length <= 80
+        ? `l: ${one}\n`
+        : `l: [\n${texts.map((t) => `  ${t}\n`).join("")}]\n`;
+      if (one.length <= 80) inline++;
+      assert.equal(renderHocon(fromPlain({ l: items }, ORIGIN)), expected, one);
+    }
+    assert.ok(inline > 50 && inline < 350, `${inline} of 400 on one line`);
+  });
+
   it("renderHocon() quotes keys outside [A-Za-z0-9_-] and nests objects and lists", () => {
     const text = renderHocon(
       fromPlain({ "a.b": 1, "ok_-9": { l: [{ x: 1 }, [2]] }, "": "e", e: {} }, ORIGIN),

@@ -508,18 +508,17 @@ class Parser {
       this.ctx.hasPending = true;
       return newPending(tokens, this.src, firstStart);
     }
-    return concat(
-      tokens as Exclude<Tok, { kind: "sub" }>[],
-      this.src.origin(firstStart),
-      mergeInto,
-      (problem) => {
-        throw this.fail(
-          firstStart,
-          problem,
-          "values of one kind side by side: strings, lists or objects",
-        );
-      },
-    );
+    return this.concatAt(tokens as Exclude<Tok, { kind: "sub" }>[], firstStart);
+  }
+
+  /**
+   * Values side by side from `start`, concatenated. A method of its own: the error callback would
+   * make `tokenValue` keep its variables in a scope object allocated at every call.
+   */
+  private concatAt(tokens: Exclude<Tok, { kind: "sub" }>[], start: number): MNode {
+    return concat(tokens, this.src.origin(start), mergeInto, (problem) => {
+      throw this.fail(start, problem, "values of one kind side by side: strings, lists or objects");
+    });
   }
 
   /** `${path}` or `${?path}`, from the `$`. */
