@@ -480,10 +480,7 @@ export function maskArgv(
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    // every rule below needs an `=` (NAME=VALUE) or a `:` (URL), or is the `-e NAME=VALUE` pair
-    if (
-      token.indexOf("=") < 0 && token.indexOf(":") < 0 && token !== "-e" && token !== "--env"
-    ) {
+    if (argvTokenStays(token)) {
       out.push(token);
       continue;
     }
@@ -512,6 +509,14 @@ export function maskArgv(
     out.push(compat && token.startsWith("-") ? token : maskFree(m, token));
   }
   return out;
+}
+
+/**
+ * Whether `maskArgv` leaves `token` as it is whatever its neighbours: every rule needs an `=`
+ * (NAME=VALUE) or a `:` (URL), or is the `-e NAME=VALUE` pair.
+ */
+function argvTokenStays(token: string): boolean {
+  return token.indexOf("=") < 0 && token.indexOf(":") < 0 && token !== "-e" && token !== "--env";
 }
 
 /** How `maskArgv` masks: its arguments, once per call (the defaults shared, nothing allocated). */
@@ -802,6 +807,8 @@ function maskScalar<T extends Plain>(value: T, mode: Mode): T | string {
  */
 function argvList(node: ListNode, mode: Mode): ListNode | undefined {
   if (mode !== "plain") return undefined;
+  // most lists hold no token that masking could change (no `=`, `:` or `-e`): no copy made
+  if (stringsStay(node.items)) return node;
   const strings = stringItems(node.items);
   if (!strings) return undefined;
   const masked = maskArgv(strings);
@@ -892,6 +899,17 @@ export function maskWalk(options: MaskTreeOptions = {}): MaskWalk {
   };
 }
 
+/** Whether every item is a string scalar that `maskArgv` leaves as it is. */
+function stringsStay(items: readonly ConfNode[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.type !== "scalar" || typeof item.value !== "string" || !argvTokenStays(item.value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The values of a list whose items are all string scalars (an argv), else undefined. */
 function stringItems(items: readonly ConfNode[]): string[] | undefined {
   const out = new Array<string>(items.length);
@@ -971,7 +989,7 @@ function plainOf(node: ConfNode, mode: Mode, rules: PrintoutRules, seen?: PlainS
       // the same decision as argvList: a list of strings is masked as an argv
       const strings = mode === "plain" ? stringItems(items) : undefined;
       if (strings) {
-        const argv = maskArgv(strings);
+        const argv = stringsStay(items) ? strings : maskArgv(strings);
         if (seen) { for (const arg of argv) if (arg.length >= LONG_STRING) seen.longString = true; }
         return argv;
       }
@@ -1014,6 +1032,8 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     indexOrEnd,
     closingQuote,
     maskArgv,
+    argvTokenStays,
+    stringsStay,
     argvMasking,
     maskPair,
     isSecretArg,

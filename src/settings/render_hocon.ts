@@ -10,13 +10,18 @@ function key(k: string): string {
   return BARE_KEY.test(k) ? k : JSON.stringify(k);
 }
 
+/** The texts of the integers 0-1023, each made once: a configuration repeats them. */
+const SMALL_INTS: string[] = [];
+
 function scalarText(value: Scalar): string {
   if (typeof value === "string") return stringJson(value);
-  // a finite number: JSON.stringify gives String()'s text (a test checks), and its first call
-  // touches a tenth of the pages String()'s first call on a fraction does (~24 page faults)
-  return typeof value === "number" && Number.isFinite(value)
-    ? JSON.stringify(value)
-    : String(value);
+  if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
+  // JSON.stringify gives String()'s text (a test checks), and its first call touches a tenth of
+  // the pages String()'s first call on a fraction does (~24 page faults)
+  if (value >= 0 && value < 1024 && Number.isInteger(value)) {
+    return SMALL_INTS[value] ??= JSON.stringify(value);
+  }
+  return JSON.stringify(value);
 }
 
 /**
