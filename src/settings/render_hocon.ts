@@ -10,18 +10,13 @@ function key(k: string): string {
   return BARE_KEY.test(k) ? k : JSON.stringify(k);
 }
 
-/** The texts of the integers 0-1023, each made once: a configuration repeats them. */
-const SMALL_INTS: string[] = [];
-
 function scalarText(value: Scalar): string {
   if (typeof value === "string") return stringJson(value);
-  if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
-  // JSON.stringify gives String()'s text (a test checks), and its first call touches a tenth of
-  // the pages String()'s first call on a fraction does (~24 page faults)
-  if (value >= 0 && value < 1024 && Number.isInteger(value)) {
-    return SMALL_INTS[value] ??= JSON.stringify(value);
-  }
-  return JSON.stringify(value);
+  // a finite number: JSON.stringify gives String()'s text (a test checks), and its first call
+  // touches a tenth of the pages String()'s first call on a fraction does (~24 page faults)
+  return typeof value === "number" && Number.isFinite(value)
+    ? JSON.stringify(value)
+    : String(value);
 }
 
 /**
@@ -38,37 +33,33 @@ function pushScalar(parts: string[], value: Scalar): number {
   return text.length;
 }
 
-/** The pieces of one value's one-line form, reused by every `inline` call. */
-const oneLine: string[] = [];
-
 /**
- * The one-line form of a scalar, `{}`, or a list of scalars that takes under 80 characters, as
- * pieces in `oneLine` (true); false for the rest. Pieces, not a string: a string built item by
- * item makes several strings per item (a 5 MB file's lists: ~50,000).
+ * Push the one-line form of a scalar, `{}`, or a list of scalars that takes under 80 characters
+ * onto `parts` and return true; false for the rest, with pieces of it possibly pushed (the caller
+ * takes them back). Pieces, not a string: a string built item by item makes several strings per
+ * item (a 5 MB file's lists: ~50,000).
  */
-function inline(node: ConfNode): boolean {
-  const line = oneLine;
-  line.length = 0;
+function pushInline(parts: string[], node: ConfNode): boolean {
   if (node.type === "scalar") {
-    pushScalar(line, node.value);
+    pushScalar(parts, node.value);
     return true;
   }
   if (node.type === "list") {
     const items = node.items;
-    line.push("[");
+    parts.push("[");
     let length = 1;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       if (item.type !== "scalar") return false;
       if (i > 0) {
-        line.push(", ");
+        parts.push(", ");
         length += 2;
       }
-      length += pushScalar(line, item.value);
+      length += pushScalar(parts, item.value);
       if (length > 80) return false;
     }
     if (length >= 80) return false;
-    line.push("]");
+    parts.push("]");
     return true;
   }
   // the first slot holding a key proves the object not empty without calling `size` (one
@@ -76,7 +67,7 @@ function inline(node: ConfNode): boolean {
   if (node.type === "object") {
     const e = node.entries;
     if (e.keyList.length === 0 || (e.keyList[0] === undefined && e.size === 0)) {
-      line.push("{}");
+      parts.push("{}");
       return true;
     }
   }
@@ -130,26 +121,22 @@ function put3(o: HoconOut, a: string, b: string, c: string): void {
 }
 
 /**
- * The line `indent` [`head: `] (the pieces `inline` left in `oneLine`) [its origin]: the pieces go
- * on as they are.
+ * Push the line `indent` [`head: `] one-line form [origin] of `node` and return true; or push
+ * nothing and return false when it has no one-line form. The pieces go on as they are, into the
+ * array of the printout (no array of their own: one grown at start costs heap blocks).
  */
-function putInline(o: HoconOut, indent: string, head: string | undefined, node: ConfNode): void {
+function putInline(o: HoconOut, indent: string, head: string | undefined, node: ConfNode): boolean {
   const parts = o.parts;
+  const mark = parts.length;
   if (head === undefined) parts.push(indent);
   else parts.push(indent, head, ": ");
-  const line = oneLine;
-  for (let i = 0; i < line.length; i++) parts.push(line[i]!);
+  if (!pushInline(parts, node)) {
+    parts.length = mark;
+    return false;
+  }
   if (o.origins) parts.push(comment(node));
   if (parts.push("\n") >= o.limit) flush(o);
-}
-
-/** Indents by depth, each made once (not once per object). */
-const INDENTS: string[] = [""];
-
-/** The indent one level below `indent`. */
-function deeper(indent: string): string {
-  const depth = (indent.length >> 1) + 1;
-  return INDENTS[depth] ??= indent + "  ";
+  return true;
 }
 
 /** The origin comment of `n`; called only when origins are written (`o.origins`). */
@@ -157,11 +144,23 @@ function comment(n: ConfNode): string {
   return `  # ${formatOrigin(n.origin)}`;
 }
 
-/**
- * Objects are masked as they are walked (`mask` and each key's state); a list is masked whole at
- * once (lists are short, and whether one fits on a line depends on its masked items), so a list
- * is always walked unmasked.
- */
+/** The indents of the first depths, made once (not once per object); deeper ones per object. */
+const INDENTS = [
+  "",
+  "  ",
+  "    ",
+  "      ",
+  "        ",
+  "          ",
+  "            ",
+  "              ",
+];
+
+/** The indent one level below `indent`. */
+function deeper(indent: string): string {
+  return INDENTS[(indent.length >> 1) + 1] ?? indent + "  ";
+}
+
 function walk(
   o: HoconOut,
   node: ConfNode,
@@ -178,8 +177,8 @@ function walk(
     }
   } else if (node.type === "list") {
     for (const item of node.items) {
-      if (inline(item)) putInline(o, indent, undefined, item);
-      else if (item.type === "object") {
+      if (putInline(o, indent, undefined, item)) continue;
+      if (item.type === "object") {
         put2(o, indent, "{\n");
         walk(o, item, deeper(indent), undefined, state);
         put2(o, indent, "}\n");
@@ -216,8 +215,8 @@ function writeEntry(
     return;
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
-  if (inline(v)) putInline(o, indent, key(k), v);
-  else if (v.type === "object") {
+  if (putInline(o, indent, key(k), v)) return;
+  if (v.type === "object") {
     put3(o, indent, key(k), " {\n");
     walk(o, v, deeper(indent), mask, st);
     put2(o, indent, "}\n");
@@ -262,7 +261,7 @@ export function hoconHotPath(): unknown[] {
     flush,
     comment,
     key,
-    inline,
+    pushInline,
     pushScalar,
     putInline,
     scalarText,
