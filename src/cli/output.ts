@@ -26,7 +26,14 @@ export async function writeData(
 ): Promise<void> {
   if (format === "json") {
     if (longStrings) writeJsonDocument(data, write);
-    else write(JSON.stringify(data, null, 2) + "\n");
+    else {
+      // The newline joins the last line only: joined to the whole text, it makes a copy of it
+      // when the text is written (megabytes for `config parse --json` of a large file).
+      const text = JSON.stringify(data, null, 2);
+      const last = text.lastIndexOf("\n") + 1;
+      if (last > 0) write(text.slice(0, last));
+      write(text.slice(last) + "\n");
+    }
     return;
   }
   const { writeYaml } = await import("../settings/write_yaml.ts");
