@@ -116,6 +116,7 @@ function put2(o: HoconOut, a: string, b: string): void {
   if (o.parts.push(a, b) >= o.limit) flush(o);
 }
 
+/** A line of three pieces. */
 function put3(o: HoconOut, a: string, b: string, c: string): void {
   if (o.parts.push(a, b, c) >= o.limit) flush(o);
 }
@@ -161,6 +162,11 @@ function deeper(indent: string): string {
   return INDENTS[(indent.length >> 1) + 1] ?? indent + "  ";
 }
 
+/**
+ * Objects are masked as they are walked (`mask` and each key's state); a list is masked whole at
+ * once (lists are short, and whether one fits on a line depends on its masked items), so a list
+ * is always walked unmasked.
+ */
 function walk(
   o: HoconOut,
   node: ConfNode,
@@ -215,13 +221,14 @@ function writeEntry(
     return;
   }
   const v = mask && child.type === "list" ? mask.all(child, st) : child;
-  if (putInline(o, indent, key(k), v)) return;
+  const head = key(k);
+  if (putInline(o, indent, head, v)) return;
   if (v.type === "object") {
-    put3(o, indent, key(k), " {\n");
+    put3(o, indent, head, " {\n");
     walk(o, v, deeper(indent), mask, st);
     put2(o, indent, "}\n");
   } else {
-    put(o, `${indent}${key(k)}: [${o.origins ? comment(v) : ""}\n`);
+    put(o, `${indent}${head}: [${o.origins ? comment(v) : ""}\n`);
     walk(o, v, deeper(indent), undefined, st);
     put2(o, indent, "]\n");
   }
