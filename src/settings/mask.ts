@@ -48,6 +48,14 @@ const wordsRegex = (words: readonly string[], suffix: boolean) =>
 let nonAsciiRules: { words: RegExp; key: RegExp; publicKey: RegExp } | undefined;
 
 /**
+ * Every name `isSecretName` finds holds one of these words, in any case (a superset: `_key`
+ * stands for the key suffix whatever comes before it). Compiled on first use.
+ */
+let secretWordHint: RegExp | undefined;
+const hasSecretWord = (text: string) =>
+  (secretWordHint ??= wordsRegex([...SECRET_WORDS, KEY_SUFFIX], false)).test(text);
+
+/**
  * Whether an environment variable name or a config key segment names a secret. Case-insensitive.
  * `CLEARML_API_ACCESS_KEY`, `api.credentials.access_key`, `ssh_public_key` and `sdk.aws.s3.key`
  * are not secrets; `CLEARML_API_SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `AZURE_STORAGE_KEY`,
@@ -410,6 +418,9 @@ export function maskText(text: string, options?: MaskTextOptions): string {
   ) {
     return urls ? maskUrlPassword(text) : text;
   }
+  // every pair masked has a secret-like name (isSecretKeyAt): a text without one of its words
+  // has none, and one native test spares the scanner (a large printout: thousands of such values)
+  if (!hasSecretWord(text)) return urls ? maskUrlPassword(text) : text;
   if (!urls || urls.start < 0) return maskSecretPairs(text, opts)!;
   // The pairs are those of the text with its URL passwords masked. Where the passwords are
   // plain (UrlPasswords.plain), the text as it is has the same pairs, and both maskings are
@@ -478,14 +489,26 @@ export function maskArgv(
   const m = argvMasking(extraSecretNames, options);
   const compat = m.compat;
   const out: string[] = [];
+  const byDefault = m === DEFAULT_ARGV_MASKING;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    if (argvTokenStays(token)) {
+    const pairFlag = token === "-e" || token === "--env";
+    if (argvTokenStays(token) || (byDefault && !pairFlag && staysByDefault(token))) {
       out.push(token);
       continue;
     }
     const next = argv[i + 1];
-    if ((token === "-e" || token === "--env") && next !== undefined) {
+    if (
+      pairFlag && byDefault && next !== undefined && next !== "-e" && next !== "--env" &&
+      staysByDefault(next)
+    ) {
+      // the pair, or the flag and its neighbour on their own, as they are (staysByDefault); a
+      // flag after a flag is not its value, and pairs with what follows it in its own turn
+      out.push(token, next);
+      i++;
+      continue;
+    }
+    if (pairFlag && next !== undefined) {
       const pair = maskPair(m, next);
       if (pair !== null) {
         out.push(token, pair);
@@ -517,6 +540,20 @@ export function maskArgv(
  */
 function argvTokenStays(token: string): boolean {
   return token.indexOf("=") < 0 && token.indexOf(":") < 0 && token !== "-e" && token !== "--env";
+}
+
+/** Also the names of `IMAGE_ENV`, whose values are masked as command lines. Compiled on first use. */
+let argvHint: RegExp | undefined;
+
+/**
+ * Whether `maskArgv` with the default masking (no extra names, no options) leaves `token` as it is,
+ * alone or as the `NAME=VALUE` after `-e`: it changes only a URL password (which ends at an `@`),
+ * the value of a secret-like name (which holds a word of `hasSecretWord`) and the value of an
+ * `IMAGE_ENV` variable. One native test instead of the pair scanner for each token.
+ */
+function staysByDefault(token: string): boolean {
+  return token.indexOf("@") < 0 &&
+    !(argvHint ??= wordsRegex([...SECRET_WORDS, KEY_SUFFIX, ...IMAGE_ENV], false)).test(token);
 }
 
 /** How `maskArgv` masks: its arguments, once per call (the defaults shared, nothing allocated). */
@@ -899,13 +936,15 @@ export function maskWalk(options: MaskTreeOptions = {}): MaskWalk {
   };
 }
 
-/** Whether every item is a string scalar that `maskArgv` leaves as it is. */
+/** Whether every item is a string scalar that `maskArgv`, with the default masking, leaves as it is. */
 function stringsStay(items: readonly ConfNode[]): boolean {
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    if (item.type !== "scalar" || typeof item.value !== "string" || !argvTokenStays(item.value)) {
-      return false;
-    }
+    if (item.type !== "scalar" || typeof item.value !== "string") return false;
+    const token = item.value;
+    // `-e` stays when what follows it does (checked in its turn), or when it ends the list
+    if (argvTokenStays(token) || token === "-e" || token === "--env") continue;
+    if (!staysByDefault(token)) return false;
   }
   return true;
 }
@@ -1024,6 +1063,8 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     maskScalar,
     maskText,
     hasColonOrEquals,
+    hasSecretWord,
+    staysByDefault,
     maskUrlPassword,
     UrlPasswords,
     maskSecretPairs,
