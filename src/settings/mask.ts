@@ -56,6 +56,13 @@ const hasSecretWord = (text: string) =>
   (secretWordHint ??= wordsRegex([...SECRET_WORDS, KEY_SUFFIX], false)).test(text);
 
 /**
+ * Texts up to this long take the native shortcuts (`hasSecretWord`, `staysByDefault`); a longer
+ * one goes to the scanners, which read it once: a shortcut would read it once more, from memory
+ * where a short text is read again from the cache (10 MB runs of `=` grew ×13 against 1 MB).
+ */
+const SHORTCUT_MAX = 1 << 16;
+
+/**
  * Whether an environment variable name or a config key segment names a secret. Case-insensitive.
  * `CLEARML_API_ACCESS_KEY`, `api.credentials.access_key`, `ssh_public_key` and `sdk.aws.s3.key`
  * are not secrets; `CLEARML_API_SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `AZURE_STORAGE_KEY`,
@@ -420,7 +427,9 @@ export function maskText(text: string, options?: MaskTextOptions): string {
   }
   // every pair masked has a secret-like name (isSecretKeyAt): a text without one of its words
   // has none, and one native test spares the scanner (a large printout: thousands of such values)
-  if (!hasSecretWord(text)) return urls ? maskUrlPassword(text) : text;
+  if (text.length <= SHORTCUT_MAX && !hasSecretWord(text)) {
+    return urls ? maskUrlPassword(text) : text;
+  }
   if (!urls || urls.start < 0) return maskSecretPairs(text, opts)!;
   // The pairs are those of the text with its URL passwords masked. Where the passwords are
   // plain (UrlPasswords.plain), the text as it is has the same pairs, and both maskings are
@@ -552,7 +561,7 @@ let argvHint: RegExp | undefined;
  * `IMAGE_ENV` variable. One native test instead of the pair scanner for each token.
  */
 function staysByDefault(token: string): boolean {
-  return token.indexOf("@") < 0 &&
+  return token.length <= SHORTCUT_MAX && token.indexOf("@") < 0 &&
     !(argvHint ??= wordsRegex([...SECRET_WORDS, KEY_SUFFIX, ...IMAGE_ENV], false)).test(token);
 }
 

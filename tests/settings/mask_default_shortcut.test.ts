@@ -42,6 +42,9 @@ const TOKENS = [
   '"SECRET_KEY=a b"',
   'secret: "v"',
   "",
+  // past the shortcuts' length: the scanners decide
+  `LONG=${"x".repeat(1 << 16)}`,
+  `LONG_TOKEN=${"x".repeat(1 << 16)}`,
 ];
 
 function randomArgv(next: () => number): string[] {
@@ -111,6 +114,12 @@ describe("maskText() and the secret words", () => {
       assert.equal(maskText(`{"${name}": "hunter2"}`), `{"${name}": "${MASK}"}`);
     });
   }
+
+  it("masks a long text's pairs as a short one's", () => {
+    const tail = " x".repeat(1 << 16);
+    assert.equal(maskText(`A_TOKEN=t${tail}`), `A_TOKEN=${MASK}${tail}`);
+    assert.equal(maskText(`NAME=t${tail}`), `NAME=t${tail}`);
+  });
 
   it("leaves pairs whose names hold no secret word, and still masks URL passwords there", () => {
     const text = "--ipc=host \"a\": 'b' https://u:pw@h/x NAME=1 AWS_ACCESS_KEY=id";
