@@ -93,6 +93,8 @@ class Parser {
   private quotedHasEscape = false;
   // Set by `unquotedEnd`.
   private unquotedEscaped = false;
+  /** Set by `unquotedEnd`: where its last word ends (before the spaces it took in after it). */
+  private unquotedWordEnd = 0;
   private readonly site: AssignSite;
   /** The text holds no `\r`: a line ends at the next `\n`. */
   private readonly noCR: boolean;
@@ -168,7 +170,8 @@ class Parser {
         this.skipComment();
         continue;
       }
-      if (includeStarts(text, this.pos) && this.tryInclude(obj)) continue;
+      // the first letter before the call: most keys do not start with an `i`
+      if ((c | 0x20) === 105 && includeStarts(text, this.pos) && this.tryInclude(obj)) continue;
       if (c === C_QUOTE || (c < 256 && (CHAR_CLASS[c]! & KEY) !== 0)) {
         this.parseEntry(obj);
         continue;
@@ -409,7 +412,8 @@ class Parser {
         } else {
           end = this.unquotedEnd(start);
           if (this.unquotedEscaped || !this.endsValue(end)) return undefined;
-          node = scalarNode(trimSpacesEnd(text.slice(start, end)), this.src.origin(start));
+          // without escapes, only spaces and tabs follow the last word: no trim of a slice
+          node = scalarNode(text.slice(start, this.unquotedWordEnd), this.src.origin(start));
         }
       }
     } else {
@@ -587,6 +591,7 @@ class Parser {
     const n = this.n;
     let i = start;
     let escaped = false;
+    let wordEnd = i;
     for (;;) {
       for (;;) {
         if (i >= n) break;
@@ -600,7 +605,7 @@ class Parser {
           break;
         }
       }
-      const wordEnd = i;
+      wordEnd = i;
       let c = 0;
       while (i < n && ((c = text.charCodeAt(i)) === C_SPACE || c === C_TAB)) i++;
       if (i === wordEnd || i >= n) break;
@@ -615,6 +620,7 @@ class Parser {
       }
     }
     this.unquotedEscaped = escaped;
+    this.unquotedWordEnd = wordEnd;
     return i;
   }
 
@@ -876,8 +882,10 @@ class Parser {
       const c = text.charCodeAt(this.pos);
       if (c < 256 && (CHAR_CLASS[c]! & (WS | EOL)) !== 0) this.pos++;
       else if (commas && c === C_COMMA) this.pos++;
-      else if (this.isCommentAt(this.pos)) this.skipComment();
-      else break;
+      // isCommentAt written out: this ends every skip, twice per entry
+      else if (c === C_HASH || (c === C_SLASH && text.charCodeAt(this.pos + 1) === C_SLASH)) {
+        this.skipComment();
+      } else break;
     }
   }
 
