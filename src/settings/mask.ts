@@ -551,7 +551,10 @@ function argvTokenStays(token: string): boolean {
   return token.indexOf("=") < 0 && token.indexOf(":") < 0 && token !== "-e" && token !== "--env";
 }
 
-/** Also the names of `IMAGE_ENV`, whose values are masked as command lines. Compiled on first use. */
+/**
+ * The words of `hasSecretWord` and the names of `IMAGE_ENV` (whose values are masked as command
+ * lines). Compiled on first use.
+ */
 let argvHint: RegExp | undefined;
 
 /**
