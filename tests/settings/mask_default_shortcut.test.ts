@@ -7,7 +7,14 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isSecretName, MASK, maskArgv, maskText, maskTree } from "../../src/settings/mask.ts";
+import {
+  isSecretName,
+  MASK,
+  maskArgv,
+  maskedPlain,
+  maskText,
+  maskTree,
+} from "../../src/settings/mask.ts";
 import { fromPlain, getNode, type ListNode } from "../../src/settings/tree.ts";
 import { mulberry32 } from "../_helpers/seeded_random.ts";
 
@@ -90,7 +97,11 @@ describe("a tree's string lists, masked as argvs", () => {
         const masked = maskTree(fromPlain({ agent: { args: argv } }, ORIGIN));
         const list = getNode(masked, ["agent", "args"]) as ListNode;
         const got = list.items.map((item) => item.type === "scalar" ? item.value : null);
-        assert.deepEqual(got, maskArgv(argv, undefined, {}), JSON.stringify(argv));
+        const full = maskArgv(argv, undefined, {});
+        assert.deepEqual(got, full, JSON.stringify(argv));
+        // the plain data `--json` prints takes the same decision (plainOf)
+        const plain = maskedPlain(fromPlain({ agent: { args: argv } }, ORIGIN));
+        assert.deepEqual((plain as { agent: { args: string[] } }).agent.args, full);
       }
     });
   }
