@@ -496,28 +496,17 @@ export function maskArgv(
   options?: MaskArgvOptions,
 ): string[] {
   const m = argvMasking(extraSecretNames, options);
+  if (m === DEFAULT_ARGV_MASKING && argvStays(argv)) return argv.slice();
   const compat = m.compat;
   const out: string[] = [];
-  const byDefault = m === DEFAULT_ARGV_MASKING;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    const pairFlag = token === "-e" || token === "--env";
-    if (argvTokenStays(token) || (byDefault && !pairFlag && staysByDefault(token))) {
+    if (argvTokenStays(token)) {
       out.push(token);
       continue;
     }
     const next = argv[i + 1];
-    if (
-      pairFlag && byDefault && next !== undefined && next !== "-e" && next !== "--env" &&
-      staysByDefault(next)
-    ) {
-      // the pair, or the flag and its neighbour on their own, as they are (staysByDefault); a
-      // flag after a flag is not its value, and pairs with what follows it in its own turn
-      out.push(token, next);
-      i++;
-      continue;
-    }
-    if (pairFlag && next !== undefined) {
+    if ((token === "-e" || token === "--env") && next !== undefined) {
       const pair = maskPair(m, next);
       if (pair !== null) {
         out.push(token, pair);
@@ -558,14 +547,22 @@ function argvTokenStays(token: string): boolean {
 let argvHint: RegExp | undefined;
 
 /**
- * Whether `maskArgv` with the default masking (no extra names, no options) leaves `token` as it is,
- * alone or as the `NAME=VALUE` after `-e`: it changes only a URL password (which ends at an `@`),
+ * Whether `maskArgv` with the default masking (no extra names, no options) leaves `token` as it is
+ * in an argv whose other tokens stay too: it changes only a URL password (which ends at an `@`),
  * the value of a secret-like name (which holds a word of `hasSecretWord`) and the value of an
- * `IMAGE_ENV` variable. One native test instead of the pair scanner for each token.
+ * `IMAGE_ENV` variable; `-e` and `--env` print as they are, and the pair after one is a token that
+ * stays. One native test instead of the pair scanner for each token.
  */
 function staysByDefault(token: string): boolean {
+  if (argvTokenStays(token) || token === "-e" || token === "--env") return true;
   return token.length <= SHORTCUT_MAX && token.indexOf("@") < 0 &&
     !(argvHint ??= wordsRegex([...SECRET_WORDS, KEY_SUFFIX, ...IMAGE_ENV], false)).test(token);
+}
+
+/** Whether `maskArgv` with the default masking returns `argv` as it is. */
+function argvStays(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) if (!staysByDefault(argv[i]!)) return false;
+  return true;
 }
 
 /** How `maskArgv` masks: its arguments, once per call (the defaults shared, nothing allocated). */
@@ -953,10 +950,7 @@ function stringsStay(items: readonly ConfNode[]): boolean {
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (item.type !== "scalar" || typeof item.value !== "string") return false;
-    const token = item.value;
-    // `-e` stays when what follows it does (checked in its turn), or when it ends the list
-    if (argvTokenStays(token) || token === "-e" || token === "--env") continue;
-    if (!staysByDefault(token)) return false;
+    if (!staysByDefault(item.value)) return false;
   }
   return true;
 }
@@ -1087,6 +1081,7 @@ export function maskHotPath(walk?: MaskWalk): unknown[] {
     maskArgv,
     argvTokenStays,
     stringsStay,
+    argvStays,
     argvMasking,
     maskPair,
     isSecretArg,

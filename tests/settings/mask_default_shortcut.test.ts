@@ -1,7 +1,7 @@
 /**
- * The default masking's shortcuts: `maskArgv` and the list masking of a tree leave a token as it
- * is without the pair scanner when it holds no `@` and no word a secret name or an image variable
- * needs; `maskText` skips the scanner when a text holds no secret word. Each must give exactly
+ * The default masking's shortcuts: `maskArgv` and the list masking of a tree leave an argv as it
+ * is without the pair scanner when none of its tokens holds an `@` or a word a secret name or an
+ * image variable needs; `maskText` skips the scanner when a text holds no secret word. Each must give exactly
  * what the full masking gives: `maskArgv(argv, undefined, {})` takes the full path (options that
  * equal the defaults, but not the default object).
  */
